@@ -1,0 +1,148 @@
+"""SAP's ``fields`` parameter: one projection mechanism for every OCC DTO.
+
+A DTO is built whole, as a ``Dto`` (a dict that knows its WsDTO type); ``project`` then keeps
+what the ``fields`` expression asks for, with SAP's grammar:
+
+- a comma-separated list of level names (``BASIC``, ``DEFAULT``, ``FULL``) and property names;
+- ``prop(conf)`` applies ``conf`` to a nested DTO or to each element of a list of DTOs;
+- a nested DTO named without parentheses gets its BASIC level;
+- levels are defined per DTO type in ``LEVELS`` and may use other levels;
+- an unknown property is an error (``Incorrect field:'x'``), whitespace is trimmed, null
+  properties are left out.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ApiError
+
+LEVEL_NAMES = ("BASIC", "DEFAULT", "FULL")
+
+
+class Dto(dict):
+    """A WsDTO: a dict of its properties (None = not set) that knows its SAP type name."""
+
+    __slots__ = ("dto",)
+
+    def __init__(self, dto: str, values: dict[str, Any]) -> None:
+        super().__init__(values)
+        self.dto = dto
+
+
+# Level definitions per WsDTO type (SAP's dto-level-mappings). ``*`` = every property.
+LEVELS: dict[str, dict[str, str]] = {
+    "User": {
+        "BASIC": "uid,name,firstName,lastName,title,titleCode,displayUid,customerId,"
+                 "defaultAddress,language,currency,deactivationDate",
+        "DEFAULT": "BASIC,defaultAddress(DEFAULT),language(DEFAULT),currency(DEFAULT)",
+        "FULL": "*",
+    },
+    "Principal": {"BASIC": "uid,name", "DEFAULT": "uid,name", "FULL": "uid,name"},
+    "Address": {
+        "BASIC": "id",
+        "DEFAULT": "BASIC,firstName,lastName,titleCode,phone,cellphone,line1,line2,postalCode,"
+                   "country,region,district,town,defaultAddress",
+        "FULL": "*",
+    },
+    "Country": {"BASIC": "isocode", "DEFAULT": "isocode,name", "FULL": "*"},
+    "Region": {"BASIC": "isocode", "DEFAULT": "BASIC,name", "FULL": "*"},
+    "Language": {"BASIC": "*", "DEFAULT": "*", "FULL": "*"},
+    "Currency": {"BASIC": "*", "DEFAULT": "*", "FULL": "*"},
+    "Title": {"BASIC": "*", "DEFAULT": "*", "FULL": "*"},
+}
+
+
+def parse_fields(expression: str) -> list[tuple[str, str | None]]:
+    """Split one level of a fields expression into ``(name, sub-expression or None)``."""
+    items: list[tuple[str, str | None]] = []
+    text = expression.strip()
+    if not text:
+        return items
+    i, n = 0, len(text)
+    while i < n:
+        j = i
+        while j < n and text[j] not in ",()":
+            j += 1
+        name = text[i:j].strip()
+        if not name:
+            raise _conversion("Incorrect configuration")
+        if j < n and text[j] == "(":
+            depth, k = 1, j + 1
+            while k < n and depth:
+                depth += {"(": 1, ")": -1}.get(text[k], 0)
+                k += 1
+            if depth:
+                raise _conversion("Incorrect configuration : Missing ')'")
+            sub = text[j + 1:k - 1]
+            if not sub.strip():
+                raise _conversion("Incorrect configuration")
+            items.append((name, sub))
+            j = k
+            while j < n and text[j] == " ":
+                j += 1
+        else:
+            items.append((name, None))
+        if j < n:
+            if text[j] == ")":
+                raise _conversion("Incorrect configuration")
+            if text[j] == ",":
+                j += 1
+                if j >= n or not text[j:].strip():
+                    raise _conversion("Incorrect configuration")
+        i = j
+    return items
+
+
+def _conversion(message: str) -> ApiError:
+    return ApiError(400, "ConversionError", message)
+
+
+def _selection(dto: Dto, expression: str, depth: int = 0) -> dict[str, str | None]:
+    """Property name → sub-expression (None = nested BASIC) for one DTO."""
+    if depth > 10:
+        raise _conversion("Incorrect configuration")
+    levels = LEVELS.get(dto.dto, {})
+    selected: dict[str, str | None] = {}
+    for name, sub in parse_fields(expression):
+        if name in LEVEL_NAMES:
+            if sub is not None:
+                raise _conversion(f"Incorrect configuration : field '{name}' don't need configuration")
+            definition = levels.get(name, "*")
+            if definition == "*":
+                for prop in dto:  # every property, nested DTOs at the same level
+                    selected.setdefault(prop, name)
+            else:
+                for prop, prop_sub in _selection(dto, definition, depth + 1).items():
+                    if prop_sub is not None or prop not in selected:
+                        selected[prop] = prop_sub
+            continue
+        if name not in dto:
+            raise _conversion(f"Incorrect field:'{name}'")
+        if sub is not None or name not in selected:
+            selected[name] = sub
+    return selected
+
+
+def project(value: Any, expression: str = "DEFAULT") -> Any:
+    """Keep what ``expression`` asks for of a Dto (or a list of them); drop nulls."""
+    if isinstance(value, list):
+        return [project(v, expression) for v in value]
+    if not isinstance(value, Dto):
+        return value
+    result: dict[str, Any] = {}
+    for prop, sub in _selection(value, expression).items():
+        item = value[prop]
+        if item is None:
+            continue
+        if _is_dto(item):
+            item = project(item, sub or "BASIC")
+        elif sub is not None and sub not in LEVEL_NAMES and not _is_dto(item) \
+                and not (isinstance(item, list) and not item):
+            raise _conversion(f"Incorrect configuration : field '{prop}' don't need configuration")
+        result[prop] = item
+    return result
+
+
+def _is_dto(value: Any) -> bool:
+    return isinstance(value, Dto) or (isinstance(value, list) and bool(value)
+                                      and isinstance(value[0], Dto))

@@ -1,0 +1,77 @@
+"""What every OCC request shares: authentication, the base site, ``lang``/``curr``, the acting
+user, and the one way a DTO becomes a response (``respond``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from ...app import runtime
+from ...errors import ApiError
+from ...models import BaseSite, BaseStore
+from ...security.policy import act_as, act_by_header
+from ..context import authenticate, ctx
+from ..fields import project
+
+bp = Blueprint("occ", __name__, url_prefix="/occ/v2")
+
+USER_ID_HEADER = "sap-commerce-cloud-user-id"
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    site: BaseSite
+    store: BaseStore | None
+    lang: str
+    curr: str
+
+
+@bp.before_request
+def _resolve() -> None:
+    c = authenticate()
+    args = request.view_args or {}
+    site_id = args.get("baseSiteId")
+    if site_id is not None:
+        c.site = site_context(site_id)  # type: ignore[assignment]
+    user_id = args.get("userId")
+    store = runtime().store
+    if user_id is not None:
+        c.acting = act_as(store, c.caller, user_id)
+    elif site_id is not None:
+        c.acting = act_by_header(store, c.caller, request.headers.get(USER_ID_HEADER))
+
+
+def site_context(site_id: str) -> SiteContext:
+    state = runtime().store.state
+    site = state.base_sites.get(site_id)
+    if site is None:
+        raise ApiError(400, "InvalidResourceError", f"Base site {site_id} doesn't exist")
+    store = state.base_stores.get(site.stores[0]) if site.stores else None
+    lang = request.args.get("lang") or (store.defaultLanguage if store else None) \
+        or site.defaultLanguage or "en"
+    curr = request.args.get("curr") or (store.defaultCurrency if store else None) or "USD"
+    languages = store.languages if store and store.languages else list(state.languages)
+    currencies = store.currencies if store and store.currencies else list(state.currencies)
+    if lang not in languages:
+        raise ApiError(400, "UnsupportedLanguageError", f"Language  {lang} is not supported")
+    if curr not in currencies:
+        raise ApiError(400, "UnsupportedCurrencyError", f"Currency {curr} is not supported")
+    return SiteContext(site, store, lang, curr)
+
+
+def site() -> SiteContext:
+    return ctx().site  # type: ignore[return-value]
+
+
+def respond(dto: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """Project a DTO by the request's ``fields`` (default DEFAULT) and send it."""
+    response = jsonify(project(dto, request.args.get("fields") or "DEFAULT"))
+    response.status_code = status
+    for k, v in (headers or {}).items():
+        response.headers[k] = v
+    return response
+
+
+def empty(status: int = 200) -> Response:
+    return Response(status=status)

@@ -1,0 +1,44 @@
+"""The app factory: a thin HTTP layer over a Runtime.
+
+Every response passes through ``_after_request``; every failure through ``errors``.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from .api import errors
+from .clock import Clock
+from .config import Config, build_config
+from .runtime import Runtime
+from .store import Store
+
+
+def create_app(config: Config | None = None, *, store: Store | None = None,
+               clock: Clock | None = None, load_seed: bool = True) -> Flask:
+    """A fakesapcc WSGI app. With ``load_seed`` the seed loads before this returns; otherwise
+    call ``runtime(app).load_seed()`` (the server does it after it starts listening, so that
+    ``/_fakesapcc/health`` answers at once and ``/_fakesapcc/ready`` turns 200 when done)."""
+    config = config or build_config({}, env={})
+    app = Flask("fakesapcc")
+    app.config["JSON_SORT_KEYS"] = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    rt = Runtime(config, store=store, clock=clock)
+    app.extensions["fakesapcc"] = rt
+    errors.install(app)
+
+    from .api.admin import bp as admin_bp
+    from .api.oauth import bp as oauth_bp
+    from .api.occ import bp as occ_bp
+
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(oauth_bp)
+    app.register_blueprint(occ_bp)
+    if load_seed:
+        rt.load_seed()
+    return app
+
+
+def runtime(app: Flask | None = None) -> Runtime:
+    """The Runtime behind an app (the current one inside a request)."""
+    return (app or current_app).extensions["fakesapcc"]

@@ -1,0 +1,256 @@
+"""Configuration: one ``Config`` for the whole server.
+
+Every setting can come from (later wins):
+1. its default;
+2. SAP properties: a ``.properties`` file or the ``properties`` array of a SAP
+   ``core-customize/manifest.json``, under the key ``fakesapcc.<name>`` (``fakesapcc.port=9002``);
+3. an environment variable ``FAKESAPCC_<NAME>`` (``FAKESAPCC_PORT=9002``);
+4. a CLI flag (``--port 9002``).
+
+Besides the settings, the SAP properties themselves (``toggle.*``, ``oauth2.*``,
+``*.api.restrictions.disabled.endpoints``, ``corsfilter.*`` …) stay available to every layer in
+``Config.properties``, on top of defaults that follow ``sap_version``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+NEWEST_VERSION = "2211"
+
+
+class ConfigError(ValueError):
+    """A configuration value or file that cannot be used."""
+
+
+@dataclass
+class Config:
+    host: str = "127.0.0.1"
+    port: int = 9001
+    impex: list[str] = field(default_factory=list)
+    default_data: bool = True
+    properties_file: str | None = None
+    manifest: str | None = None
+    manifest_aspect: str = "api"
+    sap_version: str = NEWEST_VERSION
+    token_format: str = "opaque"  # opaque | jwt
+    strict_impex: bool = False
+    threads: int = 8
+    log_level: str = "info"
+    properties: dict[str, str] = field(default_factory=dict)
+
+    # -- derived ----------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}"
+
+    def prop(self, key: str, default: str | None = None) -> str | None:
+        return self.properties.get(key, default)
+
+    def prop_bool(self, key: str, default: bool = False) -> bool:
+        value = self.properties.get(key)
+        return default if value is None else value.strip().lower() == "true"
+
+    def prop_int(self, key: str, default: int) -> int:
+        value = self.properties.get(key)
+        try:
+            return int(value) if value is not None and value.strip() else default
+        except ValueError:
+            return default
+
+    def prop_list(self, key: str, sep: str = ",") -> list[str]:
+        value = self.properties.get(key) or ""
+        return [x.strip() for x in re.split(sep, value) if x.strip()]
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+SETTINGS = {f.name: f for f in dataclasses.fields(Config) if f.name != "properties"}
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    """``2211.15`` → ``(2211, 15)``; plain ``2211`` means the newest 2211 patch."""
+    try:
+        parts = tuple(int(x) for x in version.strip().split("."))
+    except ValueError as exc:
+        raise ConfigError(f"--sap-version must look like 2211 or 2211.16, not '{version}'") from exc
+    if parts == (2211,):
+        return (2211, 10_000)
+    return parts
+
+
+def default_properties(sap_version: str) -> dict[str, str]:
+    """SAP's property defaults that fakesapcc honours, for one SAP Commerce version."""
+    modern = version_tuple(sap_version) >= (2211, 16)
+    return {
+        "oauth2.accessTokenValiditySeconds": "43200",
+        "oauth2.refreshTokenValiditySeconds": "2592000",
+        "commercewebservices.oauth2.password.scope": "basic",
+        "commercewebservices.oauth2.clientCredentials.scope": "extended",
+        "toggle.customer360.enabled": "true" if modern else "false",
+        "toggle.customerList.enabled": "true" if modern else "false",
+        "assistedservicewebservices.api.restrictions.disabled.endpoints":
+            "" if modern else "getPointOfServices",
+        "commercewebservices.api.restrictions.disabled.endpoints": "",
+        "assistedserviceservices.instore.customergroup.prefix": "POS_",
+        "assistedserviceservices.recent.sessions.limit": "20",
+        "assistedserviceservices.bopis.default.status": "READY_FOR_PICKUP",
+        "corsfilter.commercewebservices.allowedOrigins": "http://localhost:4200 https://localhost:4200",
+        "corsfilter.commercewebservices.allowedMethods": "GET HEAD OPTIONS PATCH PUT POST DELETE",
+        "corsfilter.commercewebservices.allowedHeaders":
+            "origin content-type accept authorization cache-control if-none-match "
+            "x-anonymous-consents",
+        "corsfilter.oauth2.allowedOrigins": "*",
+        "corsfilter.oauth2.allowedMethods": "GET POST HEAD PUT PATCH DELETE OPTIONS",
+        "corsfilter.oauth2.allowedHeaders": "origin content-type accept authorization",
+        "corsfilter.assistedservicewebservices.allowedOrigins":
+            "http://localhost:4200 https://localhost:4200",
+        "corsfilter.assistedservicewebservices.allowedMethods":
+            "GET HEAD OPTIONS PATCH PUT POST DELETE",
+        "corsfilter.assistedservicewebservices.allowedHeaders":
+            "origin content-type accept authorization",
+    }
+
+
+# ------------------------------------------------------------------------------- file readers
+
+
+def read_properties(text: str) -> dict[str, str]:
+    """Parse Java ``.properties`` text: ``key=value``, ``key: value`` or ``key value``;
+    ``#``/``!`` comments; a trailing backslash continues the line; ``\\t \\n \\uXXXX`` escapes."""
+    result: dict[str, str] = {}
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i].lstrip()
+        i += 1
+        if not line or line[0] in "#!":
+            continue
+        while _continues(line) and i < len(lines):
+            line = line[:-1] + lines[i].lstrip()
+            i += 1
+        match = re.match(r"((?:\\.|[^=:\s\\])*)\s*[=:\s]?\s*(.*)$", line)
+        if not match:
+            continue
+        key, value = _unescape(match.group(1)), _unescape(match.group(2))
+        result[key] = value
+    return result
+
+
+def _continues(line: str) -> bool:
+    backslashes = len(line) - len(line.rstrip("\\"))
+    return backslashes % 2 == 1
+
+
+def _unescape(text: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        c = m.group(1)
+        if c.startswith("u"):
+            return chr(int(c[1:], 16))
+        return {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}.get(c, c)
+
+    return re.sub(r"\\(u[0-9a-fA-F]{4}|.)", repl, text)
+
+
+def read_manifest(text: str, aspect: str = "api") -> dict[str, str]:
+    """The ``properties`` of a SAP Commerce Cloud ``manifest.json``: entries without an
+    ``aspect`` and those of ``aspect`` apply; a ``persona`` other than ``development`` does not."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"manifest is not valid JSON: {exc}") from exc
+    entries = data.get("properties", []) if isinstance(data, dict) else []
+    result: dict[str, str] = {}
+    for entry in entries:
+        if not isinstance(entry, dict) or "key" not in entry:
+            continue
+        if entry.get("aspect") not in (None, "", aspect):
+            continue
+        if entry.get("persona") not in (None, "", "development"):
+            continue
+        result[str(entry["key"])] = "" if entry.get("value") is None else str(entry["value"])
+    return result
+
+
+# ---------------------------------------------------------------------------------- building
+
+
+def _coerce(name: str, value: Any) -> Any:
+    f = SETTINGS[name]
+    kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+    if isinstance(value, str):
+        if kind == "int":
+            try:
+                return int(value)
+            except ValueError as exc:
+                raise ConfigError(f"{name} must be a whole number, not '{value}'") from exc
+        if kind == "bool":
+            if value.strip().lower() not in ("true", "false", "1", "0", "yes", "no"):
+                raise ConfigError(f"{name} must be true or false, not '{value}'")
+            return value.strip().lower() in ("true", "1", "yes")
+        if kind.startswith("list"):
+            return [x for x in re.split(r"[,\s]+", value) if x]
+    return value
+
+
+def build_config(cli: Mapping[str, Any] | None = None,
+                 env: Mapping[str, str] | None = None) -> Config:
+    """Merge defaults, SAP properties, ``FAKESAPCC_*`` environment variables and CLI values
+    (``None`` in ``cli`` means "not given")."""
+    cli = {k: v for k, v in (cli or {}).items() if v is not None}
+    env = os.environ if env is None else env
+    env_values = {name: env[f"FAKESAPCC_{name.upper()}"] for name in SETTINGS
+                  if f"FAKESAPCC_{name.upper()}" in env}
+
+    def pick(name: str) -> Any:
+        if name in cli:
+            return cli[name]
+        if name in env_values:
+            return _coerce(name, env_values[name])
+        return None
+
+    properties_file = pick("properties_file")
+    manifest = pick("manifest")
+    aspect = pick("manifest_aspect") or "api"
+    sap_props: dict[str, str] = {}
+    if manifest:
+        sap_props.update(read_manifest(_read(manifest, "manifest"), aspect))
+    if properties_file:
+        sap_props.update(read_properties(_read(properties_file, "properties file")))
+    extra_props = env.get("FAKESAPCC_PROPERTIES")  # "key=value;key2=value2"
+    if extra_props:
+        for pair in extra_props.split(";"):
+            if "=" in pair:
+                k, v = pair.split("=", 1)
+                sap_props[k.strip()] = v.strip()
+
+    values: dict[str, Any] = {}
+    for name in SETTINGS:
+        value = pick(name)
+        if value is None and f"fakesapcc.{name}" in sap_props:
+            value = _coerce(name, sap_props[f"fakesapcc.{name}"])
+        if value is not None:
+            values[name] = value
+    config = Config(**values)
+    version_tuple(config.sap_version)  # validate
+    if config.token_format not in ("opaque", "jwt"):
+        raise ConfigError(f"token format must be opaque or jwt, not '{config.token_format}'")
+    config.properties = {**default_properties(config.sap_version), **sap_props,
+                         **dict(cli.get("properties") or {})}
+    return config
+
+
+def _read(path: str, what: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read {what} {path}: {exc.strerror}") from exc

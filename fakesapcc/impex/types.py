@@ -1,0 +1,314 @@
+"""The SAP types the ImpEx loader knows: for each type code, its model, where its items live in
+the store, its natural key and its attributes.
+
+Type codes and attribute qualifiers are matched case-insensitively, as SAP does. An attribute's
+``kind`` says how a cell becomes a value:
+
+- ``str``, ``bool``, ``int``, ``float``, ``date``: atomic values;
+- ``localized``: one language of a ``dict[lang, str]`` (the column's ``lang`` modifier);
+- ``enum``: an enumeration code, written plain (``IN_STORE``) or as ``type(code)``;
+- ``strs``: a collection of atomic values (``authorities``, ``urlPatterns``);
+- ``ref`` / ``refs``: one or several references to items of ``target``, resolved by the
+  column's pattern; the field stores the target's identifier (see ``TypeDef.ident``);
+- ``password``: a plain password, optionally prefixed ``plain:``.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import models as m
+from ..store import uid_key
+
+
+@dataclass(frozen=True)
+class Attr:
+    field: str
+    kind: str = "str"
+    target: str | None = None  # type code, for ref/refs
+    hook: str | None = None  # a loader hook that writes this attribute instead of setattr
+
+
+@dataclass
+class TypeDef:
+    code: str
+    model: type | None  # None for relation types
+    collection: str | None  # State attribute holding the items
+    key: tuple[str, ...]  # qualifiers of the natural key (lower-case); () = by pk
+    attrs: dict[str, Attr] = field(default_factory=dict)
+    parent: str | None = None
+    ident: Callable[[Any], Any] = lambda item: item.pk  # what a reference to an item stores
+    store_key: Callable[[Any], Any] = lambda item: item.pk  # the item's key in its collection
+    kind_of: str | None = None  # for DeliveryMode: the SAP subtype name written on the item
+    relation: tuple[str, str, str] | None = None  # (source type, target type, hook) for relations
+
+    def attr(self, qualifier: str) -> Attr | None:
+        return self.attrs.get(qualifier.lower())
+
+
+def _principal_ident(p: m.Principal) -> str:
+    return p.uid
+
+
+def _principal_key(p: m.Principal) -> str:
+    return uid_key(p.uid)
+
+
+def _versioned_key(item: Any) -> tuple[str, str, str]:
+    return (item.catalogVersion[0], item.catalogVersion[1], item.code)
+
+
+def _media_key(item: Any) -> tuple[Any, str]:
+    return (item.catalogVersion, getattr(item, "code", None) or getattr(item, "qualifier"))
+
+
+A = Attr
+_TYPES: dict[str, TypeDef] = {}
+
+
+def _define(code: str, model: type | None, collection: str | None, key: Iterable[str],
+            attrs: dict[str, Attr], parent: str | None = None, **kw: Any) -> TypeDef:
+    merged: dict[str, Attr] = {}
+    if parent:
+        merged.update(_TYPES[parent.lower()].attrs)
+        base = _TYPES[parent.lower()]
+        kw.setdefault("ident", base.ident)
+        kw.setdefault("store_key", base.store_key)
+    merged.update({k.lower(): v for k, v in attrs.items()})
+    td = TypeDef(code, model, collection, tuple(k.lower() for k in key), merged, parent, **kw)
+    _TYPES[code.lower()] = td
+    return td
+
+
+def _simple(attr: str) -> dict[str, Callable[[Any], Any]]:
+    return {"ident": lambda i: getattr(i, attr), "store_key": lambda i: getattr(i, attr)}
+
+
+# -- internationalization -------------------------------------------------------------------
+_define("Language", m.Language, "languages", ["isocode"], {
+    "isocode": A("isocode"), "name": A("name", "localized"), "active": A("active", "bool"),
+}, **_simple("isocode"))
+_define("Currency", m.Currency, "currencies", ["isocode"], {
+    "isocode": A("isocode"), "name": A("name", "localized"), "symbol": A("symbol"),
+    "digits": A("digits", "int"), "active": A("active", "bool"),
+    "conversion": A("conversion", "float"), "base": A("base", "bool"),
+}, **_simple("isocode"))
+_define("Country", m.Country, "countries", ["isocode"], {
+    "isocode": A("isocode"), "name": A("name", "localized"), "active": A("active", "bool"),
+}, **_simple("isocode"))
+_define("Region", m.Region, "regions", ["isocode"], {
+    "isocode": A("isocode"), "country": A("country", "ref", "Country"),
+    "name": A("name", "localized"), "isocodeshort": A("isocodeShort"), "active": A("active", "bool"),
+}, **_simple("isocode"))
+_define("Title", m.Title, "titles", ["code"], {
+    "code": A("code"), "name": A("name", "localized"),
+}, **_simple("code"))
+_define("CreditCardType", m.CreditCardType, "card_types", ["code"], {
+    "code": A("code"), "name": A("name", "localized"),
+}, **_simple("code"))
+
+# -- catalog --------------------------------------------------------------------------------
+_define("Catalog", m.Catalog, "catalogs", ["id"], {
+    "id": A("id"), "name": A("name", "localized"), "defaultcatalog": A("defaultCatalog", "bool"),
+}, **_simple("id"))
+_define("CatalogVersion", m.CatalogVersion, "catalog_versions", ["catalog", "version"], {
+    "catalog": A("catalog", "ref", "Catalog"), "version": A("version"),
+    "active": A("active", "bool"), "languages": A("languages", "refs", "Language"),
+}, ident=lambda cv: cv.key, store_key=lambda cv: cv.key)
+_define("Category", m.Category, "categories", ["code", "catalogversion"], {
+    "code": A("code"), "catalogversion": A("catalogVersion", "ref", "CatalogVersion"),
+    "name": A("name", "localized"), "description": A("description", "localized"),
+    "supercategories": A("supercategories", "refs", "Category"),
+    "picture": A("picture", "ref", "Media"), "order": A("order", "int"),
+}, ident=lambda c: c.code, store_key=_versioned_key)
+_define("MediaFormat", m.MediaFormat, "media_formats", ["qualifier"], {
+    "qualifier": A("qualifier"), "name": A("name", "localized"),
+}, **_simple("qualifier"))
+_define("MediaContainer", m.MediaContainer, "media_containers", ["qualifier", "catalogversion"], {
+    "qualifier": A("qualifier"), "catalogversion": A("catalogVersion", "ref", "CatalogVersion"),
+}, ident=lambda c: c.qualifier, store_key=_media_key)
+_define("Media", m.Media, "media", ["code", "catalogversion"], {
+    "code": A("code"), "catalogversion": A("catalogVersion", "ref", "CatalogVersion"),
+    "url": A("url"), "internalurl": A("url"), "mime": A("mime"), "alttext": A("altText"),
+    "mediaformat": A("mediaFormat", "ref", "MediaFormat"),
+    "mediacontainer": A("mediaContainer", "ref", "MediaContainer"),
+}, ident=lambda x: x.code, store_key=_media_key)
+_define("Product", m.Product, "products", ["code", "catalogversion"], {
+    "code": A("code"), "catalogversion": A("catalogVersion", "ref", "CatalogVersion"),
+    "name": A("name", "localized"), "summary": A("summary", "localized"),
+    "description": A("description", "localized"), "manufacturername": A("manufacturerName"),
+    "manufactureraid": A("manufacturerAID"), "ean": A("ean"), "unit": A("unit", "enum"),
+    "approvalstatus": A("approvalStatus", "enum"),
+    "supercategories": A("supercategories", "refs", "Category"),
+    "picture": A("picture", "ref", "Media"), "thumbnail": A("thumbnail", "ref", "Media"),
+    "galleryimages": A("galleryImages", "refs", "MediaContainer"),
+    "onlinedate": A("onlineDate", "date"), "offlinedate": A("offlineDate", "date"),
+}, ident=lambda p: p.code, store_key=_versioned_key)
+_define("PriceRow", m.PriceRow, "price_rows", [], {
+    "product": A("product", "ref", "Product"), "productid": A("product"),
+    "currency": A("currency", "ref", "Currency"), "price": A("price", "float"),
+    "catalogversion": A("catalogVersion", "ref", "CatalogVersion"), "unit": A("unit", "enum"),
+    "net": A("net", "bool"), "minqtd": A("minqtd", "int"),
+})
+_define("Warehouse", m.Warehouse, "warehouses", ["code"], {
+    "code": A("code"), "name": A("name", "localized"), "default": A("default", "bool"),
+}, **_simple("code"))
+_define("StockLevel", m.StockLevel, "stock_levels", [], {
+    "productcode": A("productCode"), "warehouse": A("warehouse", "ref", "Warehouse"),
+    "available": A("available", "int"), "reserved": A("reserved", "int"),
+    "instockstatus": A("inStockStatus", "enum"), "maxpreorder": A("maxPreOrder", "int"),
+})
+
+# -- principals -----------------------------------------------------------------------------
+_define("Principal", m.Principal, "principals", ["uid"], {
+    "uid": A("uid"), "name": A("name"), "description": A("description"),
+    "groups": A("groups", "refs", "PrincipalGroup", hook="groups"),
+}, ident=_principal_ident, store_key=_principal_key)
+_define("PrincipalGroup", m.UserGroup, "principals", ["uid"], {
+    "locname": A("locname", "localized"),
+    "members": A("members", "refs", "Principal", hook="members"),
+}, parent="Principal")
+_define("UserGroup", m.UserGroup, "principals", ["uid"], {}, parent="PrincipalGroup")
+_define("CsAgentGroup", m.CsAgentGroup, "principals", ["uid"], {}, parent="UserGroup")
+_define("StoreEmployeeGroup", m.StoreEmployeeGroup, "principals", ["uid"], {
+    "store": A("store", "ref", "PointOfService"),
+}, parent="UserGroup")
+_define("SiteEmployeeGroup", m.SiteEmployeeGroup, "principals", ["uid"], {
+    "visiblesite": A("visibleSite", "ref", "BaseSite"),
+}, parent="UserGroup")
+_define("CustomerList", m.CustomerList, "principals", ["uid"], {
+    "implementationtype": A("implementationType", "enum"), "priority": A("priority", "int"),
+    "searchboxenabled": A("searchBoxEnabled", "bool"),
+    "additionalcolumnskeys": A("additionalColumnsKeys", "strs"),
+}, parent="UserGroup")
+_define("B2BUnit", m.B2BUnit, "principals", ["uid"], {
+    "active": A("active", "bool"), "lineofbusiness": A("lineOfBusiness", "enum"),
+    "buyer": A("buyer", "bool"),
+}, parent="UserGroup")
+_define("User", m.User, "principals", ["uid"], {
+    "password": A("password", "password"), "logindisabled": A("loginDisabled", "bool"),
+    "deactivationdate": A("deactivationDate", "date"),
+    "sessionlanguage": A("sessionLanguage", "ref", "Language"),
+    "sessioncurrency": A("sessionCurrency", "ref", "Currency"),
+    "defaultshipmentaddress": A("defaultShipmentAddress", "ref", "Address"),
+    "defaultpaymentaddress": A("defaultPaymentAddress", "ref", "Address"),
+}, parent="Principal")
+_define("Employee", m.Employee, "principals", ["uid"], {}, parent="User")
+_define("Customer", m.Customer, "principals", ["uid"], {
+    "customerid": A("customerId", hook="customer_id"), "originaluid": A("originalUid"),
+    "title": A("title", "ref", "Title"), "type": A("type", "enum"),
+    "site": A("site", "ref", "BaseSite"), "creationtime": A("creationtime", "date"),
+}, parent="User")
+_define("B2BCustomer", m.B2BCustomer, "principals", ["uid"], {
+    "email": A("email"), "defaultb2bunit": A("defaultB2BUnit", "ref", "B2BUnit"),
+    "active": A("active", "bool"),
+}, parent="Customer")
+
+# -- organisation ---------------------------------------------------------------------------
+_define("Address", m.Address, "addresses", [], {
+    "owner": A("owner", "ref", "Principal", hook="owner"),
+    "title": A("title", "ref", "Title"), "firstname": A("firstname"), "lastname": A("lastname"),
+    "company": A("company"), "streetname": A("streetname"), "streetnumber": A("streetnumber"),
+    "postalcode": A("postalcode"), "town": A("town"), "district": A("district"),
+    "country": A("country", "ref", "Country"), "region": A("region", "ref", "Region"),
+    "phone1": A("phone1"), "cellphone": A("cellphone"), "email": A("email"),
+    "duplicate": A("duplicate", "bool"), "billingaddress": A("billingAddress", "bool"),
+    "shippingaddress": A("shippingAddress", "bool"), "contactaddress": A("contactAddress", "bool"),
+    "visibleinaddressbook": A("visibleInAddressBook", "bool"),
+})
+_define("PointOfService", m.PointOfService, "points_of_service", ["name"], {
+    "name": A("name"), "displayname": A("displayName"), "type": A("type", "enum"),
+    "description": A("description"), "address": A("address", "ref", "Address"),
+    "latitude": A("latitude", "float"), "longitude": A("longitude", "float"),
+    "basestore": A("basestore", "ref", "BaseStore"), "features": A("features", "strs"),
+    "warehouses": A("warehouses", "refs", "Warehouse"),
+}, **_simple("name"))
+_define("BaseSite", m.BaseSite, "base_sites", ["uid"], {
+    "uid": A("uid"), "name": A("name", "localized"), "stores": A("stores", "refs", "BaseStore"),
+    "channel": A("channel", "enum"), "active": A("active", "bool"),
+    "defaultlanguage": A("defaultLanguage", "ref", "Language"), "theme": A("theme", "enum"),
+    "urlpatterns": A("urlPatterns", "strs"),
+    "requiresauthentication": A("requiresAuthentication", "bool"),
+    "isolated": A("isolated", "bool"), "urlencodingattributes": A("urlEncodingAttributes", "strs"),
+}, **_simple("uid"))
+_define("CMSSite", m.BaseSite, "base_sites", ["uid"], {}, parent="BaseSite")
+_define("BaseStore", m.BaseStore, "base_stores", ["uid"], {
+    "uid": A("uid"), "name": A("name", "localized"), "catalogs": A("catalogs", "refs", "Catalog"),
+    "currencies": A("currencies", "refs", "Currency"),
+    "defaultcurrency": A("defaultCurrency", "ref", "Currency"),
+    "languages": A("languages", "refs", "Language"),
+    "defaultlanguage": A("defaultLanguage", "ref", "Language"),
+    "deliverycountries": A("deliveryCountries", "refs", "Country"),
+    "billingcountries": A("billingCountries", "refs", "Country"), "net": A("net", "bool"),
+    "pickupinstoremode": A("pickupInStoreMode", "enum"),
+    "warehouses": A("warehouses", "refs", "Warehouse"),
+    "deliverymodes": A("deliveryModes", "refs", "DeliveryMode"),
+}, **_simple("uid"))
+_define("Zone", m.Zone, "zones", ["code"], {
+    "code": A("code"), "countries": A("countries", "refs", "Country"),
+}, **_simple("code"))
+_define("DeliveryMode", m.DeliveryMode, "delivery_modes", ["code"], {
+    "code": A("code"), "name": A("name", "localized"), "description": A("description", "localized"),
+    "active": A("active", "bool"), "net": A("net", "bool"),
+}, kind_of="DeliveryMode", **_simple("code"))
+_define("ZoneDeliveryMode", m.DeliveryMode, "delivery_modes", ["code"], {}, parent="DeliveryMode",
+        kind_of="ZoneDeliveryMode")
+_define("PickUpDeliveryMode", m.DeliveryMode, "delivery_modes", ["code"], {},
+        parent="DeliveryMode", kind_of="PickUpDeliveryMode")
+_define("ZoneDeliveryModeValue", m.ZoneDeliveryModeValue, "zone_delivery_values", [], {
+    "deliverymode": A("deliveryMode", "ref", "DeliveryMode"), "zone": A("zone", "ref", "Zone"),
+    "currency": A("currency", "ref", "Currency"), "value": A("value", "float"),
+    "minimum": A("minimum", "float"),
+})
+_define("OAuthClientDetails", m.OAuthClientDetails, "oauth_clients", ["clientid"], {
+    "clientid": A("clientId"), "clientsecret": A("clientSecret", "password"),
+    "authorities": A("authorities", "strs"), "scope": A("scope", "strs"),
+    "authorizedgranttypes": A("authorizedGrantTypes", "strs"),
+    "registeredredirecturi": A("registeredRedirectUri", "strs"),
+    "resourceids": A("resourceIds", "strs"),
+    "accesstokenvalidityseconds": A("accessTokenValiditySeconds", "int"),
+    "refreshtokenvalidityseconds": A("refreshTokenValiditySeconds", "int"),
+    "public": A("public", "bool"), "loginpageuri": A("loginPageUri"),
+}, **_simple("clientId"))
+_define("OpenIDClientDetails", m.OAuthClientDetails, "oauth_clients", ["clientid"], {},
+        parent="OAuthClientDetails")
+_define("PromotionVoucher", m.PromotionVoucher, "vouchers", ["code"], {
+    "code": A("code"), "vouchercode": A("voucherCode"), "name": A("name", "localized"),
+    "description": A("description", "localized"), "value": A("value", "float"),
+    "currency": A("currency", "ref", "Currency"), "freeshipping": A("freeShipping", "bool"),
+    "redemptionquantitylimit": A("redemptionQuantityLimit", "int"),
+    "redemptionquantitylimitperuser": A("redemptionQuantityLimitPerUser", "int"),
+}, **_simple("code"))
+
+# -- relations: (source type, target type, hook) --------------------------------------------
+for _code, _rel in {
+    "PrincipalGroupRelation": ("Principal", "PrincipalGroup", "group_membership"),
+    "CategoryCategoryRelation": ("Category", "Category", "subcategory"),
+    "CategoryProductRelation": ("Category", "Product", "category_product"),
+    "BaseStore2DeliveryModeRel": ("BaseStore", "DeliveryMode", "store_delivery_mode"),
+    "PoS2WarehouseRel": ("PointOfService", "Warehouse", "pos_warehouse"),
+    "StoresForCMSSite": ("BaseSite", "BaseStore", "site_store"),
+}.items():
+    _define(_code, None, None, ["source", "target"], {
+        "source": A("source", "ref", _rel[0]), "target": A("target", "ref", _rel[1]),
+    }, relation=_rel)
+
+
+def type_def(code: str) -> TypeDef | None:
+    """The definition of a type code, case-insensitively; None if the loader does not know it."""
+    return _TYPES.get(code.lower())
+
+
+def is_subtype(code: str, of: str) -> bool:
+    """Whether type ``code`` is ``of`` or one of its subtypes."""
+    td = type_def(code)
+    while td is not None:
+        if td.code.lower() == of.lower():
+            return True
+        td = type_def(td.parent) if td.parent else None
+    return False
+
+
+def known_types() -> list[str]:
+    return sorted(td.code for td in _TYPES.values())

@@ -1,0 +1,56 @@
+"""One fakesapcc instance: its configuration, store, clock and seed. No Flask here; the app
+factory wraps a Runtime, the CLI and the test harness drive it."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from .clock import Clock
+from .config import Config
+from .impex.loader import ImpexLoadError, LoadReport, impex_files, load_paths
+from .security.authserver import AuthorizationServer
+from .security.tokens import TokenService
+from .store import Store
+
+
+def default_data_dir() -> Path:
+    """The default seed: the installed copy, else the source checkout's ``impex/`` folder."""
+    installed = Path(__file__).resolve().parent / "seed"
+    if installed.is_dir() and any(installed.glob("*.impex")):
+        return installed
+    return Path(__file__).resolve().parents[1] / "impex"
+
+
+class Runtime:
+    def __init__(self, config: Config, store: Store | None = None,
+                 clock: Clock | None = None) -> None:
+        self.config = config
+        self.store = store or Store()
+        self.clock = clock or Clock()
+        self.ready = threading.Event()
+        self.seed_report: LoadReport | None = None
+        self._seed_snapshot: bytes | None = None
+        self.tokens = TokenService(self.store, self.clock, config)
+        self.authserver = AuthorizationServer(self.store, self.clock, config, self.tokens)
+
+    def seed_paths(self) -> list[Path]:
+        paths = [default_data_dir()] if self.config.default_data else []
+        return impex_files([*paths, *self.config.impex])
+
+    def load_seed(self) -> LoadReport:
+        """Load the default data and every ``--impex`` path; remember the result as the state
+        that ``reset()`` returns to. Raises ImpexLoadError if any file has an error."""
+        report = load_paths(self.store, self.seed_paths(), config=self.config.properties,
+                            strict=self.config.strict_impex)
+        self.seed_report = report
+        if not report.ok:
+            raise ImpexLoadError(report)
+        self._seed_snapshot = self.store.snapshot()
+        self.ready.set()
+        return report
+
+    def reset(self) -> None:
+        """Back to the state right after the seed loaded; the clock back to real time."""
+        if self._seed_snapshot is not None:
+            self.store.restore(self._seed_snapshot)
+        self.clock.reset()

@@ -1,0 +1,175 @@
+"""Who may act as whom: SAP's UserMatchingFilter, the ASM session filter and ``@Secured``, in
+one module. Every OCC and ASM request resolves once, here, to a ``Caller`` and an ``Acting``;
+handlers and the request journal read those and re-implement none of these rules.
+
+The rules (occ-api.md §1.8–1.9, asm-api.md §3–4):
+
+- ``anonymous`` as userId → the anonymous user, with no token, a client token or a trusted
+  client token (not for a customer's token);
+- ROLE_TRUSTED_CLIENT or ROLE_CUSTOMERMANAGERGROUP → any user named by uid or customerId;
+  unknown → 400 UnknownIdentifierError "Cannot find user with propertyValue '<id>'";
+  a ROLE_CUSTOMERMANAGERGROUP user calling with ``current`` acts as itself, which is legal and
+  flagged ``agent_self`` (the classic client bug);
+- ROLE_CUSTOMERGROUP → ``current`` or its own uid or customerId; anything else → 403
+  ForbiddenError "Access is denied";
+- no token where a user is needed → 401 UnauthorizedError "Full authentication is required to
+  access this resource"; any other token → 403 ForbiddenError;
+- ``@Secured`` role checks → 401 AccessDeniedError "Access is denied";
+- ``/assistedservicewebservices/**`` needs ROLE_ASAGENTGROUP → else 403 AccessDeniedError.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import models as m
+from ..errors import ApiError
+from ..store import Store, uid_key
+
+ANONYMOUS = "anonymous"
+CURRENT = "current"
+
+ROLE_CUSTOMERGROUP = "ROLE_CUSTOMERGROUP"
+ROLE_CUSTOMERMANAGERGROUP = "ROLE_CUSTOMERMANAGERGROUP"
+ROLE_TRUSTED_CLIENT = "ROLE_TRUSTED_CLIENT"
+ROLE_CLIENT = "ROLE_CLIENT"
+ROLE_ASAGENTGROUP = "ROLE_ASAGENTGROUP"
+ROLE_GUEST = "ROLE_GUEST"
+
+FULL_AUTHENTICATION = "Full authentication is required to access this resource"
+ACCESS_DENIED = "Access is denied"
+
+
+def role_of_group(group_uid: str) -> str:
+    """SAP's role name for a user group: ``asagentgroup`` → ``ROLE_ASAGENTGROUP``."""
+    return "ROLE_" + group_uid.upper()
+
+
+def user_authorities(store: Store, user: m.User) -> list[str]:
+    """The authorities a user's token carries: one role per group, through nested groups;
+    every customer carries ROLE_CUSTOMERGROUP."""
+    roles = {role_of_group(g) for g in store.all_groups(user.uid)}
+    if isinstance(user, m.Customer):
+        roles.add(ROLE_CUSTOMERGROUP)
+    return sorted(roles)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated principal of one request (or nobody)."""
+
+    token: m.OAuthAccessToken | None = None
+    user: m.User | None = None  # the token's user, None for client tokens and no token
+    roles: frozenset[str] = frozenset()
+
+    @property
+    def authenticated(self) -> bool:
+        return self.token is not None
+
+    @property
+    def client_id(self) -> str | None:
+        return self.token.clientId if self.token else None
+
+    @property
+    def name(self) -> str:
+        """How the journal names this caller: a user uid, ``client:<id>`` or ``anonymous``."""
+        if self.user is not None:
+            return self.user.uid
+        if self.token is not None:
+            return f"client:{self.token.clientId}"
+        return ANONYMOUS
+
+    def has(self, *roles: str) -> bool:
+        return any(r in self.roles for r in roles)
+
+
+@dataclass(frozen=True)
+class Acting:
+    """The user a request acts for."""
+
+    uid: str  # "anonymous" for the anonymous user
+    user: m.User | None
+    emulated: bool = False  # an agent or a trusted client acting for another user
+    agent_self: bool = False  # a customer manager acting as itself through "current"
+
+    @property
+    def anonymous(self) -> bool:
+        return self.user is None
+
+
+ANONYMOUS_ACTING = Acting(ANONYMOUS, None)
+
+
+def caller_from_token(store: Store, token: m.OAuthAccessToken | None) -> Caller:
+    if token is None:
+        return Caller()
+    user = store.principal(token.userUid) if token.userUid else None
+    user = user if isinstance(user, m.User) else None
+    return Caller(token=token, user=user, roles=frozenset(token.authorities))
+
+
+def forbidden() -> ApiError:
+    return ApiError(403, "ForbiddenError", ACCESS_DENIED)
+
+
+def unauthorized() -> ApiError:
+    return ApiError(401, "UnauthorizedError", FULL_AUTHENTICATION)
+
+
+def access_denied(status: int = 401) -> ApiError:
+    return ApiError(status, "AccessDeniedError", ACCESS_DENIED)
+
+
+def _unknown_user(user_id: str) -> ApiError:
+    return ApiError(400, "UnknownIdentifierError",
+                    f"Cannot find user with propertyValue '{user_id}'")
+
+
+def act_as(store: Store, caller: Caller, user_id: str) -> Acting:
+    """Resolve the ``userId`` of a path (``/{site}/users/{userId}/…``) for this caller."""
+    if user_id == ANONYMOUS and not caller.has(ROLE_CUSTOMERGROUP):
+        return ANONYMOUS_ACTING
+    if caller.has(ROLE_CUSTOMERMANAGERGROUP) and caller.user is not None and user_id == CURRENT:
+        return Acting(caller.user.uid, caller.user, agent_self=True)
+    if caller.has(ROLE_TRUSTED_CLIENT, ROLE_CUSTOMERMANAGERGROUP):
+        user = store.user_by_id(user_id)
+        if user is None:
+            raise _unknown_user(user_id)
+        me = caller.user
+        return Acting(user.uid, user, emulated=me is None or uid_key(me.uid) != uid_key(user.uid))
+    if caller.has(ROLE_CUSTOMERGROUP) and caller.user is not None:
+        me = caller.user
+        if user_id == CURRENT:
+            return Acting(me.uid, me)
+        user = store.user_by_id(user_id)
+        if user is not None and uid_key(user.uid) == uid_key(me.uid):
+            return Acting(me.uid, me)
+        raise forbidden()
+    if not caller.authenticated:
+        raise unauthorized()
+    raise forbidden()
+
+
+def act_by_header(store: Store, caller: Caller, header_user_id: str | None) -> Acting:
+    """The acting user of an endpoint without a userId in its path: a customer manager may
+    name one in ``sap-commerce-cloud-user-id``; otherwise a customer or customer manager acts
+    as itself and anyone else as anonymous."""
+    if header_user_id and caller.has(ROLE_CUSTOMERMANAGERGROUP) \
+            and header_user_id not in (CURRENT, ANONYMOUS):
+        return act_as(store, caller, header_user_id)
+    if caller.user is not None and caller.has(ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP):
+        return Acting(caller.user.uid, caller.user)
+    return ANONYMOUS_ACTING
+
+
+def require_roles(caller: Caller, *roles: str) -> None:
+    """An endpoint's ``@Secured`` roles: without any of them → 401 AccessDeniedError."""
+    if not caller.has(*roles):
+        raise access_denied(401)
+
+
+def require_asm_agent(caller: Caller) -> None:
+    """The ASM web app's session filter: an agent is a user with ROLE_ASAGENTGROUP."""
+    if not caller.authenticated:
+        raise unauthorized()
+    if caller.user is None or not caller.has(ROLE_ASAGENTGROUP):
+        raise access_denied(403)

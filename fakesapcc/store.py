@@ -1,0 +1,335 @@
+"""The in-memory store: the whole state of one fakesapcc instance.
+
+- ``State`` is plain data: one dict per item type plus the indexes that make hot lookups O(1)
+  (uid lower-cased, customerId, cart guid, group membership). It pickles as one unit, so a
+  snapshot is one ``pickle.dumps`` and a restore one ``pickle.loads`` (milliseconds for the
+  default seed).
+- ``Store`` guards a State with one re-entrant lock. Every read or write of shared objects
+  happens inside ``with store.atomic() as state:``; one lock for the whole state is simple and,
+  with operations of microseconds, never the bottleneck. Writes that touch an index go through
+  the Store's methods so that the indexes never disagree with the data.
+
+No Flask here: the HTTP layer, the ImpEx loader and the tests all use this same API.
+"""
+from __future__ import annotations
+
+import pickle
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import models as m
+
+FIRST_PK = 8796093054976  # SAP-like item pks
+
+
+@dataclass
+class State:
+    # internationalization
+    languages: dict[str, m.Language] = field(default_factory=dict)
+    currencies: dict[str, m.Currency] = field(default_factory=dict)
+    countries: dict[str, m.Country] = field(default_factory=dict)
+    regions: dict[str, m.Region] = field(default_factory=dict)
+    titles: dict[str, m.Title] = field(default_factory=dict)
+    card_types: dict[str, m.CreditCardType] = field(default_factory=dict)
+    # catalog
+    catalogs: dict[str, m.Catalog] = field(default_factory=dict)
+    catalog_versions: dict[tuple[str, str], m.CatalogVersion] = field(default_factory=dict)
+    categories: dict[tuple[str, str, str], m.Category] = field(default_factory=dict)
+    media_formats: dict[str, m.MediaFormat] = field(default_factory=dict)
+    media: dict[tuple[Any, str], m.Media] = field(default_factory=dict)
+    media_containers: dict[tuple[Any, str], m.MediaContainer] = field(default_factory=dict)
+    products: dict[tuple[str, str, str], m.Product] = field(default_factory=dict)
+    price_rows: dict[int, m.PriceRow] = field(default_factory=dict)
+    warehouses: dict[str, m.Warehouse] = field(default_factory=dict)
+    stock_levels: dict[int, m.StockLevel] = field(default_factory=dict)
+    # principals: keyed by uid lower-cased
+    principals: dict[str, m.Principal] = field(default_factory=dict)
+    # organisation
+    addresses: dict[int, m.Address] = field(default_factory=dict)
+    points_of_service: dict[str, m.PointOfService] = field(default_factory=dict)
+    base_sites: dict[str, m.BaseSite] = field(default_factory=dict)
+    base_stores: dict[str, m.BaseStore] = field(default_factory=dict)
+    zones: dict[str, m.Zone] = field(default_factory=dict)
+    delivery_modes: dict[str, m.DeliveryMode] = field(default_factory=dict)
+    zone_delivery_values: dict[int, m.ZoneDeliveryModeValue] = field(default_factory=dict)
+    oauth_clients: dict[str, m.OAuthClientDetails] = field(default_factory=dict)
+    vouchers: dict[str, m.PromotionVoucher] = field(default_factory=dict)
+    # transactions
+    carts: dict[str, m.Cart] = field(default_factory=dict)
+    orders: dict[str, m.Order] = field(default_factory=dict)
+    consignments: dict[str, m.Consignment] = field(default_factory=dict)
+    payment_infos: dict[str, m.PaymentInfo] = field(default_factory=dict)
+    # the authorization server
+    access_tokens: dict[str, m.OAuthAccessToken] = field(default_factory=dict)
+    refresh_tokens: dict[str, m.OAuthRefreshToken] = field(default_factory=dict)
+    # indexes
+    customer_ids: dict[str, str] = field(default_factory=dict)  # customerId -> uid lower
+    group_members: dict[str, set[str]] = field(default_factory=dict)  # group uid lower -> member uids lower
+    cart_guids: dict[str, str] = field(default_factory=dict)  # guid -> cart code
+    order_guids: dict[str, str] = field(default_factory=dict)  # guid -> order code
+    stock_by_product: dict[str, list[int]] = field(default_factory=dict)  # product code -> StockLevel pks
+    prices_by_product: dict[str, list[int]] = field(default_factory=dict)  # product code -> PriceRow pks
+    # counters
+    next_pk: int = FIRST_PK
+    counters: dict[str, int] = field(default_factory=dict)
+
+
+def uid_key(uid: str) -> str:
+    """The index key of a uid: SAP matches uids case-insensitively and stores customer uids
+    lower-cased."""
+    return uid.strip().lower()
+
+
+class Store:
+    """A State guarded by one lock, with the operations that keep its indexes true."""
+
+    def __init__(self, state: State | None = None) -> None:
+        self._lock = threading.RLock()
+        self._state = state or State()
+
+    # -- transactions and snapshots ----------------------------------------------------------
+
+    @contextmanager
+    def atomic(self) -> Iterator[State]:
+        """Hold the store's lock for a read-modify-write (or a consistent read)."""
+        with self._lock:
+            yield self._state
+
+    @property
+    def state(self) -> State:
+        """The live state, for code that already holds ``atomic()``."""
+        return self._state
+
+    def snapshot(self) -> bytes:
+        with self._lock:
+            return pickle.dumps(self._state, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def restore(self, snapshot: bytes) -> None:
+        state = pickle.loads(snapshot)
+        with self._lock:
+            self._state = state
+
+    @contextmanager
+    def transaction(self) -> Iterator[State]:
+        """All or nothing: if the block raises, the state is put back as it was before."""
+        with self._lock:
+            before = pickle.dumps(self._state, protocol=pickle.HIGHEST_PROTOCOL)
+            try:
+                yield self._state
+            except BaseException:
+                self._state = pickle.loads(before)
+                raise
+
+    # -- identity ----------------------------------------------------------------------------
+
+    def new_pk(self) -> int:
+        with self._lock:
+            pk = self._state.next_pk
+            self._state.next_pk += 1
+            return pk
+
+    def next_code(self, sequence: str, start: int, width: int = 8) -> str:
+        """The next code of a numbered sequence (cart and order codes), zero-padded like SAP's
+        ``00001000``."""
+        with self._lock:
+            value = self._state.counters.get(sequence, start)
+            self._state.counters[sequence] = value + 1
+            return str(value).zfill(width)
+
+    # -- principals --------------------------------------------------------------------------
+
+    def principal(self, uid: str) -> m.Principal | None:
+        return self._state.principals.get(uid_key(uid))
+
+    def user_by_id(self, user_id: str) -> m.User | None:
+        """A user by uid or by customerId, as SAP's UserMatchingService looks them up."""
+        state = self._state
+        found = state.principals.get(uid_key(user_id))
+        if found is None:
+            uid = state.customer_ids.get(user_id.strip())
+            found = state.principals.get(uid) if uid else None
+        return found if isinstance(found, m.User) else None
+
+    def add_principal(self, principal: m.Principal) -> m.Principal:
+        """Insert or replace a principal, keeping the uid, customerId and membership indexes."""
+        with self._lock:
+            state = self._state
+            key = uid_key(principal.uid)
+            old = state.principals.get(key)
+            if old is not None:
+                self._unindex(old)
+            if isinstance(principal, m.Customer):
+                principal.uid = key
+            state.principals[key] = principal
+            self._index(principal)
+            return principal
+
+    def remove_principal(self, uid: str) -> m.Principal | None:
+        with self._lock:
+            state = self._state
+            old = state.principals.pop(uid_key(uid), None)
+            if old is not None:
+                self._unindex(old)
+                for member in state.group_members.pop(uid_key(uid), set()):
+                    p = state.principals.get(member)
+                    if p is not None:
+                        p.groups = {g for g in p.groups if uid_key(g) != uid_key(uid)}
+            return old
+
+    def rename_principal(self, principal: m.Principal, new_uid: str) -> None:
+        """Change a principal's uid (SAP's login change), carrying its memberships along."""
+        with self._lock:
+            state = self._state
+            old_key = uid_key(principal.uid)
+            members = state.group_members.pop(old_key, set())
+            self._unindex(principal)
+            state.principals.pop(old_key, None)
+            principal.uid = new_uid.strip().lower() if isinstance(principal, m.Customer) else new_uid
+            state.principals[uid_key(new_uid)] = principal
+            self._index(principal)
+            if members:
+                state.group_members[uid_key(new_uid)] = members
+                for member in members:
+                    p = state.principals.get(member)
+                    if p is not None:
+                        p.groups = {new_uid if uid_key(g) == old_key else g for g in p.groups}
+
+    def set_customer_id(self, customer: m.Customer, customer_id: str | None) -> None:
+        with self._lock:
+            if customer.customerId:
+                self._state.customer_ids.pop(customer.customerId, None)
+            customer.customerId = customer_id
+            if customer_id:
+                self._state.customer_ids[customer_id] = uid_key(customer.uid)
+
+    def set_groups(self, principal: m.Principal, groups: set[str]) -> None:
+        """Replace the direct groups of a principal."""
+        with self._lock:
+            member = uid_key(principal.uid)
+            for g in principal.groups:
+                self._state.group_members.get(uid_key(g), set()).discard(member)
+            principal.groups = set(groups)
+            for g in principal.groups:
+                self._state.group_members.setdefault(uid_key(g), set()).add(member)
+
+    def add_to_group(self, principal: m.Principal, group_uid: str) -> None:
+        self.set_groups(principal, principal.groups | {group_uid})
+
+    def members_of(self, group_uid: str) -> list[m.Principal]:
+        """Direct members of a group."""
+        state = self._state
+        keys = state.group_members.get(uid_key(group_uid), ())
+        return [state.principals[k] for k in sorted(keys) if k in state.principals]
+
+    def all_groups(self, uid: str) -> set[str]:
+        """Every group a principal is in, directly or through nested groups (uids lower-cased)."""
+        state = self._state
+        seen: set[str] = set()
+        principal = state.principals.get(uid_key(uid))
+        todo = [uid_key(g) for g in (principal.groups if principal else ())]
+        while todo:
+            g = todo.pop()
+            if g in seen:
+                continue
+            seen.add(g)
+            group = state.principals.get(g)
+            if group is not None:
+                todo.extend(uid_key(x) for x in group.groups)
+        return seen
+
+    def _index(self, p: m.Principal) -> None:
+        state = self._state
+        key = uid_key(p.uid)
+        if isinstance(p, m.Customer) and p.customerId:
+            state.customer_ids[p.customerId] = key
+        for g in p.groups:
+            state.group_members.setdefault(uid_key(g), set()).add(key)
+
+    def _unindex(self, p: m.Principal) -> None:
+        state = self._state
+        key = uid_key(p.uid)
+        if isinstance(p, m.Customer) and p.customerId:
+            if state.customer_ids.get(p.customerId) == key:
+                del state.customer_ids[p.customerId]
+        for g in p.groups:
+            state.group_members.get(uid_key(g), set()).discard(key)
+
+    # -- catalog -----------------------------------------------------------------------------
+
+    def add_price_row(self, row: m.PriceRow) -> None:
+        with self._lock:
+            self._state.price_rows[row.pk] = row
+            pks = self._state.prices_by_product.setdefault(row.product, [])
+            if row.pk not in pks:
+                pks.append(row.pk)
+
+    def remove_price_row(self, pk: int) -> None:
+        with self._lock:
+            row = self._state.price_rows.pop(pk, None)
+            if row is not None:
+                pks = self._state.prices_by_product.get(row.product, [])
+                if pk in pks:
+                    pks.remove(pk)
+
+    def prices(self, product_code: str) -> list[m.PriceRow]:
+        state = self._state
+        return [state.price_rows[pk] for pk in state.prices_by_product.get(product_code, ())]
+
+    def add_stock_level(self, level: m.StockLevel) -> None:
+        with self._lock:
+            self._state.stock_levels[level.pk] = level
+            pks = self._state.stock_by_product.setdefault(level.productCode, [])
+            if level.pk not in pks:
+                pks.append(level.pk)
+
+    def remove_stock_level(self, pk: int) -> None:
+        with self._lock:
+            level = self._state.stock_levels.pop(pk, None)
+            if level is not None:
+                pks = self._state.stock_by_product.get(level.productCode, [])
+                if pk in pks:
+                    pks.remove(pk)
+
+    def stock_levels(self, product_code: str) -> list[m.StockLevel]:
+        state = self._state
+        return [state.stock_levels[pk] for pk in state.stock_by_product.get(product_code, ())]
+
+    # -- carts and orders --------------------------------------------------------------------
+
+    def add_cart(self, cart: m.Cart) -> m.Cart:
+        with self._lock:
+            self._state.carts[cart.code] = cart
+            self._state.cart_guids[cart.guid] = cart.code
+            return cart
+
+    def remove_cart(self, code: str) -> m.Cart | None:
+        with self._lock:
+            cart = self._state.carts.pop(code, None)
+            if cart is not None:
+                self._state.cart_guids.pop(cart.guid, None)
+            return cart
+
+    def cart(self, code_or_guid: str) -> m.Cart | None:
+        state = self._state
+        found = state.carts.get(code_or_guid)
+        if found is None:
+            code = state.cart_guids.get(code_or_guid)
+            found = state.carts.get(code) if code else None
+        return found
+
+    def add_order(self, order: m.Order) -> m.Order:
+        with self._lock:
+            self._state.orders[order.code] = order
+            self._state.order_guids[order.guid] = order.code
+            return order
+
+    def order(self, code_or_guid: str) -> m.Order | None:
+        state = self._state
+        found = state.orders.get(code_or_guid)
+        if found is None:
+            code = state.order_guids.get(code_or_guid)
+            found = state.orders.get(code) if code else None
+        return found

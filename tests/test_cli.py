@@ -1,0 +1,121 @@
+"""The fakesapcc command, run as a user runs it."""
+import json
+import re
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT.parent / "shared" / "impex-samples"
+FIXTURES = ROOT / "fixtures"
+
+
+def run_cli(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "fakesapcc.cli", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120, **kw)
+
+
+def dockerfile_command():
+    """The container's CMD: the tests start exactly this command."""
+    text = (ROOT / "Dockerfile").read_text()
+    return json.loads(re.search(r"^CMD (\[.*\])$", text, re.M).group(1))
+
+
+@pytest.fixture
+def served():
+    """Start the container's command (bound to 127.0.0.1 on a free port for the test)."""
+    cmd = dockerfile_command()
+    assert cmd[:2] == ["fakesapcc", "serve"]
+    args = [sys.executable, "-m", "fakesapcc.cli", *cmd[1:], "--host", "127.0.0.1", "--port", "0"]
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        yield proc, line
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_serve_prints_one_ready_line_and_answers_ready(served):
+    proc, line = served
+    match = re.search(r"OAuth (\S+)/authorizationserver \| OCC (\S+)/occ/v2 \| ASM (\S+)/assistedservicewebservices", line)
+    assert line.startswith("fakesapcc ready:") and match, line
+    base = match.group(1)
+    assert base == match.group(2) == match.group(3)
+    assert requests.get(f"{base}/_fakesapcc/health", timeout=5).status_code == 200
+    ready = requests.get(f"{base}/_fakesapcc/ready", timeout=5)
+    assert ready.status_code == 200
+    assert ready.json()["items"]["Product"] >= 50
+    assert ready.headers["Server"] == "fakesapcc"  # waitress, not Flask's development server
+
+
+def test_serve_refuses_a_seed_with_errors(tmp_path):
+    bad = tmp_path / "bad.impex"
+    bad.write_text('INSERT_UPDATE Title;code[unique=true];name[lang=en]\n;x;"unbalanced\n')
+    result = run_cli("serve", "--port", "0", "--no-default-data", "--impex", str(bad))
+    assert result.returncode == 1
+    assert f"{bad}:2" in result.stderr
+
+
+def test_impex_check_reads_every_sample():
+    result = run_cli("impex", "check", str(SAMPLES))
+    assert result.returncode == 0, result.stdout[-3000:]
+    for sample in SAMPLES.glob("*.impex"):
+        assert f"{sample}: loaded" in result.stdout
+    assert re.search(r"8 file\(s\), \d+ row\(s\) applied, 0 error\(s\)", result.stdout)
+
+
+@pytest.mark.parametrize("name, message", [
+    ("unbalanced-quote.impex", "unterminated"),
+    ("unknown-mode.impex", "mode"),
+    ("missing-docid.impex", "document id"),
+])
+def test_impex_check_fails_on_malformed_files_with_file_and_line(name, message):
+    path = FIXTURES / "impex" / "malformed" / name
+    result = run_cli("impex", "check", str(path))
+    assert result.returncode == 1
+    errors = [l for l in result.stdout.splitlines() if ": error:" in l]
+    assert errors and all(l.strip().startswith(f"{path}:") for l in errors)
+    assert any(message in l.lower() for l in errors), errors
+    assert f"{path}: NOT LOADED" in result.stdout
+
+
+def test_impex_check_counts_items_by_type(tmp_path):
+    good = tmp_path / "good.impex"
+    good.write_text("INSERT_UPDATE Title;code[unique=true];name[lang=en]\n;capt;Captain\n;sir;Sir\n")
+    result = run_cli("impex", "check", str(good))
+    assert result.returncode == 0
+    assert "  Title: 2" in result.stdout
+
+
+def test_impex_check_strict_turns_unresolved_references_into_errors(tmp_path):
+    f = tmp_path / "ref.impex"
+    f.write_text("INSERT_UPDATE Employee;uid[unique=true];groups(uid)\n;bob;nosuchgroup\n")
+    assert run_cli("impex", "check", str(f)).returncode == 0
+    strict = run_cli("impex", "check", "--strict", str(f))
+    assert strict.returncode == 1 and f"{f}:2: error:" in strict.stdout
+
+
+def test_env_prints_the_alokai_block():
+    result = run_cli("env", "--port", "9555")
+    assert result.returncode == 0
+    values = dict(l.split("=", 1) for l in result.stdout.splitlines() if "=" in l and not l.startswith("#"))
+    assert values["SAPCC_OAUTH_URI"] == "http://127.0.0.1:9555/authorizationserver"
+    assert values["SAPCC_API_URI"] == "http://127.0.0.1:9555/occ/v2"
+    assert values["SAPCC_ASM_API_URI"] == "http://127.0.0.1:9555/assistedservicewebservices"
+    assert values["SAPCC_OAUTH_TOKEN_ENDPOINT"] == "/oauth/token"
+    assert values["SAPCC_OAUTH_TOKEN_REVOKE_ENDPOINT"] == "/oauth/revoke"
+    assert (values["SAPCC_OAUTH_CLIENT_ID"], values["SAPCC_OAUTH_CLIENT_SECRET"]) == ("mobile_android", "secret")
+    assert values["DEFAULT_BASE_SITE_ID"] == "electronics-spa"
+    assert values["DEFAULT_CATALOG_ID"] == "electronicsProductCatalog"
+    assert (values["DEFAULT_CATALOG_VERSION"], values["DEFAULT_LANGUAGE"], values["DEFAULT_CURRENCY"]) == ("Online", "en", "USD")
+
+
+def test_bad_configuration_is_a_clear_usage_error():
+    result = run_cli("serve", "--sap-version", "nope")
+    assert result.returncode == 2 and "sap-version" in result.stderr
