@@ -18,6 +18,7 @@ unresolved lines.
 from __future__ import annotations
 
 import dataclasses
+from datetime import timezone
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -333,6 +334,12 @@ class _FileLoader:
             if value is not _MISSING:
                 kwargs[attr.field] = value
         field_names = {f.name for f in dataclasses.fields(td.model)}
+        missing_key = [td.attrs[k].field for k in td.key if kwargs.get(td.attrs[k].field) is None]
+        if missing_key:
+            self.problem(f"cannot create {td.code} without {', '.join(missing_key)}: row skipped",
+                         row.line)
+            self.report.skipped[td.code] += 1
+            return None
         if "pk" in field_names:
             kwargs["pk"] = self.store.new_pk()
         try:
@@ -369,7 +376,7 @@ class _FileLoader:
         collection: dict = getattr(self.state, td.collection)
         try:
             key = td.store_key(SimpleNamespace(**fields))
-        except AttributeError:
+        except (AttributeError, TypeError, IndexError):  # not a whole key: scan
             key = _MISSING
         if key is not _MISSING:
             item = collection.get(key)
@@ -610,7 +617,7 @@ class _FileLoader:
             value = p.parse_date(raw, col.modifiers.get("dateformat"))
             if value is None:
                 raise BadValue(f"'{raw}' is not a date (column {col.text})")
-            return value
+            return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
         if kind == "enum":
             if col.pattern and col.pattern.is_reference:
                 return p.split_path(raw, col.modifiers.get("path-delimiter", ":"))[-1]
