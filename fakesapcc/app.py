@@ -28,12 +28,14 @@ def create_app(config: Config | None = None, *, store: Store | None = None,
     errors.install(app)
 
     from .api.admin import bp as admin_bp
+    from .api.asm import bp as asm_bp
     from .api.oauth import bp as oauth_bp
     from .api.occ import bp as occ_bp
 
     app.register_blueprint(admin_bp)
     app.register_blueprint(oauth_bp)
     app.register_blueprint(occ_bp)
+    app.register_blueprint(asm_bp)
     if load_seed:
         rt.load_seed()
     return app

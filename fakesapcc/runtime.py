@@ -30,6 +30,7 @@ class Runtime:
         self.ready = threading.Event()
         self.seed_report: LoadReport | None = None
         self._seed_snapshot: bytes | None = None
+        self.error_listeners: list = []  # called with every unexpected exception (test harness)
         self.tokens = TokenService(self.store, self.clock, config)
         self.authserver = AuthorizationServer(self.store, self.clock, config, self.tokens)
 

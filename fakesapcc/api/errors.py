@@ -78,4 +78,8 @@ def install(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.path)
+        from ..app import runtime
+
+        for listener in runtime().error_listeners:
+            listener(exc)
         return render_api_errors(500, [ApiError(500, "UnknownError", "Unknown server error")])

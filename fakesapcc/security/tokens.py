@@ -102,7 +102,7 @@ class TokenService:
             "jti": secrets.token_hex(8)})
 
     def expires_in(self, token: m.OAuthAccessToken) -> int:
-        return max(int((token.expiresAt - self.clock.now()).total_seconds()), 0)
+        return max(round((token.expiresAt - self.clock.now()).total_seconds()), 0)
 
     # -- reading -----------------------------------------------------------------------------
 

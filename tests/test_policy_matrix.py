@@ -1,0 +1,132 @@
+"""The security policy as a table: for a representative endpoint of each family, every kind of
+caller, with the exact status and error ``type`` (``200`` = allowed). Read it like the
+reference (occ-api.md §1.8–1.9, asm-api.md §3–4). Issues that add endpoints add columns."""
+from pathlib import Path
+
+import pytest
+import requests
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "impex"
+
+CUSTOMER = "mark.rivers@pronto-hw.com"
+OTHER = "yuki.tanaka@example.jp"
+
+#  caller            userId in path  | OCC GET users/{userId}          | ASM GET customerlists
+MATRIX = """
+   none              customer        | 401 UnauthorizedError           | 401 UnauthorizedError
+   none              anonymous       | 401 AccessDeniedError           | -
+   client            customer        | 403 ForbiddenError              | 403 AccessDeniedError
+   client            anonymous       | 401 AccessDeniedError           | -
+   trusted           customer        | 200                             | 403 AccessDeniedError
+   trusted           customerId      | 200                             | -
+   trusted           current         | 400 UnknownIdentifierError      | -
+   trusted           unknown         | 400 UnknownIdentifierError      | -
+   customer          current         | 200                             | 403 AccessDeniedError
+   customer          customer        | 200                             | -
+   customer          customerId      | 200                             | -
+   customer          other           | 403 ForbiddenError              | -
+   customer          anonymous       | 403 ForbiddenError              | -
+   agent             customerId      | 200                             | 200
+   agent             customer        | 200                             | -
+   agent             current         | 200                             | -
+   agent             unknown         | 400 UnknownIdentifierError      | -
+   agent-nocm        customer        | 403 ForbiddenError              | 200
+   agent-nocm        current         | 403 ForbiddenError              | -
+   cm-no-asm         customer        | 200                             | 403 AccessDeniedError
+   notasagent        customer        | 403 ForbiddenError              | 403 AccessDeniedError
+   revoked           customer        | 401 InvalidTokenError           | 401 InvalidTokenError
+   expired           customer        | 401 InvalidTokenError           | 401 InvalidTokenError
+"""
+
+COLUMNS = ["occ_user_read", "asm_customer_lists"]
+
+
+def rows():
+    for line in MATRIX.strip().splitlines():
+        who, *cells = [part.strip() for part in line.split("|")]
+        caller, user = who.split()
+        for column, cell in zip(COLUMNS, cells):
+            if cell != "-":
+                status, _, error = cell.partition(" ")
+                yield pytest.param(caller, user, column, int(status), error or None,
+                                   id=f"{caller}-{user}-{column}")
+
+
+def token_for(sapcc, caller):
+    if caller == "none":
+        return None
+    if caller == "client":
+        return sapcc.client_token()
+    if caller == "trusted":
+        return sapcc.client_token(("trusted_client", "secret"))
+    if caller == "customer":
+        return sapcc.customer_token(CUSTOMER)
+    if caller in ("revoked", "expired"):
+        token = sapcc.customer_token(CUSTOMER)
+        if caller == "revoked":
+            sapcc.runtime.tokens.revoke(token)
+        else:
+            sapcc.advance_clock(43201)
+        return token
+    uid = {"agent": "asagent", "agent-nocm": "asagent-nocm", "cm-no-asm": "cmonly"}.get(caller, caller)
+    return sapcc.agent_token(uid)
+
+
+def user_id(sapcc, user):
+    return {"customer": CUSTOMER, "other": OTHER, "unknown": "nobody@nowhere.example",
+            "customerId": sapcc.runtime.store.principal(CUSTOMER).customerId}.get(user, user)
+
+
+def call(sapcc, column, token, uid):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if column == "occ_user_read":
+        url = f"{sapcc.occ_url}/electronics-spa/users/{uid}"
+    else:
+        url = f"{sapcc.asm_url}/customerlists?baseSite=electronics-spa"
+    return requests.get(url, headers=headers, timeout=10)
+
+
+@pytest.mark.sapcc_impex(FIXTURES / "policy-principals.impex")
+@pytest.mark.parametrize("caller, user, column, status, error", list(rows()))
+def test_policy_matrix(sapcc, caller, user, column, status, error):
+    response = call(sapcc, column, token_for(sapcc, caller), user_id(sapcc, user))
+    assert response.status_code == status, response.text
+    if error:
+        assert response.json()["errors"][0]["type"] == error
+    elif column == "occ_user_read" and user != "current":
+        assert response.json()["uid"] == user_id(sapcc, user) or response.json()["customerId"] == user_id(sapcc, user)
+
+
+def test_agent_acting_for_a_customer_reads_the_customer(sapcc):
+    token = sapcc.agent_token("asagent")
+    customer_id = sapcc.runtime.store.principal(CUSTOMER).customerId
+    body = requests.get(f"{sapcc.occ_url}/electronics-spa/users/{customer_id}",
+                        headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+    assert body["uid"] == CUSTOMER and body["customerId"] == customer_id
+
+
+def test_agent_current_is_the_agent_itself(sapcc):
+    token = sapcc.agent_token("asagent")
+    body = requests.get(f"{sapcc.occ_url}/electronics-spa/users/current",
+                        headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+    assert body["uid"] == "asagent"
+
+
+def test_exact_bodies_of_the_three_denials(sapcc):
+    no_token = requests.get(f"{sapcc.occ_url}/electronics-spa/users/{CUSTOMER}", timeout=10)
+    assert no_token.json() == {"errors": [{"message": "Full authentication is required to access this resource",
+                                           "type": "UnauthorizedError"}]}
+    forbidden = requests.get(f"{sapcc.occ_url}/electronics-spa/users/{OTHER}", timeout=10,
+                             headers={"Authorization": f"Bearer {sapcc.customer_token(CUSTOMER)}"})
+    assert forbidden.json() == {"errors": [{"message": "Access is denied", "type": "ForbiddenError"}]}
+    asm = requests.get(f"{sapcc.asm_url}/customerlists?baseSite=electronics-spa", timeout=10,
+                       headers={"Authorization": f"Bearer {sapcc.agent_token('notasagent')}"})
+    assert asm.status_code == 403
+    assert asm.json() == {"errors": [{"message": "Access is denied", "type": "AccessDeniedError"}]}
+
+
+def test_unknown_user_message(sapcc):
+    response = requests.get(f"{sapcc.occ_url}/electronics-spa/users/ghost", timeout=10,
+                            headers={"Authorization": f"Bearer {sapcc.agent_token()}"})
+    assert response.json() == {"errors": [{"message": "Cannot find user with propertyValue 'ghost'",
+                                           "type": "UnknownIdentifierError"}]}
