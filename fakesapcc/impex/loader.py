@@ -18,6 +18,7 @@ unresolved lines.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from datetime import timezone
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -160,6 +161,11 @@ def load_paths(store: Store, paths: Iterable[str | Path], *,
 _MISSING = object()
 
 
+@functools.cache
+def _field_names(model: type) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(model))
+
+
 class _FileLoader:
     def __init__(self, store: Store, parsed: ParsedImpex, report: FileReport, strict: bool):
         self.store = store
@@ -171,6 +177,8 @@ class _FileLoader:
         self.retry_rows: list[tuple[TypeDef, Header, ValueLine]] = []
         self.retry_attrs: list[tuple[TypeDef, Any, Column, Attr, str, ValueLine]] = []
         self.warned: set[tuple[int, str]] = set()
+        self.resolved: dict[tuple[Any, ...], tuple[TypeDef, Any]] = {}
+        self.plans: dict[tuple[int, str], tuple[Column | None, list[tuple[Column, Attr, str]]]] = {}
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -241,25 +249,23 @@ class _FileLoader:
             rtd = sub
         cells: list[tuple[Column, Attr, str]] = []
         docid: tuple[str, str] | None = None
-        for col, cell in zip(header.columns, row.cells):
-            if col.kind == "docid" and col.qualifier:
-                if cell:
-                    docid = (col.qualifier.lstrip("&").lower(), cell)
-                continue
-            if col.kind != "attribute":
-                continue
-            attr = rtd.attr(col.qualifier or "")
-            raw = cell if cell != "" else (col.default if col.default is not None else "")
-            if attr is None:
-                continue
+        docid_col, plan = self.plan(rtd, header)
+        if docid_col is not None and row.cells[docid_col.index]:
+            docid = (docid_col.qualifier.lstrip("&").lower(), row.cells[docid_col.index])
+        unique: list[tuple[Column, Attr, str]] = []
+        for col, attr, default in plan:
+            cell = row.cells[col.index]
+            raw = cell if cell != "" else default
             if raw == IGNORE:
                 continue
             cells.append((col, attr, raw))
+            if col.unique:
+                unique.append((col, attr, raw))
         if rtd.relation:
             self.relation(rtd, header, row, cells, final)
             return
         try:
-            key_fields = self.key_fields(rtd, [c for c in cells if c[0].unique], row)
+            key_fields = self.key_fields(rtd, unique, row)
         except Unresolved as exc:
             if final:
                 self.unresolved(exc, row)
@@ -312,6 +318,19 @@ class _FileLoader:
             self.docids[docid] = (rtd, target)
         self.report.counts[rtd.code] += 1
 
+    def plan(self, td: TypeDef, header: Header) -> tuple[Column | None, list[tuple[Column, Attr, str]]]:
+        """Per header and row type: the document id column and the known attribute columns
+        with their defaults (computed once, used for every row)."""
+        key = (id(header), td.code)
+        found = self.plans.get(key)
+        if found is None:
+            docid_col = next((c for c in header.columns if c.kind == "docid" and c.qualifier), None)
+            plan = [(c, a, c.default if c.default is not None else "")
+                    for c in header.columns
+                    if c.kind == "attribute" and (a := td.attr(c.qualifier or "")) is not None]
+            found = self.plans[key] = (docid_col, plan)
+        return found
+
     def create(self, td: TypeDef, cells: list[tuple[Column, Attr, str]],
                key_fields: dict[str, Any], row: ValueLine, final: bool) -> Any:
         kwargs: dict[str, Any] = {}
@@ -333,7 +352,7 @@ class _FileLoader:
                 return None
             if value is not _MISSING:
                 kwargs[attr.field] = value
-        field_names = {f.name for f in dataclasses.fields(td.model)}
+        field_names = _field_names(td.model)
         missing_key = [td.attrs[k].field for k in td.key if kwargs.get(td.attrs[k].field) is None]
         if missing_key:
             self.problem(f"cannot create {td.code} without {', '.join(missing_key)}: row skipped",
@@ -405,6 +424,7 @@ class _FileLoader:
             getattr(self.state, td.collection)[td.store_key(item)] = item
 
     def remove(self, td: TypeDef, item: Any) -> None:
+        self.resolved.clear()
         if td.collection == "principals":
             self.store.remove_principal(item.uid)
         elif td.collection == "price_rows":
@@ -461,6 +481,7 @@ class _FileLoader:
         elif attr.field == "uid" and td.collection == "principals":
             if uid_key(value) != uid_key(item.uid):
                 self.store.rename_principal(item, value)
+                self.resolved.clear()
         else:
             setattr(item, attr.field, value)
 
@@ -635,7 +656,16 @@ class _FileLoader:
     def resolve_item(self, target: str, pattern: Pattern | None, value: str, col: Column,
                      row: ValueLine) -> tuple[TypeDef, Any]:
         """Find the item a reference cell names: by document id, or by the pattern's unique
-        attributes (each alternative in turn)."""
+        attributes (each alternative in turn). Hits are cached for the file; a removal clears
+        the cache."""
+        key = (target, id(pattern), value, col.modifiers.get("path-delimiter", ":"))
+        hit = self.resolved.get(key)
+        if hit is None:
+            hit = self.resolved[key] = self._resolve_item(target, pattern, value, col, row)
+        return hit
+
+    def _resolve_item(self, target: str, pattern: Pattern | None, value: str, col: Column,
+                      row: ValueLine) -> tuple[TypeDef, Any]:
         target_td = type_def(target)
         assert target_td is not None, target
         delimiter = col.modifiers.get("path-delimiter", ":")

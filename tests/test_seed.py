@@ -1,0 +1,94 @@
+"""The default seed holds what the README promises."""
+import re
+from pathlib import Path
+
+import pytest
+
+from fakesapcc import models as m
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+
+
+@pytest.fixture
+def state(sapcc):
+    return sapcc.runtime.store.state
+
+
+def test_electronics_catalog_has_priced_pictured_stocked_products(sapcc, state):
+    products = [p for p in state.products.values() if p.catalogVersion == ("electronicsProductCatalog", "Online")]
+    assert len(products) >= 50
+    store = sapcc.runtime.store
+    for p in products:
+        assert {r.currency for r in store.prices(p.code)} >= {"USD", "EUR"}, p.code
+        assert p.picture and p.galleryImages and p.supercategories, p.code
+    online = {p.code: sum(s.available for s in store.stock_levels(p.code) if s.warehouse == "warehouse_e")
+              for p in products}
+    assert sum(1 for v in online.values() if v == 0) >= 4
+    assert sum(1 for v in online.values() if 0 < v < 5) >= 4
+
+
+def test_sites_stores_and_context(state):
+    site = state.base_sites["electronics-spa"]
+    assert site.channel == "B2C" and site.stores == ["electronics"]
+    store = state.base_stores["electronics"]
+    assert store.defaultCurrency == "USD" and len(store.currencies) >= 2 and len(store.languages) >= 2
+    assert state.base_sites["powertools-spa"].channel == "B2B"
+    assert {"standard-gross", "premium-gross", "pickup"} <= set(store.deliveryModes)
+    assert state.card_types and state.titles and state.regions
+
+
+def test_customers_and_points_of_service(sapcc, state):
+    store = sapcc.runtime.store
+    customers = [p for p in state.principals.values() if type(p) is m.Customer]
+    assert len(customers) >= 30 and all(c.customerId for c in customers)
+    assert any(c.loginDisabled for c in customers)
+    for group, pos in (("POS_NAKANO", "Nakano"), ("POS_ICHIKAWA", "Ichikawa")):
+        assert store.members_of(group)
+        assert state.points_of_service[pos].address in state.addresses
+    assert store.principal("nakanostoreemployees").store == "Nakano"
+    assert store.principal("ichikawastoreemployees").store == "Ichikawa"
+
+
+def test_agents_have_the_groups_the_readme_says(sapcc):
+    store = sapcc.runtime.store
+    assert {"asagentgroup", "customermanagergroup", "nakanostoreemployees"} <= store.all_groups("asagent")
+    assert "customermanagergroup" not in store.all_groups("asagent-nocm")
+    assert "asagentgroup" in store.all_groups("asagent-nocm")
+    assert not {g for g in store.all_groups("asagent-nostore") if g.endswith("storeemployees")}
+    assert not store.all_groups("notasagent") & {"asagentgroup", "customermanagergroup"}
+    lists = {g for g in store.all_groups("asagent") if isinstance(store.principal(g), m.CustomerList)}
+    assert lists == {"instorecustomers", "bopiscustomers", "myrecentcustomersessions"}
+    assert store.principal("instoreCustomers").implementationType == "IN_STORE"
+    assert store.principal("bopisCustomers").implementationType == "BOPIS"
+
+
+def test_b2b_units_and_customers(sapcc):
+    store = sapcc.runtime.store
+    gi = store.principal("gi.sun@rustic-hw.com")
+    assert isinstance(gi, m.B2BCustomer) and gi.defaultB2BUnit == "Custom Retail"
+    assert "rustic" in store.all_groups(gi.uid)
+
+
+def readme_accounts():
+    table = README.split("| account | password |")[1].split("\n\n")[0]
+    for line in table.splitlines()[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        for uid in re.findall(r"`([^`]+@[^`]+|[a-z-]+)`", cells[0]):
+            if not uid.endswith("storeemployees") and not uid.startswith("POS_"):
+                yield uid, cells[1].strip("`")
+
+
+@pytest.mark.parametrize("uid, password", list(readme_accounts()))
+def test_every_readme_account_logs_in(sapcc, uid, password):
+    user = sapcc.runtime.store.principal(uid)
+    assert user is not None, uid
+    if user.loginDisabled:
+        pytest.skip("login-disabled on purpose")
+    assert sapcc.runtime.authserver.token({"grant_type": "password", "username": uid, "password": password,
+                                           "client_id": "mobile_android", "client_secret": "secret"}, None)
+
+
+def test_readme_oauth_clients_exist(state):
+    for client_id in ("mobile_android", "trusted_client", "asm_client", "client-side", "mobile_android_public"):
+        assert client_id in state.oauth_clients
+    assert state.oauth_clients["trusted_client"].authorities == ["ROLE_TRUSTED_CLIENT"]
