@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from .api import errors
+from .api import cors, errors, journal
 from .clock import Clock
 from .config import Config, build_config
 from .runtime import Runtime
@@ -26,6 +26,8 @@ def create_app(config: Config | None = None, *, store: Store | None = None,
     rt = Runtime(config, store=store, clock=clock)
     app.extensions["fakesapcc"] = rt
     errors.install(app)
+    journal.install(app)  # every request: the journal, faults, the emulation lint
+    cors.install(app)  # every response: CORS per web app, security headers
 
     from .api.admin import bp as admin_bp
     from .api.asm import bp as asm_bp

@@ -47,6 +47,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default 9001; 0 = any free port)")
     serve.add_argument("--threads", type=int, help="worker threads (default 8)")
     serve.add_argument("--token-format", choices=["opaque", "jwt"], help="access token format")
+    serve.add_argument("--admin-token", metavar="TOKEN",
+                       help="bearer token the control plane requires when bound beyond 127.0.0.1")
+    serve.add_argument("--no-admin", dest="admin", action="store_const", const=False,
+                       help="serve no control plane (/_fakesapcc)")
+    serve.add_argument("--strict-emulation", action="store_const", const=True,
+                       help="an agent calling OCC user endpoints as 'current' gets a 400")
+    serve.add_argument("--cors-origin", dest="cors_origins", action="append", metavar="URL",
+                       help="allow this browser origin on every web app (repeatable)")
+    serve.add_argument("--tls", choices=["self-signed"],
+                       help="serve HTTPS with a throwaway self-signed certificate")
+    serve.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate")
+    serve.add_argument("--tls-key", metavar="FILE", help="the private key of --tls-cert")
     _config_flags(serve)
 
     impex = sub.add_parser("impex", help="ImpEx tools")
@@ -70,7 +82,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _cli_values(args: argparse.Namespace) -> dict[str, Any]:
     keys = ("host", "port", "threads", "token_format", "impex", "default_data",
-            "properties_file", "manifest", "sap_version", "strict_impex")
+            "properties_file", "manifest", "sap_version", "strict_impex", "admin", "admin_token",
+            "strict_emulation", "cors_origins", "tls", "tls_cert", "tls_key")
     return {k: getattr(args, k, None) for k in keys}
 
 
@@ -164,14 +177,12 @@ def print_env(config: Config, site_uid: str | None) -> int:
 def serve(config: Config) -> int:
     """Serve with waitress (a production-grade threaded WSGI server); the seed loads after the
     socket listens, so /_fakesapcc/health answers at once and /_fakesapcc/ready when loaded."""
-    from waitress.server import create_server
-
     from .app import create_app, runtime
+    from .server import make_server
 
     logging.basicConfig(level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     app = create_app(config, load_seed=False)
-    server = create_server(app, host=config.host, port=config.port, threads=config.threads,
-                           ident="fakesapcc")
+    server = make_server(app, config.host, config.port, config.threads)
     port = server.effective_port  # type: ignore[union-attr]
     config.port = int(port)
     rt = runtime(app)

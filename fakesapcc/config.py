@@ -43,6 +43,16 @@ class Config:
     strict_impex: bool = False
     threads: int = 8
     log_level: str = "info"
+    # the control plane (/_fakesapcc)
+    admin: bool = True  # --no-admin removes it
+    admin_token: str | None = None  # required as a bearer token when bound beyond loopback
+    strict_emulation: bool = False  # an agent acting as itself on OCC user endpoints → 400
+    journal_size: int = 1000  # request journal entries kept
+    # browsers
+    cors_origins: list[str] = field(default_factory=list)  # shortcut: allowed origins, every web app
+    tls: str | None = None  # "self-signed" for a throwaway certificate
+    tls_cert: str | None = None
+    tls_key: str | None = None
     properties: dict[str, str] = field(default_factory=dict)
 
     # -- derived ----------------------------------------------------------------------------

@@ -54,10 +54,9 @@ class FakeSAPCC:
 
     def start(self) -> "FakeSAPCC":
         if self.live and self._server is None:
-            from waitress.server import create_server
+            from .server import make_server
 
-            self._server = create_server(self.app, host="127.0.0.1", port=0, threads=8,
-                                         ident="fakesapcc")
+            self._server = make_server(self.app, "127.0.0.1", 0, 8)
             self.base_url = f"http://127.0.0.1:{self._server.effective_port}"
             self.config.port = int(self._server.effective_port)
             self._thread = threading.Thread(target=self._server.run, name="fakesapcc",

@@ -34,10 +34,12 @@ LEVELS: dict[str, dict[str, str]] = {
     "User": {
         "BASIC": "uid,name,firstName,lastName,title,titleCode,displayUid,customerId,"
                  "defaultAddress,language,currency,deactivationDate",
-        "DEFAULT": "BASIC,defaultAddress(DEFAULT),language(DEFAULT),currency(DEFAULT)",
+        "DEFAULT": "BASIC,defaultAddress(DEFAULT),language(DEFAULT),currency(DEFAULT),orgUnit,"
+                   "roles,email,active",
         "FULL": "*",
     },
     "Principal": {"BASIC": "uid,name", "DEFAULT": "uid,name", "FULL": "uid,name"},
+    "B2BUnit": {"BASIC": "uid,name", "DEFAULT": "uid,name,active", "FULL": "*"},
     "Address": {
         "BASIC": "id",
         "DEFAULT": "BASIC,firstName,lastName,titleCode,phone,cellphone,line1,line2,postalCode,"

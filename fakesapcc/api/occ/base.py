@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, request
 from ...app import runtime
 from ...errors import ApiError
 from ...models import BaseSite, BaseStore
-from ...security.policy import act_as, act_by_header
+from ...security.policy import access_denied, act_as, act_by_header
 from ..context import authenticate, ctx
 from ..fields import project
 
@@ -62,6 +62,12 @@ def site_context(site_id: str) -> SiteContext:
 
 def site() -> SiteContext:
     return ctx().site  # type: ignore[return-value]
+
+
+def require_b2c() -> None:
+    """B2C-only endpoints on a B2B site answer 401 AccessDeniedError, as SAP does."""
+    if site().site.channel == "B2B":
+        raise access_denied(401)
 
 
 def respond(dto: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -87,6 +87,8 @@ def user_dto(state: State, user: m.User, in_lang: str) -> Dto:
         "currency": currency_dto(currency, in_lang) if currency else None,
         "deactivationDate": user.deactivationDate.isoformat(timespec="seconds")
         if user.deactivationDate else None,
-        "email": getattr(user, "email", None),
-        "active": getattr(user, "active", None),
+        "email": None,
+        "active": None,
+        "orgUnit": None,
+        "roles": None,
     })
