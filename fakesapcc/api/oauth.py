@@ -2,6 +2,8 @@
 JWKS of JWT access tokens."""
 from __future__ import annotations
 
+from .operations import operation
+
 from flask import Blueprint, jsonify, request
 
 from ..app import runtime
@@ -16,6 +18,7 @@ def _form() -> dict[str, str]:
 
 
 @bp.post("/oauth/token")
+@operation("postToken")
 def token():
     body = runtime().authserver.token(_form(), request.headers.get("Authorization"))
     response = jsonify(body)
@@ -25,6 +28,7 @@ def token():
 
 
 @bp.post("/oauth/revoke")
+@operation("revokeToken")
 def revoke():
     form = _form()
     value = (form.get("token") or "").strip()

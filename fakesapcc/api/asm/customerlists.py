@@ -1,6 +1,8 @@
 """Customer lists: the CustomerList groups the agent belongs to."""
 from __future__ import annotations
 
+from ..operations import operation
+
 from flask import jsonify
 
 from ... import models as m
@@ -26,6 +28,7 @@ def list_name(customer_list: m.CustomerList) -> str:
 
 
 @bp.get("/customerlists")
+@operation("getCustomerLists")
 def get_customer_lists():
     """getCustomerLists"""
     base_site()
@@ -36,6 +39,7 @@ def get_customer_lists():
 
 
 @bp.get("/customerlists/<customerlist>")
+@operation("getCustomerListDetails")
 def get_customer_list_details(customerlist: str):
     """getCustomerListDetails"""
     base_site()

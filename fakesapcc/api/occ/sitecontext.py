@@ -1,6 +1,8 @@
 """OCC site context: base sites, languages, currencies, countries, regions, titles, card types."""
 from __future__ import annotations
 
+from ..operations import operation
+
 from flask import request
 
 from ...app import runtime
@@ -12,6 +14,7 @@ from .dto import country_dto, currency_dto, language_dto, region_dto, title_dto
 
 
 @bp.get("/basesites")
+@operation("getBaseSites")
 def get_base_sites():
     lang = request.args.get("lang") or "en"
     with runtime().store.atomic() as state:
@@ -38,6 +41,7 @@ def get_base_sites():
 
 
 @bp.get("/<baseSiteId>/languages")
+@operation("getLanguages")
 def get_languages(baseSiteId: str):
     sc = site()
     with runtime().store.atomic() as state:
@@ -47,6 +51,7 @@ def get_languages(baseSiteId: str):
 
 
 @bp.get("/<baseSiteId>/currencies")
+@operation("getCurrencies")
 def get_currencies(baseSiteId: str):
     sc = site()
     with runtime().store.atomic() as state:
@@ -56,6 +61,7 @@ def get_currencies(baseSiteId: str):
 
 
 @bp.get("/<baseSiteId>/countries")
+@operation("getCountries")
 def get_countries(baseSiteId: str):
     sc = site()
     kind = (request.args.get("type") or "").upper()
@@ -75,6 +81,7 @@ def get_countries(baseSiteId: str):
 
 
 @bp.get("/<baseSiteId>/countries/<countyIsoCode>/regions")
+@operation("getCountryRegions")
 def get_country_regions(baseSiteId: str, countyIsoCode: str):
     sc = site()
     with runtime().store.atomic() as state:
@@ -87,6 +94,7 @@ def get_country_regions(baseSiteId: str, countyIsoCode: str):
 
 
 @bp.get("/<baseSiteId>/titles")
+@operation("getTitles")
 def get_titles(baseSiteId: str):
     sc = site()
     with runtime().store.atomic() as state:
@@ -94,6 +102,7 @@ def get_titles(baseSiteId: str):
 
 
 @bp.get("/<baseSiteId>/cardtypes")
+@operation("getCardTypes")
 def get_card_types(baseSiteId: str):
     sc = site()
     with runtime().store.atomic() as state:

@@ -1,6 +1,8 @@
 """OCC users: the customer profile (B2C ``users``) and the B2B ``orgUsers`` profile."""
 from __future__ import annotations
 
+from ..operations import operation
+
 from ... import models as m
 from ...app import runtime
 from ...security.policy import (ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP,
@@ -23,6 +25,7 @@ def acting_user() -> m.User:
 
 
 @bp.get("/<baseSiteId>/users/<userId>")
+@operation("getUser")
 def get_user(baseSiteId: str, userId: str):
     """getUser"""
     require_b2c()
@@ -32,6 +35,7 @@ def get_user(baseSiteId: str, userId: str):
 
 
 @bp.get("/<baseSiteId>/orgUsers/<userId>")
+@operation("getOrgUser")
 def get_org_user(baseSiteId: str, userId: str):
     """getOrgUser: the B2B profile, with the unit and the B2B roles."""
     user = acting_user()
