@@ -33,11 +33,13 @@ def create_app(config: Config | None = None, *, store: Store | None = None,
     from .api.asm import bp as asm_bp
     from .api.oauth import bp as oauth_bp
     from .api.occ import bp as occ_bp
+    from .api.occ.payments import provider as payment_provider_bp
 
     app.register_blueprint(admin_bp)
     app.register_blueprint(oauth_bp)
     app.register_blueprint(occ_bp)
     app.register_blueprint(asm_bp)
+    app.register_blueprint(payment_provider_bp)
     if load_seed:
         rt.load_seed()
     return app

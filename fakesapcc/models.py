@@ -443,6 +443,61 @@ class PromotionVoucher:
     redemptionQuantityLimitPerUser: int | None = None
 
 
+@dataclass(slots=True)
+class CustomerReview:
+    pk: int
+    product: str  # Product.code
+    user: str | None  # User.uid; None for anonymous reviews
+    rating: float
+    headline: str | None = None
+    comment: str | None = None
+    alias: str | None = None
+    date: datetime | None = None
+    approvalStatus: str = "approved"
+
+
+@dataclass(slots=True)
+class ProductReference:
+    pk: int
+    source: str  # Product.code
+    target: str  # Product.code
+    referenceType: str = "SIMILAR"  # ACCESSORIES | SIMILAR | CROSSELLING | UPSELLING | …
+    description: str | None = None
+    quantity: int = 1
+    preselected: bool = False
+    active: bool = True
+
+
+@dataclass(slots=True)
+class ConsentTemplate:
+    id: str
+    version: int
+    baseSite: str | None = None  # BaseSite.uid; None = every site
+    name: Localized = field(default_factory=dict)
+    description: Localized = field(default_factory=dict)
+    exposed: bool = False
+
+
+@dataclass(slots=True)
+class Consent:
+    code: str
+    template: str  # ConsentTemplate.id
+    templateVersion: int
+    user: str  # User.uid
+    consentGivenDate: datetime | None = None
+    consentWithdrawnDate: datetime | None = None
+
+
+@dataclass(slots=True)
+class ProductInterest:
+    pk: int
+    user: str
+    product: str
+    notificationType: str = "BACK_IN_STOCK"
+    site: str | None = None
+    creationtime: datetime | None = None
+
+
 # ------------------------------------------------------------------------------------ orders
 
 
@@ -465,10 +520,14 @@ class PaymentInfo:
     cardType: str | None = None
     expiryMonth: str | None = None
     expiryYear: str | None = None
+    startMonth: str | None = None
+    startYear: str | None = None
+    issueNumber: str | None = None
     billingAddress: int | None = None
     defaultPayment: bool = False
     saved: bool = True
     subscriptionId: str | None = None
+    deleted: bool = False  # removed from the wallet; orders keep pointing at it
 
 
 @dataclass(slots=True)
@@ -490,6 +549,7 @@ class AbstractOrder:
     created: datetime | None = None
     modified: datetime | None = None
     guestEmail: str | None = None
+    placedBy: str | None = None  # the agent's uid when an agent created or placed it
 
 
 @dataclass(slots=True)
@@ -505,14 +565,16 @@ class Consignment:
     status: str  # e.g. READY, READY_FOR_PICKUP, SHIPPED
     entries: list[int] = field(default_factory=list)  # OrderEntry numbers
     deliveryPointOfService: str | None = None
+    warehouse: str | None = None
     created: datetime | None = None
 
 
 @dataclass(slots=True)
 class Order(AbstractOrder):
     status: str = "CREATED"
-    placedBy: str | None = None  # the agent's uid when an agent placed it
     consignments: list[str] = field(default_factory=list)
+    totals: dict[str, Any] = field(default_factory=dict)  # frozen when the order was placed
+    cartCode: str | None = None
 
 
 # ------------------------------------------------------------------------------------- oauth

@@ -45,6 +45,8 @@ class State:
     price_rows: dict[int, m.PriceRow] = field(default_factory=dict)
     warehouses: dict[str, m.Warehouse] = field(default_factory=dict)
     stock_levels: dict[int, m.StockLevel] = field(default_factory=dict)
+    reviews: dict[int, m.CustomerReview] = field(default_factory=dict)
+    product_references: dict[int, m.ProductReference] = field(default_factory=dict)
     # principals: keyed by uid lower-cased
     principals: dict[str, m.Principal] = field(default_factory=dict)
     # organisation
@@ -57,6 +59,9 @@ class State:
     zone_delivery_values: dict[int, m.ZoneDeliveryModeValue] = field(default_factory=dict)
     oauth_clients: dict[str, m.OAuthClientDetails] = field(default_factory=dict)
     vouchers: dict[str, m.PromotionVoucher] = field(default_factory=dict)
+    consent_templates: dict[tuple[str, int], m.ConsentTemplate] = field(default_factory=dict)
+    consents: dict[str, m.Consent] = field(default_factory=dict)
+    product_interests: dict[int, m.ProductInterest] = field(default_factory=dict)
     # transactions
     carts: dict[str, m.Cart] = field(default_factory=dict)
     orders: dict[str, m.Order] = field(default_factory=dict)

@@ -49,6 +49,78 @@ LEVELS: dict[str, dict[str, str]] = {
     "Country": {"BASIC": "isocode", "DEFAULT": "isocode,name", "FULL": "*"},
     "Region": {"BASIC": "isocode", "DEFAULT": "BASIC,name", "FULL": "*"},
     "Language": {"BASIC": "*", "DEFAULT": "*", "FULL": "*"},
+    "Product": {
+        "BASIC": "purchasable,stock,name,baseProduct,availableForPickup,code,url,price",
+        "DEFAULT": "summary,averageRating,purchasable,stock(DEFAULT),description,"
+                   "variantMatrix(DEFAULT),name,baseOptions(DEFAULT),baseProduct,availableForPickup,"
+                   "variantOptions(DEFAULT),code,url,price(DEFAULT),numberOfReviews,manufacturer,"
+                   "categories(BASIC,name),priceRange,multidimensional,configuratorType,"
+                   "configurable,tags",
+        "FULL": "*",
+    },
+    "Price": {"BASIC": "value,currencyIso",
+              "DEFAULT": "currencyIso,priceType,value,maxQuantity,minQuantity,formattedValue",
+              "FULL": "currencyIso,priceType,value,maxQuantity,minQuantity,formattedValue"},
+    "Image": {"BASIC": "url", "DEFAULT": "url,format,imageType",
+              "FULL": "galleryIndex,imageType,format,altText,url"},
+    "Stock": {"BASIC": "stockLevel", "DEFAULT": "stockLevelStatus,stockLevel,isValueRounded",
+              "FULL": "stockLevelStatus,stockLevel,isValueRounded"},
+    "Category": {"BASIC": "code", "DEFAULT": "image(DEFAULT),code,name",
+                 "FULL": "image(FULL),code,name,url"},
+    "ProductSearchPage": {
+        "BASIC": "freeTextSearch,keywordRedirectUrl,categoryCode,products,pagination",
+        "DEFAULT": "freeTextSearch,keywordRedirectUrl,categoryCode,spellingSuggestion(DEFAULT),"
+                   "currentQuery(DEFAULT),breadcrumbs(DEFAULT),products(DEFAULT),"
+                   "pagination(DEFAULT),sorts(DEFAULT)",
+        "FULL": "*",
+    },
+    "Facet": {"BASIC": "multiSelect,category,values,visible,priority,name,topValues",
+              "DEFAULT": "multiSelect,category,values(DEFAULT),visible,priority,name,"
+                         "topValues(DEFAULT)",
+              "FULL": "*"},
+    "FacetValue": {"BASIC": "name,count,query,selected", "DEFAULT": "name,count,query,selected",
+                   "FULL": "*"},
+    "SearchState": {"BASIC": "url,query", "DEFAULT": "url,query", "FULL": "*"},
+    "Cart": {"BASIC": "code,guid",
+             "DEFAULT": "code,guid,totalItems,totalPrice,totalPriceWithTax,entries(DEFAULT)",
+             "FULL": "*"},
+    "OrderEntry": {
+        "BASIC": "entryNumber,quantity,deliveryPointOfService,configurationInfos,statusSummaryList",
+        "DEFAULT": "entryNumber,quantity,deliveryPointOfService,configurationInfos,"
+                   "statusSummaryList,totalPrice,product(DEFAULT),cancellableQuantity,"
+                   "cancelledItemsPrice(DEFAULT),returnableQuantity,returnedItemsPrice(DEFAULT)",
+        "FULL": "*"},
+    "CartModification": {
+        "BASIC": "statusCode,entry,quantity,quantityAdded,deliveryModeChanged",
+        "DEFAULT": "statusCode,entry(DEFAULT),quantity,quantityAdded,deliveryModeChanged,statusMessage",
+        "FULL": "*"},
+    "DeliveryMode": {"BASIC": "code", "DEFAULT": "description,name,code,deliveryCost(DEFAULT)",
+                     "FULL": "*"},
+    "PaymentDetails": {
+        "BASIC": "id",
+        "DEFAULT": "id,accountHolderName,cardType(DEFAULT),cardNumber,startMonth,startYear,"
+                   "expiryMonth,expiryYear,issueNumber,subscriptionId,saved,defaultPayment,"
+                   "billingAddress(DEFAULT)",
+        "FULL": "*"},
+    "Voucher": {"BASIC": "code,voucherCode,name,value",
+                "DEFAULT": "code,voucherCode,name,value,currency(DEFAULT)", "FULL": "*"},
+    "Order": {
+        "BASIC": "code,guid",
+        "DEFAULT": "code,guid,net,totalItems,totalUnitCount,totalPrice(DEFAULT),"
+                   "totalPriceWithTax(DEFAULT),totalTax(DEFAULT),subTotal(DEFAULT),"
+                   "deliveryCost(DEFAULT),totalDiscounts(DEFAULT),productDiscounts(DEFAULT),"
+                   "orderDiscounts(DEFAULT),entries(DEFAULT),deliveryAddress(DEFAULT),"
+                   "deliveryMode(DEFAULT),paymentInfo(DEFAULT),appliedVouchers(DEFAULT),"
+                   "user(DEFAULT),site,store,calculated,status,statusDisplay,created,"
+                   "guestCustomer,consignments(DEFAULT),unconsignedEntries(DEFAULT),"
+                   "pickupOrderGroups(DEFAULT),deliveryOrderGroups(DEFAULT),"
+                   "pickupItemsQuantity,deliveryItemsQuantity,cancellable,returnable",
+        "FULL": "*"},
+    "OrderHistory": {"BASIC": "total,guid,status,statusDisplay,code,placed",
+                     "DEFAULT": "total(DEFAULT),guid,status,statusDisplay,code,placed",
+                     "FULL": "*"},
+    "PointOfService": {"BASIC": "name,displayName", "DEFAULT": "*", "FULL": "*"},
+    "Review": {"BASIC": "id,headline,comment,rating,date,alias,principal", "DEFAULT": "*", "FULL": "*"},
     "Currency": {"BASIC": "*", "DEFAULT": "*", "FULL": "*"},
     "Title": {"BASIC": "*", "DEFAULT": "*", "FULL": "*"},
 }
@@ -99,12 +171,13 @@ def _conversion(message: str) -> ApiError:
     return ApiError(400, "ConversionError", message)
 
 
-def _selection(dto: Dto, expression: str, depth: int = 0) -> dict[str, str | None]:
-    """Property name → sub-expression (None = nested BASIC) for one DTO."""
+def _selection(dto: Dto, expression: str, depth: int = 0) -> dict[str, list[str | None]]:
+    """Property name → the sub-expressions asked for it (None = nested BASIC). A property asked
+    for twice gets the union of both, as SAP's field set builder collects paths."""
     if depth > 10:
         raise _conversion("Incorrect configuration")
     levels = LEVELS.get(dto.dto, {})
-    selected: dict[str, str | None] = {}
+    selected: dict[str, list[str | None]] = {}
     for name, sub in parse_fields(expression):
         if name in LEVEL_NAMES:
             if sub is not None:
@@ -112,16 +185,14 @@ def _selection(dto: Dto, expression: str, depth: int = 0) -> dict[str, str | Non
             definition = levels.get(name, "*")
             if definition == "*":
                 for prop in dto:  # every property, nested DTOs at the same level
-                    selected.setdefault(prop, name)
+                    selected.setdefault(prop, []).append(name)
             else:
-                for prop, prop_sub in _selection(dto, definition, depth + 1).items():
-                    if prop_sub is not None or prop not in selected:
-                        selected[prop] = prop_sub
+                for prop, subs in _selection(dto, definition, depth + 1).items():
+                    selected.setdefault(prop, []).extend(subs)
             continue
         if name not in dto:
             raise _conversion(f"Incorrect field:'{name}'")
-        if sub is not None or name not in selected:
-            selected[name] = sub
+        selected.setdefault(name, []).append(sub)
     return selected
 
 
@@ -132,13 +203,13 @@ def project(value: Any, expression: str = "DEFAULT") -> Any:
     if not isinstance(value, Dto):
         return value
     result: dict[str, Any] = {}
-    for prop, sub in _selection(value, expression).items():
+    for prop, subs in _selection(value, expression).items():
         item = value[prop]
         if item is None:
             continue
         if _is_dto(item):
-            item = project(item, sub or "BASIC")
-        elif sub is not None and sub not in LEVEL_NAMES and not _is_dto(item) \
+            item = project(item, ",".join(dict.fromkeys(s or "BASIC" for s in subs)))
+        elif any(s is not None and s not in LEVEL_NAMES for s in subs) \
                 and not (isinstance(item, list) and not item):
             raise _conversion(f"Incorrect configuration : field '{prop}' don't need configuration")
         result[prop] = item

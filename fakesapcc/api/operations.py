@@ -14,9 +14,12 @@ WEBAPPS = {"occ": "commercewebservices", "asm": "assistedservicewebservices",
            "oauth": "oauth2"}
 
 
-def operation(operation_id: str) -> Callable[[F], F]:
+def operation(operation_id: str, head: str | None = None) -> Callable[[F], F]:
+    """Mark a view with its SAP operationId (and, for a GET that also answers HEAD with
+    ``X-Total-Count``, the HEAD operation's id)."""
     def mark(view: F) -> F:
         view.operation_id = operation_id  # type: ignore[attr-defined]
+        view.head_operation_id = head  # type: ignore[attr-defined]
         return view
 
     return mark
@@ -27,6 +30,8 @@ def operation_id(app: Flask | None = None, endpoint: str | None = None) -> str |
     app = app or current_app
     endpoint = endpoint or request.endpoint
     view = app.view_functions.get(endpoint or "")
+    if request and request.method == "HEAD" and getattr(view, "head_operation_id", None):
+        return view.head_operation_id  # type: ignore[union-attr]
     return getattr(view, "operation_id", None)
 
 
@@ -40,7 +45,8 @@ def implemented(app: Flask) -> list[dict[str, str]]:
     """Every SAP operation the app implements: operationId, web app, method and path."""
     result = []
     for rule in app.url_map.iter_rules():
-        op = getattr(app.view_functions.get(rule.endpoint), "operation_id", None)
+        view = app.view_functions.get(rule.endpoint)
+        op = getattr(view, "operation_id", None)
         if op is None:
             continue
         path = rule.rule
@@ -49,4 +55,8 @@ def implemented(app: Flask) -> list[dict[str, str]]:
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             result.append({"operationId": op, "webapp": webapp(rule.endpoint) or "",
                            "method": method, "path": path})
+        head = getattr(view, "head_operation_id", None)
+        if head:
+            result.append({"operationId": head, "webapp": webapp(rule.endpoint) or "",
+                           "method": "HEAD", "path": path})
     return sorted(result, key=lambda x: (x["webapp"], x["path"], x["method"]))

@@ -160,6 +160,19 @@ _define("StockLevel", m.StockLevel, "stock_levels", [], {
     "instockstatus": A("inStockStatus", "enum"), "maxpreorder": A("maxPreOrder", "int"),
 })
 
+_define("CustomerReview", m.CustomerReview, "reviews", [], {
+    "product": A("product", "ref", "Product"), "user": A("user", "ref", "User"),
+    "rating": A("rating", "float"), "headline": A("headline"), "comment": A("comment"),
+    "alias": A("alias"), "date": A("date", "date"),
+    "approvalstatus": A("approvalStatus", "enum"),
+})
+_define("ProductReference", m.ProductReference, "product_references", [], {
+    "source": A("source", "ref", "Product"), "target": A("target", "ref", "Product"),
+    "referencetype": A("referenceType", "enum"), "description": A("description"),
+    "quantity": A("quantity", "int"), "preselected": A("preselected", "bool"),
+    "active": A("active", "bool"),
+})
+
 # -- principals -----------------------------------------------------------------------------
 _define("Principal", m.Principal, "principals", ["uid"], {
     "uid": A("uid"), "name": A("name"), "description": A("description"),
@@ -280,6 +293,12 @@ _define("PromotionVoucher", m.PromotionVoucher, "vouchers", ["code"], {
     "redemptionquantitylimit": A("redemptionQuantityLimit", "int"),
     "redemptionquantitylimitperuser": A("redemptionQuantityLimitPerUser", "int"),
 }, **_simple("code"))
+
+_define("ConsentTemplate", m.ConsentTemplate, "consent_templates", ["id", "version"], {
+    "id": A("id"), "version": A("version", "int"), "basesite": A("baseSite", "ref", "BaseSite"),
+    "name": A("name", "localized"), "description": A("description", "localized"),
+    "exposed": A("exposed", "bool"),
+}, ident=lambda t: t.id, store_key=lambda t: (t.id, t.version))
 
 # -- relations: (source type, target type, hook) --------------------------------------------
 for _code, _rel in {

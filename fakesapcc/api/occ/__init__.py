@@ -1,5 +1,5 @@
 """OCC v2 (``/occ/v2``): one blueprint; its modules add routes by resource."""
 from .base import bp
-from . import sitecontext, users  # noqa: F401,E402  (route registration)
+from . import account, carts, orders, products, sitecontext, users  # noqa: F401,E402  (routes)
 
 __all__ = ["bp"]

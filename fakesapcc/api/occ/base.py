@@ -81,3 +81,46 @@ def respond(dto: Any, status: int = 200, headers: dict[str, str] | None = None) 
 
 def empty(status: int = 200) -> Response:
     return Response(status=status)
+
+
+def int_param(name: str, default: int, minimum: int = 0) -> int:
+    """An integer query parameter; not a number or below ``minimum`` → 400 ValidationError."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, "ValidationError", f"Invalid value '{raw}' for parameter '{name}'",
+                       reason="invalid", subject=name, subject_type="parameter") from None
+    if value < minimum:
+        raise ApiError(400, "ValidationError",
+                       f"Parameter '{name}' must be at least {minimum}", reason="invalid",
+                       subject=name, subject_type="parameter")
+    return value
+
+
+def required_param(name: str) -> str:
+    """A required query or form parameter (Spring's @RequestParam(required = true))."""
+    value = request.values.get(name)
+    if value is None or value == "":
+        raise ApiError(400, "MissingServletRequestParameterError",
+                       f"Required String parameter '{name}' is not present")
+    return value
+
+
+def is_json_request() -> bool:
+    mimetype = request.mimetype or ""
+    return mimetype == "application/json" or mimetype.endswith("+json")
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object: another content type → 415; missing or malformed → 400
+    HttpMessageNotReadableError, as SAP answers."""
+    if request.content_length and not is_json_request() and request.mimetype:
+        raise ApiError(415, "HttpMediaTypeNotSupportedError",
+                       f"Content type '{request.content_type}' not supported")
+    body = request.get_json(force=True, silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "HttpMessageNotReadableError", "Request body is invalid or missing")
+    return body

@@ -1,0 +1,607 @@
+"""OCC carts and checkout: carts, entries, delivery address and mode, payment details (plain and
+silent order post), vouchers, guest e-mail, validation. Carts answer ``Cache-Control: no-cache``."""
+from __future__ import annotations
+
+import uuid
+from flask import request
+
+from ... import models as m
+from ...app import runtime
+from ...commerce.carts import ANONYMOUS, Carts
+from ...errors import ApiError, validation_error
+from ...security.policy import (ROLE_CLIENT, ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP,
+                                ROLE_TRUSTED_CLIENT, access_denied)
+from ..context import ctx
+from ..fields import Dto
+from ..operations import operation
+from .base import (bp, empty, int_param, is_json_request, json_body, require_b2c,
+                   required_param, respond, site)
+from .cart_dto import (cart_dto, delivery_mode_dto, entry_dto, modification_dto, payment_dto,
+                       voucher_dto)
+from .catalog_dto import pagination_dto
+from .dto import address_dto
+from .payments import address_from_body, payment_from_fields
+
+CHECKOUT_ROLES = (ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP, ROLE_TRUSTED_CLIENT)
+CARTS = "/<baseSiteId>/users/<userId>/carts"
+CART = CARTS + "/<cartId>"
+
+
+def carts_service() -> Carts:
+    sc = site()
+    rt = runtime()
+    return Carts(rt.store, rt.clock, rt.config, sc.site, sc.store, sc.curr)
+
+
+def agent_uid() -> str | None:
+    """The agent behind an emulated request, recorded on what it creates."""
+    c = ctx()
+    return c.caller.user.uid if c.acting.emulated and c.caller.user else None
+
+
+def load_cart(carts: Carts, cart_id: str) -> m.Cart:
+    return carts.find(ctx().acting.user, cart_id)
+
+
+def is_guest_cart(cart: m.Cart) -> bool:
+    user = runtime().store.principal(cart.user)
+    return isinstance(user, m.Customer) and user.type == "GUEST"
+
+
+def require_checkout_role(cart: m.Cart) -> None:
+    """@Secured(CUSTOMERGROUP, GUEST, CUSTOMERMANAGERGROUP, TRUSTED_CLIENT); the guest role is
+    granted on a guest's cart, as SAP's GuestRoleFilter does."""
+    if ctx().caller.has(*CHECKOUT_ROLES) or is_guest_cart(cart):
+        return
+    raise access_denied(401)
+
+
+def cart_response(carts: Carts, cart: m.Cart, status: int = 200):
+    return respond(cart_dto(carts, cart, site().lang), status)
+
+
+# -- carts --------------------------------------------------------------------------------------
+
+
+@bp.get(CARTS)
+@operation("getCarts")
+def get_carts(baseSiteId: str, userId: str):
+    acting = ctx().acting
+    if acting.user is None:
+        raise access_denied(401)
+    saved_only = (request.args.get("savedCartsOnly") or "false").lower() == "true"
+    page, size = int_param("currentPage", 0), int_param("pageSize", 20, minimum=1)
+    with runtime().store.atomic():
+        carts = carts_service()
+        found = carts.carts_of(acting.user.uid, saved=True if saved_only else None)
+        chunk = found[page * size:(page + 1) * size] if "pageSize" in request.args or saved_only else found
+        body = Dto("CartList", {"carts": [cart_dto(carts, c, site().lang) for c in chunk]})
+        if saved_only:
+            body["pagination"] = pagination_dto(page, size, len(found), None)
+            body.dto = "SavedCartList"
+        return respond(body)
+
+
+@bp.post(CARTS)
+@operation("createCart")
+def create_cart(baseSiteId: str, userId: str):
+    acting = ctx().acting
+    with runtime().store.atomic():
+        carts = carts_service()
+        cart = carts.create(acting.user, request.args.get("oldCartId") or None,
+                            request.args.get("toMergeCartGuid") or None, agent_uid())
+        return cart_response(carts, cart, 201)
+
+
+@bp.get(CART)
+@operation("getCart")
+def get_cart(baseSiteId: str, userId: str, cartId: str):
+    with runtime().store.atomic():
+        carts = carts_service()
+        return cart_response(carts, load_cart(carts, cartId))
+
+
+@bp.delete(CART)
+@operation("removeCart")
+def remove_cart(baseSiteId: str, userId: str, cartId: str):
+    with runtime().store.atomic() as state:
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        carts.store.remove_cart(cart.code)
+        if cart.paymentInfo and cart.paymentInfo in state.payment_infos \
+                and not state.payment_infos[cart.paymentInfo].saved:
+            del state.payment_infos[cart.paymentInfo]
+    return empty()
+
+
+# -- entries ------------------------------------------------------------------------------------
+
+
+def entry_fields() -> tuple[str | None, int | None, str | None]:
+    """An entry's product code, quantity and pickup store, from JSON (OCC v2) or from form or
+    query parameters (``code``/``quantity``, as older and B2B clients send them)."""
+    if is_json_request():
+        body = json_body()
+        product = body.get("product") if isinstance(body.get("product"), dict) else {}
+        pos = body.get("deliveryPointOfService") if isinstance(body.get("deliveryPointOfService"), dict) else {}
+        quantity = body.get("quantity")
+        if quantity is not None and (not isinstance(quantity, int) or isinstance(quantity, bool)):
+            raise validation_error("quantity", "This field must be a number.")
+        return product.get("code"), quantity, pos.get("name")
+    if request.content_length and request.mimetype not in (
+            "application/x-www-form-urlencoded", "multipart/form-data", ""):
+        raise ApiError(415, "HttpMediaTypeNotSupportedError",
+                       f"Content type '{request.content_type}' not supported")
+    raw_quantity = request.values.get("qty") or request.values.get("quantity")
+    try:
+        quantity = int(raw_quantity) if raw_quantity not in (None, "") else None
+    except ValueError:
+        raise validation_error("quantity", "This field must be a number.") from None
+    return request.values.get("code"), quantity, request.values.get("pickupStore")
+
+
+@bp.get(CART + "/entries")
+@operation("getCartEntries")
+def get_cart_entries(baseSiteId: str, userId: str, cartId: str):
+    with runtime().store.atomic():
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        carts.reprice(cart)
+        return respond(Dto("OrderEntryList", {"orderEntries": [
+            entry_dto(carts, e, site().lang) for e in cart.entries]}))
+
+
+@bp.post(CART + "/entries")
+@operation("createCartEntry")
+def create_cart_entry(baseSiteId: str, userId: str, cartId: str):
+    require_b2c()
+    code, quantity, pos = entry_fields()
+    with runtime().store.atomic():
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        mod = carts.add_entry(cart, code, quantity, pos)
+        carts.reprice(cart)
+        return respond(modification_dto(carts, mod, site().lang))
+
+
+@bp.get(CART + "/entries/<entryNumber>")
+@operation("getCartEntry")
+def get_cart_entry(baseSiteId: str, userId: str, cartId: str, entryNumber: str):
+    with runtime().store.atomic():
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        carts.reprice(cart)
+        return respond(entry_dto(carts, carts.entry(cart, entryNumber), site().lang))
+
+
+def _update_entry(cart_id: str, entry_number: str, replace: bool):
+    code, quantity, pos = entry_fields()
+    with runtime().store.atomic():
+        carts = carts_service()
+        cart = load_cart(carts, cart_id)
+        carts.entry(cart, entry_number)
+        mod = carts.update_entry(cart, entry_number, quantity, pos if pos is not None else (
+            "" if replace else None), code, require_quantity=replace)
+        carts.reprice(cart)
+        return respond(modification_dto(carts, mod, site().lang))
+
+
+@bp.put(CART + "/entries/<entryNumber>")
+@operation("replaceCartEntry")
+def replace_cart_entry(baseSiteId: str, userId: str, cartId: str, entryNumber: str):
+    return _update_entry(cartId, entryNumber, replace=True)
+
+
+@bp.patch(CART + "/entries/<entryNumber>")
+@operation("updateCartEntry")
+def update_cart_entry(baseSiteId: str, userId: str, cartId: str, entryNumber: str):
+    return _update_entry(cartId, entryNumber, replace=False)
+
+
+@bp.delete(CART + "/entries/<entryNumber>")
+@operation("removeCartEntry")
+def remove_cart_entry(baseSiteId: str, userId: str, cartId: str, entryNumber: str):
+    with runtime().store.atomic():
+        carts = carts_service()
+        carts.remove_entry(load_cart(carts, cartId), entryNumber)
+    return empty()
+
+
+# -- delivery -----------------------------------------------------------------------------------
+
+
+def owned_address(user: m.User | None, address_id: str) -> m.Address:
+    state = runtime().store.state
+    try:
+        address = state.addresses.get(int(address_id))
+    except ValueError:
+        address = None
+    if address is None or user is None or address.owner is None \
+            or address.owner.lower() != user.uid.lower():
+        raise ApiError(400, "CartAddressError",
+                       f"Address given by id {address_id} is not valid", reason="notValid",
+                       subject=address_id, subject_type="address")
+    return address
+
+
+@bp.put(CART + "/addresses/delivery")
+@operation("replaceCartDeliveryAddress")
+def replace_cart_delivery_address(baseSiteId: str, userId: str, cartId: str):
+    require_b2c()
+    address_id = required_param("addressId")
+    with runtime().store.atomic():
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        require_checkout_role(cart)
+        owner = runtime().store.principal(cart.user)
+        carts.set_delivery_address(cart, owned_address(owner if isinstance(owner, m.User) else None,
+                                                        address_id))
+    return empty()
+
+
+@bp.post(CART + "/addresses/delivery")
+@operation("createCartDeliveryAddress")
+def create_cart_delivery_address(baseSiteId: str, userId: str, cartId: str):
+    body = json_body()
+    rt = runtime()
+    with rt.store.atomic() as state:
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        require_checkout_role(cart)
+        address = address_from_body(state, body, owner=cart.user, pk=rt.store.new_pk())
+        address.visibleInAddressBook = bool(body.get("visibleInAddressBook", cart.user != ANONYMOUS))
+        state.addresses[address.pk] = address
+        carts.set_delivery_address(cart, address)
+        return respond(address_dto(state, address, site().lang), 201)
+
+
+@bp.delete(CART + "/addresses/delivery")
+@operation("removeCartDeliveryAddress")
+def remove_cart_delivery_address(baseSiteId: str, userId: str, cartId: str):
+    with runtime().store.atomic():
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        require_checkout_role(cart)
+        cart.deliveryAddress = None
+        cart.deliveryMode = None
+    return empty()
+
+
+@bp.get(CART + "/deliverymodes")
+@operation("getCartDeliveryModes")
+def get_cart_delivery_modes(baseSiteId: str, userId: str, cartId: str):
+    with runtime().store.atomic():
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        modes = carts.supported_delivery_modes(cart)
+        return respond(Dto("DeliveryModeList", {"deliveryModes": [
+            delivery_mode_dto(carts, x, cart, site().lang) for x in modes]}))
+
+
+@bp.get(CART + "/deliverymode")
+@operation("getCartDeliveryMode")
+def get_cart_delivery_mode(baseSiteId: str, userId: str, cartId: str):
+    with runtime().store.atomic() as state:
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        require_checkout_role(cart)
+        mode = state.delivery_modes.get(cart.deliveryMode or "")
+        if mode is None:
+            return respond(Dto("DeliveryMode", {"code": None}))
+        return respond(delivery_mode_dto(carts, mode, cart, site().lang))
+
+
+@bp.put(CART + "/deliverymode")
+@operation("replaceCartDeliveryMode")
+def replace_cart_delivery_mode(baseSiteId: str, userId: str, cartId: str):
+    mode = required_param("deliveryModeId")
+    with runtime().store.atomic():
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        require_checkout_role(cart)
+        carts.set_delivery_mode(cart, mode)
+    return empty()
+
+
+@bp.delete(CART + "/deliverymode")
+@operation("removeCartDeliveryMode")
+def remove_cart_delivery_mode(baseSiteId: str, userId: str, cartId: str):
+    with runtime().store.atomic():
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        require_checkout_role(cart)
+        cart.deliveryMode = None
+    return empty()
+
+
+# -- payment ------------------------------------------------------------------------------------
+
+
+def _set_new_payment(carts: Carts, cart: m.Cart, fields: dict) -> m.PaymentInfo:
+    rt = runtime()
+    state = rt.store.state
+    info, address = payment_from_fields(state, fields, owner=cart.user, pk=rt.store.new_pk)
+    if address is not None:
+        state.addresses[address.pk] = address
+    if cart.user == ANONYMOUS or is_guest_cart(cart):
+        info.saved = False
+    if info.saved and not any(p.user == cart.user and p.defaultPayment and not p.deleted
+                              for p in state.payment_infos.values()):
+        info.defaultPayment = True
+    state.payment_infos[info.id] = info
+    cart.paymentInfo = info.id
+    cart.modified = rt.clock.now()
+    return info
+
+
+@bp.post(CART + "/paymentdetails")
+@operation("createCartPaymentDetails")
+def create_cart_payment_details(baseSiteId: str, userId: str, cartId: str):
+    body = json_body()
+    with runtime().store.atomic():
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        require_checkout_role(cart)
+        info = _set_new_payment(carts, cart, body)
+        return respond(payment_dto(carts, info, site().lang), 201)
+
+
+@bp.put(CART + "/paymentdetails")
+@operation("replaceCartPaymentDetails")
+def replace_cart_payment_details(baseSiteId: str, userId: str, cartId: str):
+    payment_id = required_param("paymentDetailsId")
+    with runtime().store.atomic() as state:
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        require_checkout_role(cart)
+        info = state.payment_infos.get(payment_id)
+        if info is None or info.deleted or info.user.lower() != cart.user.lower():
+            raise ApiError(400, "UnknownIdentifierError",
+                           f"Payment details [{payment_id}] not found.")
+        cart.paymentInfo = info.id
+    return empty()
+
+
+@bp.get(CART + "/payment/sop/request")
+@operation("getSopPaymentRequestDetails")
+def get_sop_payment_request(baseSiteId: str, userId: str, cartId: str):
+    """The silent order post form: where to post the card, the hidden parameters and the
+    names of the card fields (``mappingLabels``), as SAP's mock provider expects them."""
+    response_url = required_param("responseUrl")
+    with runtime().store.atomic():
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        require_checkout_role(cart)
+        totals = carts.totals(cart)
+    from .payments import SOP_LABELS
+
+    parameters = {"amount": f"{totals.totalPriceWithTax:.2f}", "currency": carts.currency,
+                  "orderPage_transactionType": "subscription",
+                  "orderPage_receiptResponseURL": response_url,
+                  "orderPage_declineResponseURL": response_url,
+                  "orderNumber": cart.code, "sessionId": cart.guid}
+    post_url = request.host_url.rstrip("/") + "/acceleratorservices/sop-mock/process"
+    return respond(Dto("PaymentRequest", {
+        "postUrl": post_url,
+        "parameters": {"entry": [{"key": k, "value": v} for k, v in parameters.items()]},
+        "mappingLabels": {"entry": [{"key": k, "value": v} for k, v in SOP_LABELS.items()]}}))
+
+
+@bp.post(CART + "/payment/sop/response")
+@operation("doHandleSopPaymentResponse")
+def handle_sop_payment_response(baseSiteId: str, userId: str, cartId: str):
+    """The provider's answer, posted back by the client: on ACCEPT the card becomes the cart's
+    payment details."""
+    fields = request.form.to_dict() or request.args.to_dict()
+    with runtime().store.atomic():
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        require_checkout_role(cart)
+        decision = (fields.get("decision") or "").upper()
+        if decision != "ACCEPT":
+            raise ApiError(400, "PaymentAuthorizationError",
+                           f"Payment was not accepted: decision {decision or 'missing'}, "
+                           f"reason code {fields.get('reasonCode', 'unknown')}",
+                           reason="invalid", subject="decision", subject_type="parameter")
+        from .payments import sop_fields_to_payment
+
+        info = _set_new_payment(carts, cart, sop_fields_to_payment(fields))
+        return respond(payment_dto(carts, info, site().lang))
+
+
+@bp.get(CART + "/payment/sop/response")
+@operation("getSopPaymentResponse")
+def get_sop_payment_response(baseSiteId: str, userId: str, cartId: str):
+    with runtime().store.atomic() as state:
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        info = state.payment_infos.get(cart.paymentInfo or "")
+        if info is None:
+            raise ApiError(400, "UnknownIdentifierError", "Payment details not found")
+        return respond(payment_dto(carts, info, site().lang))
+
+
+@bp.delete(CART + "/payment/sop/response")
+@operation("removeSopPaymentResponse")
+def remove_sop_payment_response(baseSiteId: str, userId: str, cartId: str):
+    with runtime().store.atomic():
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        cart.paymentInfo = None
+    return empty()
+
+
+# -- vouchers -----------------------------------------------------------------------------------
+
+
+@bp.get(CART + "/vouchers")
+@operation("getCartVouchers")
+def get_cart_vouchers(baseSiteId: str, userId: str, cartId: str):
+    with runtime().store.atomic() as state:
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        subtotal = carts.totals(cart).subTotal
+        return respond(Dto("VoucherList", {"vouchers": [
+            voucher_dto(carts, state.vouchers[c], site().lang, subtotal)
+            for c in cart.appliedVouchers if c in state.vouchers]}))
+
+
+@bp.post(CART + "/vouchers")
+@operation("doApplyCartVoucher")
+def apply_cart_voucher(baseSiteId: str, userId: str, cartId: str):
+    voucher = required_param("voucherId")
+    with runtime().store.atomic():
+        carts = carts_service()
+        carts.apply_voucher(load_cart(carts, cartId), voucher)
+    return empty()
+
+
+@bp.post(CART + "/applyVoucher")
+@operation("applyCartVoucher")
+def apply_cart_voucher_json(baseSiteId: str, userId: str, cartId: str):
+    code = json_body().get("voucherId")
+    if not isinstance(code, str) or not code:
+        raise validation_error("voucherId", "This field is required.", "missing")
+    with runtime().store.atomic():
+        carts = carts_service()
+        carts.apply_voucher(load_cart(carts, cartId), code)
+    return empty(204)
+
+
+@bp.delete(CART + "/vouchers/<voucherId>")
+@operation("removeCartVoucher")
+def remove_cart_voucher(baseSiteId: str, userId: str, cartId: str, voucherId: str):
+    with runtime().store.atomic():
+        carts = carts_service()
+        carts.release_voucher(load_cart(carts, cartId), voucherId)
+    return empty(204)
+
+
+# -- guest checkout and validation --------------------------------------------------------------
+
+
+@bp.put(CART + "/email")
+@operation("replaceCartGuestUser")
+def replace_cart_guest_user(baseSiteId: str, userId: str, cartId: str):
+    """Guest checkout: a client token, the anonymous cart and an e-mail make a guest customer
+    the cart's user."""
+    if not ctx().caller.has(ROLE_CLIENT, ROLE_TRUSTED_CLIENT):
+        raise access_denied(401)
+    email = required_param("email").strip()
+    import re
+
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        raise validation_error("login", "This field is not a valid email addresss.")
+    rt = runtime()
+    with rt.store.atomic():
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        guest = rt.store.principal(cart.user)
+        if not (isinstance(guest, m.Customer) and guest.type == "GUEST"):
+            guest = m.Customer(uid=f"{uuid.uuid4()}|{email.lower()}", name="guest",
+                               customerId=str(uuid.uuid4()), type="GUEST",
+                               originalUid=email.lower(), groups={"customergroup"},
+                               creationtime=rt.clock.now())
+            rt.store.add_principal(guest)
+        else:
+            guest.originalUid = email.lower()
+            rt.store.rename_principal(guest, guest.uid.split("|", 1)[0] + "|" + email.lower())
+        cart.user = guest.uid
+        cart.guestEmail = email.lower()
+        for address_pk in (cart.deliveryAddress,):
+            address = rt.store.state.addresses.get(address_pk or -1)
+            if address is not None and address.owner == ANONYMOUS:
+                address.owner = guest.uid
+    return empty()
+
+
+@bp.post(CART + "/validate")
+@operation("validateCart")
+def validate_cart(baseSiteId: str, userId: str, cartId: str):
+    """Stock check of every entry: entries that cannot be delivered in full are reduced or
+    removed, and reported as modifications."""
+    with runtime().store.atomic() as state:
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        mods = []
+        for entry in list(cart.entries):
+            pos = state.points_of_service.get(entry.deliveryPointOfService or "")
+            available = carts.catalog.available(entry.product, pos.warehouses if pos else None)
+            if available is not None and available < entry.quantity:
+                status = "lowStock" if available > 0 else "noStock"
+                wanted = entry.quantity
+                if available > 0:
+                    entry.quantity = available
+                else:
+                    carts.remove_entry(cart, entry.entryNumber)
+                mods.append(Dto("CartModification", {
+                    "statusCode": status, "quantityAdded": available - wanted,
+                    "quantity": max(available, 0),
+                    "entry": entry_dto(carts, entry, site().lang), "deliveryModeChanged": False,
+                    "statusMessage": None}))
+        return respond(Dto("CartModificationList", {"cartModifications": mods}))
+
+
+# -- B2B ----------------------------------------------------------------------------------------
+
+
+def _org_entries() -> list[tuple[str | None, int | None, str | None]]:
+    """B2B entries: JSON ``{"orderEntries":[…]}`` or form/query ``code`` and ``quantity``."""
+    if is_json_request():
+        body = json_body()
+        items = body.get("orderEntries")
+        if not isinstance(items, list) or not items:
+            raise validation_error("orderEntries", "This field is required.", "missing")
+        result = []
+        for item in items:
+            if not isinstance(item, dict):
+                raise ApiError(400, "HttpMessageNotReadableError", "Request body is invalid or missing")
+            product = item.get("product") if isinstance(item.get("product"), dict) else {}
+            result.append((product.get("code"), item.get("quantity"), None))
+        return result
+    return [entry_fields()]
+
+
+@bp.post("/<baseSiteId>/orgUsers/<userId>/carts/<cartId>/entries/")
+@bp.post("/<baseSiteId>/orgUsers/<userId>/carts/<cartId>/entries")
+@operation("doAddOrgCartEntries")
+def add_org_cart_entries(baseSiteId: str, userId: str, cartId: str):
+    entries = _org_entries()
+    with runtime().store.atomic():
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        mods = [carts.add_entry(cart, code, quantity) for code, quantity, _ in entries]
+        carts.reprice(cart)
+        dtos = [modification_dto(carts, mod, site().lang) for mod in mods]
+        if not is_json_request():
+            return respond(dtos[0])  # the form variant answers one CartModification
+        return respond(Dto("CartModificationList", {"cartModifications": dtos}))
+
+
+@bp.put("/<baseSiteId>/orgUsers/<userId>/carts/<cartId>/entries/")
+@bp.put("/<baseSiteId>/orgUsers/<userId>/carts/<cartId>/entries")
+@operation("replaceOrgCartEntries")
+def replace_org_cart_entries(baseSiteId: str, userId: str, cartId: str):
+    entries = _org_entries()
+    with runtime().store.atomic():
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        cart.entries.clear()
+        mods = [carts.add_entry(cart, code, quantity) for code, quantity, _ in entries]
+        carts.reprice(cart)
+        return respond(Dto("CartModificationList", {"cartModifications": [
+            modification_dto(carts, mod, site().lang) for mod in mods]}))
+
+
+@bp.put("/<baseSiteId>/orgUsers/<userId>/carts/<cartId>/addresses/delivery")
+@operation("replaceOrgCartDeliveryAddress")
+def replace_org_cart_delivery_address(baseSiteId: str, userId: str, cartId: str):
+    address_id = required_param("addressId")
+    with runtime().store.atomic() as state:
+        carts = carts_service()
+        cart = load_cart(carts, cartId)
+        owner = runtime().store.principal(cart.user)
+        address = owned_address(owner if isinstance(owner, m.User) else None, address_id)
+        carts.set_delivery_address(cart, address)
+        return respond(cart_dto(carts, cart, site().lang))
+

@@ -1,0 +1,193 @@
+"""Payment details and addresses from request bodies, and the silent order post (SOP) mock
+provider that SAP's ``acceleratorservices/sop-mock`` plays in a real system."""
+from __future__ import annotations
+
+import html
+import re
+import uuid
+from collections.abc import Callable
+from datetime import date
+
+from flask import Blueprint, Response, request
+
+from ... import models as m
+from ...errors import ApiError, ApiErrors, validation_error
+from ...store import State
+
+# SAP's mapping labels: which provider field carries which card or billing value
+SOP_LABELS = {
+    "hybris_sop_amount": "amount", "hybris_sop_currency": "currency",
+    "hybris_billTo_country": "billTo_country", "hybris_card_type": "card_cardType",
+    "hybris_card_expiration_year": "card_expirationYear", "hybris_sop_reason_code": "reasonCode",
+    "hybris_combined_expiry_date": "false", "hybris_sop_decision": "decision",
+    "hybris_card_expiry_date": "card_expirationDate",
+    "hybris_card_expiration_month": "card_expirationMonth", "hybris_billTo_street1": "billTo_street1",
+    "hybris_billTo_street2": "billTo_street2",
+    "hybris_sop_card_number": "card_accountNumber", "hybris_separator_expiry_date": "",
+    "hybris_account_holder_name": "card_nameOnCard", "hybris_sop_uses_public_signature": "false",
+    "hybris_card_number": "card_accountNumber", "hybris_card_cvn": "card_cvNumber",
+    "hybris_billTo_lastname": "billTo_lastName", "hybris_billTo_city": "billTo_city",
+    "hybris_billTo_firstname": "billTo_firstName", "hybris_billTo_region": "billTo_state",
+    "hybris_billTo_postalcode": "billTo_postalCode", "hybris_billTo_titleCode": "billTo_titleCode",
+}
+
+
+def mask(number: str) -> str:
+    digits = re.sub(r"\D", "", number)
+    return "*" * max(len(digits) - 4, 0) + digits[-4:]
+
+
+def luhn_ok(number: str) -> bool:
+    digits = [int(d) for d in re.sub(r"\D", "", number)]
+    if not 12 <= len(digits) <= 19:
+        return False
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def address_from_body(state: State, body: dict, owner: str, pk: int) -> m.Address:
+    """An Address from SAP's Address WsDTO; the fields SAP requires are checked (one
+    ValidationError per field)."""
+    errors = []
+    for name in ("firstName", "lastName", "line1", "town", "postalCode"):
+        if not (isinstance(body.get(name), str) and body[name].strip()):
+            errors.append(validation_error(name, "This field is required.", "missing"))
+    country = body.get("country") if isinstance(body.get("country"), dict) else {}
+    iso = country.get("isocode")
+    if not iso:
+        errors.append(validation_error("country.isocode", "This field is required.", "missing"))
+    elif iso not in state.countries:
+        errors.append(validation_error("country.isocode", "This field is not valid."))
+    region = body.get("region") if isinstance(body.get("region"), dict) else {}
+    region_iso = region.get("isocode")
+    if region_iso and (region_iso not in state.regions or state.regions[region_iso].country != iso):
+        errors.append(validation_error("region.isocode", "This field is not valid."))
+    title = body.get("titleCode")
+    if title and title not in state.titles:
+        errors.append(validation_error("titleCode", "This field is not valid."))
+    if errors:
+        raise ApiErrors(400, errors)
+
+    def text(name: str) -> str | None:
+        value = body.get(name)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    return m.Address(
+        pk=pk, owner=owner, title=title or None, firstname=text("firstName"),
+        lastname=text("lastName"), company=text("companyName"), streetname=text("line1"),
+        streetnumber=text("line2"), postalcode=text("postalCode"), town=text("town"),
+        district=text("district"), country=iso, region=region_iso or None, phone1=text("phone"),
+        cellphone=text("cellphone"), email=text("email"),
+        shippingAddress=bool(body.get("shippingAddress", True)),
+        visibleInAddressBook=bool(body.get("visibleInAddressBook", True)))
+
+
+def payment_from_fields(state: State, body: dict, owner: str,
+                        pk: Callable[[], int]) -> tuple[m.PaymentInfo, m.Address | None]:
+    """PaymentDetails from SAP's PaymentDetails WsDTO: holder, card type, number, expiry and
+    a billing address."""
+    errors = []
+    holder = body.get("accountHolderName")
+    if not (isinstance(holder, str) and holder.strip()):
+        errors.append(validation_error("accountHolderName", "This field is required.", "missing"))
+    card_type = (body.get("cardType") or {}).get("code") if isinstance(body.get("cardType"), dict) else None
+    if not card_type:
+        errors.append(validation_error("cardType.code", "This field is required.", "missing"))
+    elif card_type not in state.card_types:
+        errors.append(validation_error("cardType.code", "This field is not valid."))
+    number = str(body.get("cardNumber") or "")
+    masked_in = number.startswith("*")
+    if not number:
+        errors.append(validation_error("cardNumber", "This field is required.", "missing"))
+    elif not masked_in and not luhn_ok(number):
+        errors.append(validation_error("cardNumber", "This field is not a valid card number."))
+    month, year = str(body.get("expiryMonth") or ""), str(body.get("expiryYear") or "")
+    if not month.isdigit() or not 1 <= int(month) <= 12:
+        errors.append(validation_error("expiryMonth", "This field is not valid."))
+    if not year.isdigit() or len(year) != 4:
+        errors.append(validation_error("expiryYear", "This field is not valid."))
+    elif month.isdigit() and 1 <= int(month) <= 12 and (int(year), int(month)) < (date.today().year, date.today().month):
+        errors.append(validation_error("expiryYear", "The card has expired."))
+    billing = body.get("billingAddress")
+    address = None
+    if isinstance(billing, dict):
+        try:
+            address = address_from_body(state, billing, owner=owner, pk=pk())
+        except ApiErrors as exc:
+            for e in exc.errors:
+                e.subject = f"billingAddress.{e.subject}"
+            errors.extend(exc.errors)
+        if address is not None:
+            address.billingAddress, address.shippingAddress = True, False
+            address.visibleInAddressBook = False
+    if errors:
+        raise ApiErrors(400, errors)
+    info = m.PaymentInfo(
+        id=str(pk()), user=owner, accountHolderName=holder.strip(),
+        cardNumber=number if masked_in else mask(number), cardType=card_type,
+        expiryMonth=month.zfill(2), expiryYear=year,
+        startMonth=str(body["startMonth"]) if body.get("startMonth") else None,
+        startYear=str(body["startYear"]) if body.get("startYear") else None,
+        issueNumber=str(body["issueNumber"]) if body.get("issueNumber") else None,
+        billingAddress=address.pk if address else None,
+        saved=bool(body.get("saved", True)), defaultPayment=bool(body.get("defaultPayment", False)),
+        subscriptionId=str(uuid.uuid4()))
+    return info, address
+
+
+def sop_fields_to_payment(fields: dict[str, str]) -> dict:
+    """The provider's response fields as a PaymentDetails body."""
+    return {
+        "accountHolderName": fields.get("card_nameOnCard") or " ".join(
+            x for x in (fields.get("billTo_firstName"), fields.get("billTo_lastName")) if x),
+        "cardType": {"code": fields.get("card_cardType")},
+        "cardNumber": fields.get("card_accountNumber"),
+        "expiryMonth": fields.get("card_expirationMonth"),
+        "expiryYear": fields.get("card_expirationYear"),
+        "saved": (fields.get("savePaymentInfo") or "true").lower() == "true",
+        "billingAddress": {
+            "firstName": fields.get("billTo_firstName"), "lastName": fields.get("billTo_lastName"),
+            "line1": fields.get("billTo_street1"), "line2": fields.get("billTo_street2"),
+            "town": fields.get("billTo_city"), "postalCode": fields.get("billTo_postalCode"),
+            "country": {"isocode": fields.get("billTo_country")},
+            "region": {"isocode": f"{fields.get('billTo_country')}-{fields['billTo_state']}"}
+            if fields.get("billTo_state") else None,
+            "titleCode": fields.get("billTo_titleCode")} if fields.get("billTo_country") else None,
+    }
+
+
+# -- the mock payment provider ------------------------------------------------------------------
+
+provider = Blueprint("sop_mock", __name__, url_prefix="/acceleratorservices/sop-mock")
+
+
+@provider.post("/process")
+def process():
+    """Take the card form, answer an HTML form of hidden response fields (what the storefront
+    posts back to ``payment/sop/response``): ACCEPT for a valid card, else REJECT."""
+    if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        raise ApiError(415, "HttpMediaTypeNotSupportedError",
+                       f"Content type '{request.content_type or ''}' not supported")
+    form = request.form.to_dict()
+    number = form.get("card_accountNumber", "")
+    month, year = form.get("card_expirationMonth", ""), form.get("card_expirationYear", "")
+    valid = luhn_ok(number) and month.isdigit() and year.isdigit() and 1 <= int(month) <= 12
+    response = {k: v for k, v in form.items() if k.startswith("billTo_") or k in (
+        "amount", "currency", "card_cardType", "card_expirationMonth", "card_expirationYear",
+        "card_nameOnCard", "orderNumber", "savePaymentInfo")}
+    response.update({
+        "decision": "ACCEPT" if valid else "REJECT", "reasonCode": "100" if valid else "231",
+        "card_accountNumber": mask(number), "decision_publicSignature": uuid.uuid4().hex,
+        "paySubscriptionCreateReply_subscriptionID": uuid.uuid4().hex if valid else ""})
+    inputs = "".join(
+        f'<input type="hidden" id="{html.escape(k)}" name="{html.escape(k)}" value="{html.escape(v or "")}" />'
+        for k, v in response.items())
+    body = ('<form id="silentOrderPostForm" name="silentOrderPostForm" action="javascript:false;" '
+            f'method="post"><div id="postFormItems"><dl>{inputs}</dl></div></form>')
+    return Response(body, mimetype="text/html")

@@ -1,0 +1,440 @@
+"""Carts: creation, lookup, entries with stock checks, merge and restore, delivery, vouchers and
+totals, with SAP's errors (occ-api.md §2.3 and §4).
+
+Tax is a flat rate (property ``fakesapcc.tax.rate``, default 0.10): a gross store's prices
+include it (``totalTax`` is the included part), a net store adds it on top.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from .. import models as m
+from ..clock import Clock
+from ..config import Config
+from ..errors import ApiError, validation_error
+from ..store import Store, uid_key
+from .catalog import Catalog
+from .money import round_amount
+
+ANONYMOUS = "anonymous"
+CART_CODE_START = 1000
+
+
+def cart_not_found(cart_id: str) -> ApiError:
+    return ApiError(400, "CartError", "Cart not found.", reason="notFound", subject=cart_id,
+                    subject_type="cart")
+
+
+def entry_not_found(number: int | str) -> ApiError:
+    return ApiError(400, "CartEntryError", "Entry not found", reason="notFound",
+                    subject=str(number), subject_type="entry")
+
+
+def product_not_found(code: str) -> ApiError:
+    return ApiError(400, "UnknownIdentifierError", f"Product with code '{code}' not found!")
+
+
+@dataclass(frozen=True)
+class Totals:
+    subTotal: float
+    deliveryCost: float | None
+    orderDiscounts: float
+    productDiscounts: float
+    totalDiscounts: float
+    totalPrice: float
+    totalTax: float
+    totalPriceWithTax: float
+    totalItems: int
+    totalUnitCount: int
+    pickupItemsQuantity: int
+    deliveryItemsQuantity: int
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Modification:
+    """SAP's CartModification."""
+
+    statusCode: str  # success | lowStock | noStock | unavailable
+    quantityAdded: int
+    quantity: int
+    entry: m.OrderEntry | None
+    deliveryModeChanged: bool = False
+    statusMessage: str | None = None
+
+
+class Carts:
+    """Cart operations for one base site and session currency."""
+
+    def __init__(self, store: Store, clock: Clock, config: Config, site: m.BaseSite,
+                 base_store: m.BaseStore | None, currency: str) -> None:
+        self.store = store
+        self.state = store.state
+        self.clock = clock
+        self.config = config
+        self.site = site
+        self.base_store = base_store
+        self.currency = currency
+        self.catalog = Catalog(store, base_store)
+
+    # -- lookup ------------------------------------------------------------------------------
+
+    def carts_of(self, user_uid: str, saved: bool | None = None) -> list[m.Cart]:
+        key = uid_key(user_uid)
+        carts = [c for c in self.state.carts.values()
+                 if uid_key(c.user) == key and c.site == self.site.uid
+                 and (saved is None or (c.saveTime is not None) == saved)]
+        return sorted(carts, key=lambda c: c.modified or c.created or datetime.min, reverse=True)
+
+    def find(self, user: m.User | None, cart_id: str) -> m.Cart:
+        """SAP's cart loader: ``current`` is the user's last-modified cart; a user's cart by code
+        (or guid); the anonymous user's cart only by guid."""
+        uid = user.uid if user is not None else ANONYMOUS
+        if cart_id == "current":
+            if user is None:
+                raise cart_not_found(cart_id)
+            carts = [c for c in self.carts_of(uid) if c.saveTime is None]
+            if not carts:
+                raise ApiError(400, "CartError", "No cart created yet.", reason="notFound",
+                               subject="current", subject_type="cart")
+            return carts[0]
+        cart = self.store.cart(cart_id)
+        if cart is None or cart.site != self.site.uid or uid_key(cart.user) != uid_key(uid):
+            raise cart_not_found(cart_id)
+        if user is None and cart.guid != cart_id:
+            raise cart_not_found(cart_id)  # anonymous carts are addressed by guid only
+        return cart
+
+    # -- creation ----------------------------------------------------------------------------
+
+    def new_cart(self, user_uid: str, placed_by: str | None = None) -> m.Cart:
+        now = self.clock.now()
+        cart = m.Cart(
+            code=self.store.next_code("cart", CART_CODE_START), guid=uuid.uuid4().hex,
+            user=user_uid, site=self.site.uid,
+            store=self.base_store.uid if self.base_store else "", currency=self.currency,
+            net=self.base_store.net if self.base_store else False, created=now, modified=now,
+            placedBy=placed_by)
+        return self.store.add_cart(cart)
+
+    def create(self, user: m.User | None, old_cart_id: str | None,
+               to_merge_guid: str | None, placed_by: str | None = None) -> m.Cart:
+        """``POST …/carts`` with SAP's restore and merge rules."""
+        if user is None:
+            if old_cart_id:
+                raise ApiError(400, "CartError", "Anonymous user is not allowed to copy cart!",
+                               reason="cannotRestore", subject=old_cart_id, subject_type="cart")
+            return self.new_cart(ANONYMOUS, placed_by)
+        if not old_cart_id:
+            if to_merge_guid:
+                return self._merge_target(user, to_merge_guid)
+            return self.new_cart(user.uid, placed_by)
+        old = self.store.cart(old_cart_id)
+        if old is None or old.user != ANONYMOUS or old.guid != old_cart_id or old.site != self.site.uid:
+            raise ApiError(400, "CartError", "Cart is not anonymous", reason="cannotRestore",
+                           subject=old_cart_id, subject_type="cart")
+        if to_merge_guid:
+            target = self._merge_target(user, to_merge_guid)
+            self.merge(old, target)
+            return target
+        # restore: the anonymous cart becomes the user's cart
+        old.user = user.uid
+        old.modified = self.clock.now()
+        old.placedBy = old.placedBy or placed_by
+        return old
+
+    def _merge_target(self, user: m.User, guid: str) -> m.Cart:
+        target = self.store.cart(guid)
+        if target is None or uid_key(target.user) != uid_key(user.uid) or target.guid != guid:
+            raise ApiError(400, "CartError", "Cart is not current user's cart",
+                           reason="cannotRestore", subject=guid, subject_type="cart")
+        return target
+
+    def merge(self, source: m.Cart, target: m.Cart) -> None:
+        """Move the anonymous cart's entries into the user's cart (quantities capped at stock);
+        the anonymous cart is removed."""
+        for entry in source.entries:
+            self.add_entry(target, entry.product, entry.quantity, entry.deliveryPointOfService,
+                           cap_silently=True)
+        if source.appliedVouchers and not target.appliedVouchers:
+            target.appliedVouchers = list(source.appliedVouchers)
+        self.store.remove_cart(source.code)
+        target.modified = self.clock.now()
+
+    # -- entries -----------------------------------------------------------------------------
+
+    def product(self, code: str | None) -> m.Product:
+        if not code:
+            raise validation_error("product.code", "This field is required.", "missing")
+        product = self.catalog.product(code)
+        if product is None:
+            raise product_not_found(code)
+        return product
+
+    def point_of_service(self, name: str | None) -> m.PointOfService | None:
+        if not name:
+            return None
+        pos = self.state.points_of_service.get(name)
+        if pos is None:
+            raise ApiError(400, "ValidationError", "Store with given name doesn't exist",
+                           reason="invalid", subject="entry", subject_type="parameter")
+        return pos
+
+    def _available(self, product_code: str, pos: m.PointOfService | None) -> int | None:
+        if pos is not None:
+            return self.catalog.available(product_code, pos.warehouses)
+        return self.catalog.available(product_code)
+
+    def _in_cart(self, cart: m.Cart, product_code: str, pos_name: str | None,
+                 skip: m.OrderEntry | None = None) -> int:
+        return sum(e.quantity for e in cart.entries if e.product == product_code
+                   and e.deliveryPointOfService == pos_name and e is not skip)
+
+    def add_entry(self, cart: m.Cart, product_code: str | None, quantity: int | None,
+                  pos_name: str | None = None, cap_silently: bool = False) -> Modification:
+        if quantity is None:
+            quantity = 1
+        if quantity <= 0:
+            raise validation_error("quantity", "This field must be greater than 0.")
+        product = self.product(product_code)
+        pos = self.point_of_service(pos_name)
+        if not product.purchasable:
+            return Modification("unavailable", 0, 0, None, statusMessage="Product is not purchasable")
+        price = self.catalog.price(product.code, self.currency)
+        if price is None:
+            return Modification("unavailable", 0, 0, None,
+                                statusMessage="Product has no price in the session currency")
+        available = self._available(product.code, pos)
+        already = self._in_cart(cart, product.code, pos.name if pos else None)
+        addable = quantity if available is None else max(min(quantity, available - already), 0)
+        if addable == 0:
+            if cap_silently:
+                return Modification("noStock", 0, already, None)
+            number = len(cart.entries)
+            raise ApiError(400, "InsufficientStockError",
+                           f"Product [{product.code}] is currently out of stock",
+                           reason="noStock", subject=str(number), subject_type="entry")
+        entry = next((e for e in cart.entries if e.product == product.code
+                      and e.deliveryPointOfService == (pos.name if pos else None)), None)
+        if entry is None:
+            entry = m.OrderEntry(len(cart.entries), product.code, 0, price,
+                                 pos.name if pos else None)
+            cart.entries.append(entry)
+        entry.quantity += addable
+        cart.modified = self.clock.now()
+        status = "success" if addable == quantity else "lowStock"
+        return Modification(status, addable, entry.quantity, entry)
+
+    def entry(self, cart: m.Cart, number: int | str) -> m.OrderEntry:
+        try:
+            index = int(number)
+        except (TypeError, ValueError):
+            raise entry_not_found(number) from None
+        if index < 0 or index >= len(cart.entries):
+            raise entry_not_found(number)
+        return cart.entries[index]
+
+    def update_entry(self, cart: m.Cart, number: int | str, quantity: int | None,
+                     pos_name: str | None = None, product_code: str | None = None,
+                     require_quantity: bool = False) -> Modification:
+        entry = self.entry(cart, number)
+        if product_code and product_code != entry.product:
+            raise ApiError(400, "CartEntryError",
+                           "Product code provided in request is different from the one in the entry",
+                           reason="invalid", subject=str(entry.entryNumber), subject_type="entry")
+        if quantity is None:
+            if require_quantity:
+                raise validation_error("quantity", "This field is required.", "missing")
+            quantity = entry.quantity
+        if quantity < 0:
+            raise validation_error("quantity", "This field must be greater than 0.")
+        if pos_name is not None:
+            pos = self.point_of_service(pos_name) if pos_name else None
+            entry.deliveryPointOfService = pos.name if pos else None
+        if quantity == 0:
+            self.remove_entry(cart, entry.entryNumber)
+            return Modification("success", -entry.quantity, 0, entry)
+        pos = self.state.points_of_service.get(entry.deliveryPointOfService or "")
+        available = self._available(entry.product, pos)
+        other = self._in_cart(cart, entry.product, entry.deliveryPointOfService, skip=entry)
+        allowed = quantity if available is None else max(min(quantity, available - other), 0)
+        if allowed == 0:
+            raise ApiError(400, "InsufficientStockError",
+                           f"Product [{entry.product}] is currently out of stock",
+                           reason="noStock", subject=str(entry.entryNumber), subject_type="entry")
+        added = allowed - entry.quantity
+        entry.quantity = allowed
+        cart.modified = self.clock.now()
+        return Modification("success" if allowed == quantity else "lowStock", added,
+                            entry.quantity, entry)
+
+    def remove_entry(self, cart: m.Cart, number: int | str) -> None:
+        entry = self.entry(cart, number)
+        cart.entries.remove(entry)
+        for index, e in enumerate(cart.entries):
+            e.entryNumber = index
+        cart.modified = self.clock.now()
+
+    # -- delivery ----------------------------------------------------------------------------
+
+    def zone_value(self, mode: m.DeliveryMode, country: str | None) -> float | None:
+        """The delivery cost of a zone delivery mode to a country in the session currency, or
+        None if the mode does not deliver there."""
+        zones = {z.code for z in self.state.zones.values() if country in z.countries}
+        values = [v for v in self.state.zone_delivery_values.values()
+                  if v.deliveryMode == mode.code and v.zone in zones]
+        for v in values:
+            if v.currency == self.currency:
+                return v.value
+        for v in values:
+            source = self.state.currencies.get(v.currency)
+            target = self.state.currencies.get(self.currency)
+            if source and target and source.conversion:
+                return v.value / source.conversion * target.conversion
+        return None
+
+    def supported_delivery_modes(self, cart: m.Cart) -> list[m.DeliveryMode]:
+        """The delivery modes for the cart's delivery address (none without an address); a
+        cart with only pickup entries gets the pickup mode."""
+        modes = [self.state.delivery_modes[c] for c in (self.base_store.deliveryModes if self.base_store else [])
+                 if c in self.state.delivery_modes and self.state.delivery_modes[c].active]
+        if cart.entries and all(e.deliveryPointOfService for e in cart.entries):
+            return [x for x in modes if x.kind == "PickUpDeliveryMode"]
+        address = self.state.addresses.get(cart.deliveryAddress or -1)
+        if address is None:
+            return []
+        return [x for x in modes if x.kind != "PickUpDeliveryMode"
+                and self.zone_value(x, address.country) is not None]
+
+    def delivery_cost_of(self, mode: m.DeliveryMode, cart: m.Cart) -> float:
+        if mode.kind == "PickUpDeliveryMode":
+            return 0.0
+        address = self.state.addresses.get(cart.deliveryAddress or -1)
+        value = self.zone_value(mode, address.country if address else None)
+        return value or 0.0
+
+    def set_delivery_mode(self, cart: m.Cart, code: str | None) -> None:
+        if not code:
+            raise ApiError(400, "MissingServletRequestParameterError",
+                           "Required String parameter 'deliveryModeId' is not present")
+        supported = {x.code for x in self.supported_delivery_modes(cart)}
+        if code not in supported:
+            raise ApiError(400, "UnsupportedDeliveryModeError",
+                           f"Delivery Mode [{code}] is not supported for the current cart")
+        cart.deliveryMode = code
+        cart.modified = self.clock.now()
+
+    def set_delivery_address(self, cart: m.Cart, address: m.Address) -> None:
+        store = self.base_store
+        if store and store.deliveryCountries and address.country not in store.deliveryCountries:
+            raise ApiError(400, "CartAddressError", "Address given by id " + str(address.pk)
+                           + " is not valid", reason="notValid", subject=str(address.pk),
+                           subject_type="address")
+        cart.deliveryAddress = address.pk
+        if cart.deliveryMode and cart.deliveryMode not in {
+                x.code for x in self.supported_delivery_modes(cart)}:
+            cart.deliveryMode = None
+        cart.modified = self.clock.now()
+
+    # -- vouchers ----------------------------------------------------------------------------
+
+    def voucher(self, code: str | None) -> m.PromotionVoucher:
+        voucher = next((v for v in self.state.vouchers.values()
+                        if code and (v.voucherCode == code or v.code == code)), None)
+        if voucher is None:
+            raise ApiError(400, "VoucherOperationError", "coupon.invalid.code.provided",
+                           reason="invalid", subject=code or "", subject_type="voucher")
+        return voucher
+
+    def redemptions(self, voucher: m.PromotionVoucher, user_uid: str | None = None) -> int:
+        return sum(1 for o in self.state.orders.values() if voucher.code in o.appliedVouchers
+                   and (user_uid is None or uid_key(o.user) == uid_key(user_uid)))
+
+    def apply_voucher(self, cart: m.Cart, code: str | None) -> None:
+        if not code:
+            raise ApiError(400, "MissingServletRequestParameterError",
+                           "Required String parameter 'voucherId' is not present")
+        voucher = self.voucher(code)
+        if voucher.code in cart.appliedVouchers:
+            raise ApiError(400, "VoucherOperationError", "coupon.already.redeemed",
+                           reason="invalid", subject=code, subject_type="voucher")
+        limit = voucher.redemptionQuantityLimit
+        per_user = voucher.redemptionQuantityLimitPerUser
+        if (limit is not None and self.redemptions(voucher) >= limit) or (
+                per_user is not None and cart.user != ANONYMOUS
+                and self.redemptions(voucher, cart.user) >= per_user):
+            raise ApiError(400, "VoucherOperationError", "coupon.already.redeemed",
+                           reason="invalid", subject=code, subject_type="voucher")
+        cart.appliedVouchers.append(voucher.code)
+        cart.modified = self.clock.now()
+
+    def release_voucher(self, cart: m.Cart, code: str) -> None:
+        voucher = self.voucher(code)
+        if voucher.code not in cart.appliedVouchers:
+            raise ApiError(400, "VoucherOperationError", "coupon.not.applied",
+                           reason="invalid", subject=code, subject_type="voucher")
+        cart.appliedVouchers.remove(voucher.code)
+        cart.modified = self.clock.now()
+
+    def voucher_value(self, voucher: m.PromotionVoucher, subtotal: float) -> float:
+        if voucher.currency is None:
+            return subtotal * voucher.value / 100
+        source = self.state.currencies.get(voucher.currency)
+        target = self.state.currencies.get(self.currency)
+        if voucher.currency == self.currency or not (source and target and source.conversion):
+            return min(voucher.value, subtotal)
+        return min(voucher.value / source.conversion * target.conversion, subtotal)
+
+    # -- totals ------------------------------------------------------------------------------
+
+    def tax_rate(self) -> float:
+        try:
+            return float(self.config.prop("fakesapcc.tax.rate", "0.10") or 0)
+        except ValueError:
+            return 0.10
+
+    def reprice(self, cart: m.Cart) -> None:
+        """Prices follow the session currency, as SAP recalculates a cart when it changes."""
+        if cart.currency != self.currency:
+            cart.currency = self.currency
+        for e in cart.entries:
+            price = self.catalog.price(e.product, self.currency)
+            if price is not None:
+                e.basePrice = price
+            e.totalPrice = round_amount(e.basePrice * e.quantity, self.digits())
+
+    def digits(self) -> int:
+        currency = self.state.currencies.get(self.currency)
+        return currency.digits if currency else 2
+
+    def totals(self, cart: m.AbstractOrder) -> Totals:
+        if isinstance(cart, m.Cart):
+            self.reprice(cart)
+        d = self.digits()
+        subtotal = round_amount(sum(e.totalPrice for e in cart.entries), d)
+        vouchers = [self.state.vouchers[c] for c in cart.appliedVouchers if c in self.state.vouchers]
+        discounts = round_amount(sum(self.voucher_value(v, subtotal) for v in vouchers), d)
+        mode = self.state.delivery_modes.get(cart.deliveryMode or "")
+        delivery = None
+        if mode is not None:
+            delivery = 0.0 if any(v.freeShipping for v in vouchers) else round_amount(
+                self.delivery_cost_of(mode, cart), d)
+        total = round_amount(max(subtotal - discounts, 0) + (delivery or 0), d)
+        rate = self.tax_rate()
+        if cart.net:
+            tax = round_amount(total * rate, d)
+            with_tax = round_amount(total + tax, d)
+        else:
+            tax = round_amount(total * rate / (1 + rate), d)
+            with_tax = total
+        pickup = sum(e.quantity for e in cart.entries if e.deliveryPointOfService)
+        units = sum(e.quantity for e in cart.entries)
+        return Totals(subTotal=subtotal, deliveryCost=delivery, orderDiscounts=discounts,
+                      productDiscounts=0.0, totalDiscounts=discounts, totalPrice=total,
+                      totalTax=tax, totalPriceWithTax=with_tax, totalItems=len(cart.entries),
+                      totalUnitCount=units, pickupItemsQuantity=pickup,
+                      deliveryItemsQuantity=units - pickup)

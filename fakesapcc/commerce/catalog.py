@@ -1,0 +1,171 @@
+"""The product catalog of a base store: products, categories, prices, images and stock."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import models as m
+from ..store import State, Store
+
+LOW_STOCK_THRESHOLD = 5  # below this many free units a product is "lowStock"
+IMAGE_FORMATS = {"1200Wx1200H": "superZoom", "515Wx515H": "zoom", "300Wx300H": "product",
+                 "96Wx96H": "thumbnail", "65Wx65H": "cartIcon", "30Wx30H": "styleSwatch"}
+
+
+@dataclass(frozen=True)
+class StockInfo:
+    status: str  # inStock | lowStock | outOfStock
+    level: int | None  # None when stock is forced or unknown
+
+
+class Catalog:
+    """The online catalog version of one base store."""
+
+    def __init__(self, store: Store, base_store: m.BaseStore | None) -> None:
+        self.store = store
+        self.state: State = store.state
+        self.base_store = base_store
+        catalogs = base_store.catalogs if base_store else []
+        self.versions = [(c, "Online") for c in catalogs
+                         if (c, "Online") in self.state.catalog_versions]
+        self._by_container: dict[tuple, list[m.Media]] | None = None
+
+    # -- lookups ------------------------------------------------------------------------------
+
+    def product(self, code: str) -> m.Product | None:
+        for catalog, version in self.versions:
+            found = self.state.products.get((catalog, version, code))
+            if found is not None:
+                return found
+        return None
+
+    def products(self) -> list[m.Product]:
+        wanted = set(self.versions)
+        return [p for p in self.state.products.values() if p.catalogVersion in wanted]
+
+    def category(self, code: str) -> m.Category | None:
+        for catalog, version in self.versions:
+            found = self.state.categories.get((catalog, version, code))
+            if found is not None:
+                return found
+        return None
+
+    def categories(self) -> list[m.Category]:
+        wanted = set(self.versions)
+        return [c for c in self.state.categories.values() if c.catalogVersion in wanted]
+
+    def ancestors(self, codes: list[str]) -> list[str]:
+        """The categories and every category above them, nearest first, without repeats."""
+        seen: list[str] = []
+        todo = list(codes)
+        while todo:
+            code = todo.pop(0)
+            if code in seen:
+                continue
+            seen.append(code)
+            category = self.category(code)
+            if category is not None:
+                todo.extend(category.supercategories)
+        return seen
+
+    def subcategories(self, code: str) -> list[m.Category]:
+        return sorted((c for c in self.categories() if code in c.supercategories),
+                      key=lambda c: (c.order, c.code))
+
+    # -- prices ------------------------------------------------------------------------------
+
+    def price(self, product_code: str, currency: str) -> float | None:
+        """The product's price in ``currency`` (SAP's price row for the currency, else the base
+        currency's row converted)."""
+        rows = self.store.prices(product_code)
+        for row in rows:
+            if row.currency == currency and row.minqtd <= 1:
+                return row.price
+        target = self.state.currencies.get(currency)
+        for row in rows:
+            source = self.state.currencies.get(row.currency)
+            if source is not None and target is not None and source.conversion:
+                return row.price / source.conversion * target.conversion
+        return None
+
+    # -- stock -------------------------------------------------------------------------------
+
+    def pos_warehouses(self) -> set[str]:
+        return {w for pos in self.state.points_of_service.values() for w in pos.warehouses}
+
+    def online_warehouses(self) -> list[str]:
+        warehouses = self.base_store.warehouses if self.base_store else []
+        in_stores = self.pos_warehouses()
+        return [w for w in warehouses if w not in in_stores]
+
+    def stock(self, product_code: str, warehouses: list[str] | None = None) -> StockInfo:
+        """SAP's stock level status over a set of warehouses (online ones by default)."""
+        wanted = set(self.online_warehouses() if warehouses is None else warehouses)
+        levels = [s for s in self.store.stock_levels(product_code) if s.warehouse in wanted]
+        if any(s.inStockStatus == "forceInStock" for s in levels):
+            return StockInfo("inStock", None)
+        if not levels or all(s.inStockStatus == "forceOutOfStock" for s in levels):
+            return StockInfo("outOfStock", 0)
+        free = sum(s.free for s in levels if s.inStockStatus != "forceOutOfStock")
+        if free <= 0:
+            return StockInfo("outOfStock", 0)
+        return StockInfo("lowStock" if free < LOW_STOCK_THRESHOLD else "inStock", free)
+
+    def available(self, product_code: str, warehouses: list[str] | None = None) -> int | None:
+        """Free units, or None for unlimited (forced in stock)."""
+        info = self.stock(product_code, warehouses)
+        return info.level
+
+    def pos_stock(self, product_code: str, pos: m.PointOfService) -> StockInfo:
+        return self.stock(product_code, pos.warehouses)
+
+    def available_for_pickup(self, product_code: str) -> bool:
+        if not self.base_store or self.base_store.pickupInStoreMode in ("DISABLED", None):
+            return False
+        return any(self.pos_stock(product_code, pos).status != "outOfStock"
+                   for pos in self.stores_of_base_store())
+
+    def stores_of_base_store(self) -> list[m.PointOfService]:
+        uid = self.base_store.uid if self.base_store else None
+        return sorted((p for p in self.state.points_of_service.values() if p.basestore == uid),
+                      key=lambda p: p.name)
+
+    def reserve(self, product_code: str, quantity: int, warehouses: list[str]) -> None:
+        """Take ``quantity`` units from the warehouses' free stock (placing an order)."""
+        left = quantity
+        for level in self.store.stock_levels(product_code):
+            if level.warehouse in warehouses and level.inStockStatus != "forceInStock" and left > 0:
+                take = min(level.free, left)
+                level.reserved += take
+                left -= take
+
+    # -- images ------------------------------------------------------------------------------
+
+    def images(self, product: m.Product) -> list[dict]:
+        """SAP's ImageData: the PRIMARY picture per format, then the GALLERY images."""
+        result: list[dict] = []
+        media = self.state.media
+        cv = product.catalogVersion
+        primary = media.get((cv, product.picture)) if product.picture else None
+        if primary is not None and primary.mediaContainer:
+            for med in self._container_media(cv, primary.mediaContainer):
+                result.append(self._image(med, "PRIMARY", None))
+        elif primary is not None:
+            result.append(self._image(primary, "PRIMARY", None))
+        for index, qualifier in enumerate(product.galleryImages):
+            for med in self._container_media(cv, qualifier):
+                result.append(self._image(med, "GALLERY", index))
+        return result
+
+    def _container_media(self, cv: tuple[str, str], qualifier: str) -> list[m.Media]:
+        if self._by_container is None:
+            index: dict[tuple, list[m.Media]] = {}
+            for x in self.state.media.values():
+                if x.mediaContainer:
+                    index.setdefault((x.catalogVersion, x.mediaContainer), []).append(x)
+            self._by_container = {k: sorted(v, key=lambda x: x.code) for k, v in index.items()}
+        return self._by_container.get((cv, qualifier), [])
+
+    @staticmethod
+    def _image(med: m.Media, image_type: str, index: int | None) -> dict:
+        return {"imageType": image_type, "format": IMAGE_FORMATS.get(med.mediaFormat or "", med.mediaFormat),
+                "url": med.url, "altText": med.altText, "galleryIndex": index}

@@ -1,0 +1,102 @@
+"""Placing orders: SAP's checks, the order with frozen totals, stock taken, and consignments —
+``READY_FOR_PICKUP`` at the store for pickup entries, ``READY`` for shipping."""
+from __future__ import annotations
+
+import uuid
+
+from .. import models as m
+from ..errors import ApiError, ApiErrors
+from ..store import uid_key
+from .carts import Carts
+
+ORDER_STATUSES = ("CREATED", "ON_VALIDATION", "COMPLETED", "CANCELLED", "CHECKED_VALID",
+                  "CHECKED_INVALID", "PAYMENT_AUTHORIZED", "PAYMENT_NOT_AUTHORIZED",
+                  "PAYMENT_CAPTURED", "READY", "PROCESSING", "PICKUP_COMPLETE", "SUSPENDED",
+                  "WAIT_FRAUD_MANUAL_CHECK", "FRAUD_CHECKED", "ORDER_SPLIT", "CANCELLING",
+                  "PENDING_APPROVAL", "REJECTED", "APPROVED")
+
+
+def _cart_error(message: str) -> ApiError:
+    return ApiError(400, "ValidationError", message, reason="invalid", subject="cartId",
+                    subject_type="parameter")
+
+
+def check_cart(carts: Carts, cart: m.Cart) -> None:
+    """SAP's place-order validation: entries, delivery address and mode (unless everything
+    is picked up), payment; then stock."""
+    if not cart.entries:
+        raise _cart_error("Cart is empty")
+    errors: list[ApiError] = []
+    pickup_only = all(e.deliveryPointOfService for e in cart.entries)
+    if not pickup_only and cart.deliveryAddress is None:
+        errors.append(_cart_error("Delivery address is not set"))
+    if cart.deliveryMode is None:
+        errors.append(_cart_error("Delivery mode is not set"))
+    if cart.paymentInfo is None:
+        errors.append(_cart_error("Payment info is not set"))
+    if errors:
+        raise ApiErrors(400, errors)
+    for entry in cart.entries:
+        pos = carts.state.points_of_service.get(entry.deliveryPointOfService or "")
+        available = carts.catalog.available(entry.product, pos.warehouses if pos else None)
+        if available is not None and available < entry.quantity:
+            raise ApiError(400, "InsufficientStockError",
+                           f"Product [{entry.product}] is currently out of stock",
+                           reason="noStock", subject=str(entry.entryNumber), subject_type="entry")
+
+
+def place_order(carts: Carts, cart: m.Cart, placed_by: str | None = None) -> m.Order:
+    """Turn a checked cart into an order; the cart is gone afterwards."""
+    check_cart(carts, cart)
+    totals = carts.totals(cart)
+    now = carts.clock.now()
+    order = m.Order(
+        code=cart.code, guid=uuid.uuid4().hex,  # SAP's order keeps its cart's code
+        user=cart.user, site=cart.site, store=cart.store, currency=cart.currency,
+        entries=[m.OrderEntry(e.entryNumber, e.product, e.quantity, e.basePrice,
+                              e.deliveryPointOfService, e.totalPrice) for e in cart.entries],
+        deliveryAddress=cart.deliveryAddress, deliveryMode=cart.deliveryMode,
+        paymentInfo=cart.paymentInfo, appliedVouchers=list(cart.appliedVouchers), net=cart.net,
+        name=cart.name, description=cart.description, created=now, modified=now,
+        guestEmail=cart.guestEmail, placedBy=placed_by or cart.placedBy, status="CREATED",
+        totals=totals.as_dict(), cartCode=cart.code)
+    _consign(carts, order)
+    carts.store.add_order(order)
+    carts.store.remove_cart(cart.code)
+    return order
+
+
+def _consign(carts: Carts, order: m.Order) -> None:
+    """One consignment per pickup store (READY_FOR_PICKUP) and one for shipping (READY);
+    stock is taken from the warehouses that serve each."""
+    groups: dict[str | None, list[m.OrderEntry]] = {}
+    for entry in order.entries:
+        groups.setdefault(entry.deliveryPointOfService, []).append(entry)
+    for index, (pos_name, entries) in enumerate(sorted(groups.items(), key=lambda kv: kv[0] or "")):
+        pos = carts.state.points_of_service.get(pos_name or "")
+        warehouses = pos.warehouses if pos else carts.catalog.online_warehouses()
+        for entry in entries:
+            carts.catalog.reserve(entry.product, entry.quantity, warehouses)
+        consignment = m.Consignment(
+            code=f"cons{order.code}_{index}", order=order.code,
+            status="READY_FOR_PICKUP" if pos else "READY",
+            entries=[e.entryNumber for e in entries], deliveryPointOfService=pos_name,
+            warehouse=warehouses[0] if warehouses else None, created=order.created)
+        carts.state.consignments[consignment.code] = consignment
+        order.consignments.append(consignment.code)
+
+
+def orders_of(carts: Carts, user_uid: str, statuses: list[str] | None = None) -> list[m.Order]:
+    key = uid_key(user_uid)
+    found = [o for o in carts.state.orders.values() if uid_key(o.user) == key
+             and o.site == carts.site.uid and (not statuses or o.status in statuses)]
+    return sorted(found, key=lambda o: (o.created, o.code), reverse=True)
+
+
+def parse_statuses(text: str | None) -> list[str]:
+    statuses = [s.strip() for s in (text or "").split(",") if s.strip()]
+    bad = [s for s in statuses if s not in ORDER_STATUSES]
+    if bad:
+        raise ApiError(400, "ValidationError", f"Invalid order status: {bad[0]}",
+                       reason="invalid", subject="statuses", subject_type="parameter")
+    return statuses
