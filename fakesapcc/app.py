@@ -28,6 +28,9 @@ def create_app(config: Config | None = None, *, store: Store | None = None,
     errors.install(app)
     journal.install(app)  # every request: the journal, faults, the emulation lint
     cors.install(app)  # every response: CORS per web app, security headers
+    from .api import context
+
+    context.install(app)  # agent sessions started by emulation
 
     from .api.admin import bp as admin_bp
     from .api.asm import bp as asm_bp

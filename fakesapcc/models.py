@@ -489,6 +489,16 @@ class Consent:
 
 
 @dataclass(slots=True)
+class AgentSession:
+    """SAP's START_SESSION_EVENT: an agent began acting for a customer (one per token)."""
+
+    agent: str  # Employee.uid
+    customer: str  # Customer.uid
+    started: datetime
+    token: str | None = None
+
+
+@dataclass(slots=True)
 class ProductInterest:
     pk: int
     user: str

@@ -67,6 +67,7 @@ class State:
     orders: dict[str, m.Order] = field(default_factory=dict)
     consignments: dict[str, m.Consignment] = field(default_factory=dict)
     payment_infos: dict[str, m.PaymentInfo] = field(default_factory=dict)
+    agent_sessions: list[m.AgentSession] = field(default_factory=list)
     # the authorization server
     access_tokens: dict[str, m.OAuthAccessToken] = field(default_factory=dict)
     refresh_tokens: dict[str, m.OAuthRefreshToken] = field(default_factory=dict)

@@ -1,20 +1,24 @@
 """The per-request value every handler reads: who calls (``Caller``) and for whom the request
-acts (``Acting``), resolved once per request by the policy module."""
+acts (``Acting``), resolved once per request by the policy module; SAP's endpoint restrictions;
+and the agent sessions that emulation starts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from flask import g, request
+from flask import Flask, Response, g, request
 
 from ..app import runtime
-from ..security.policy import ANONYMOUS_ACTING, Acting, Caller, caller_from_token
+from ..errors import not_found_path
+from ..security.policy import ANONYMOUS_ACTING, ROLE_ASAGENTGROUP, Acting, Caller, caller_from_token
+from .operations import operation_id, webapp
 
 
 @dataclass
 class RequestContext:
     caller: Caller
     acting: Acting = ANONYMOUS_ACTING
-    site: str | None = None
+    site: Any = None
 
 
 def bearer_token() -> str | None:
@@ -25,15 +29,45 @@ def bearer_token() -> str | None:
 
 
 def authenticate() -> RequestContext:
-    """Read the bearer token (401 InvalidTokenError if unknown, revoked or expired) and store
-    the request context on ``flask.g``."""
+    """Read the bearer token (401 InvalidTokenError if unknown, revoked or expired), apply
+    SAP's endpoint restrictions, and store the request context on ``flask.g``."""
     rt = runtime()
     value = bearer_token()
     token = rt.tokens.authenticate(value) if value else None
     ctx = RequestContext(caller=caller_from_token(rt.store, token))
     g.ctx = ctx
+    check_restrictions()
     return ctx
+
+
+def check_restrictions() -> None:
+    """``<webapp>.api.restrictions.disabled.endpoints``: a comma-separated list of operationIds
+    that answer 404, as SAP's endpoint restriction interceptor does."""
+    app_name = webapp(request.endpoint)
+    op = operation_id()
+    if app_name and op:
+        disabled = runtime().config.prop_list(f"{app_name}.api.restrictions.disabled.endpoints")
+        if op in disabled:
+            raise not_found_path(request.path)
 
 
 def ctx() -> RequestContext:
     return g.ctx
+
+
+def install(app: Flask) -> None:
+    @app.after_request
+    def _record_agent_session(response: Response) -> Response:
+        """An agent acting for a customer starts an assisted service session (once per token):
+        the agent's recent-sessions list reads them."""
+        c = getattr(g, "ctx", None)
+        if c is not None and response.status_code < 400 and c.acting.emulated \
+                and c.caller.user is not None and c.caller.has(ROLE_ASAGENTGROUP) \
+                and c.acting.user is not None:
+            from ..commerce.asm import AssistedService
+
+            rt = runtime()
+            with rt.store.atomic():
+                AssistedService(rt.store, rt.clock, rt.config).record_session(
+                    c.caller.user, c.acting.user, c.caller.token.value if c.caller.token else None)
+        return response

@@ -1,5 +1,5 @@
 """The Assisted Service Module web services (``/assistedservicewebservices``)."""
 from .base import bp
-from . import customerlists  # noqa: F401,E402  (route registration)
+from . import agents, customer360, customerlists, customers  # noqa: F401,E402  (routes)
 
 __all__ = ["bp"]

@@ -1,35 +1,73 @@
-"""What every ASM request shares: an agent's token (ROLE_ASAGENTGROUP) and, for the older
-endpoints, the required ``baseSite`` query parameter."""
+"""What every ASM request shares: an agent's token (ROLE_ASAGENTGROUP), SAP's endpoint
+restrictions, the ``baseSite`` query parameter of the older endpoints, and the ASM web app's own
+user matching for ``/{baseSiteId}/users/{userId}/…``."""
 from __future__ import annotations
 
 from flask import Blueprint, request
 
+from ... import models as m
 from ...app import runtime
+from ...commerce.asm import AssistedService
 from ...errors import ApiError
-from ...models import BaseSite
 from ...security.policy import require_asm_agent
-from ..context import authenticate
+from ..context import authenticate, ctx
 
 bp = Blueprint("asm", __name__, url_prefix="/assistedservicewebservices")
 
 
 @bp.before_request
 def _agent_only() -> None:
-    require_asm_agent(authenticate().caller)
+    c = authenticate()
+    require_asm_agent(c.caller)
 
 
 def required_param(name: str) -> str:
-    value = request.args.get(name)
-    if value is None or value == "":
+    """A required parameter, from the query string or a form body (``@RequestParam``)."""
+    value = request.values.get(name)
+    if value is None or value.strip() == "":
         raise ApiError(400, "MissingServletRequestParameterError",
                        f"Required String parameter '{name}' is not present")
-    return value
+    return value.strip()
 
 
-def base_site() -> BaseSite:
-    """The ``baseSite`` query parameter, required by the older ASM endpoints."""
-    uid = required_param("baseSite")
+def base_site(param: str | None = None) -> m.BaseSite:
+    """The ``baseSite`` query parameter (required by the older ASM endpoints), or a site id
+    from the path."""
+    uid = param if param is not None else required_param("baseSite")
     site = runtime().store.state.base_sites.get(uid)
     if site is None:
         raise ApiError(400, "InvalidResourceError", f"Base site {uid} doesn't exist")
     return site
+
+
+def agent() -> m.User:
+    return ctx().caller.user  # type: ignore[return-value]  (require_asm_agent guarantees it)
+
+
+def asm_service() -> AssistedService:
+    rt = runtime()
+    return AssistedService(rt.store, rt.clock, rt.config)
+
+
+def int_param(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ApiError(400, "RequestParameterError", f"Request parameter {name} must be a number",
+                       reason="invalid", subject=name, subject_type="parameter") from None
+
+
+def customer_by_id(user_id: str) -> m.Customer:
+    """The ASM web app's UserMatchingFilter: a uid or a customerId; it must be a customer."""
+    user = runtime().store.user_by_id(user_id)
+    if user is None:
+        raise ApiError(400, "UnknownIdentifierError",
+                       f"Cannot find user with propertyValue '{user_id}'")
+    if not isinstance(user, m.Customer):
+        raise ApiError(400, "RequestParameterError",
+                       "request path parameter userId must be a customer userId",
+                       reason="invalid", subject="userId", subject_type="parameter")
+    return user
