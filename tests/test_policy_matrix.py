@@ -11,34 +11,34 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "impex"
 CUSTOMER = "mark.rivers@pronto-hw.com"
 OTHER = "yuki.tanaka@example.jp"
 
-#  caller            userId in path  | OCC GET users/{userId}          | ASM GET customerlists
+#  caller        userId in path | OCC GET users/{userId}      | ASM customerlists      | ASM customers/search   | ASM customer360
 MATRIX = """
-   none              customer        | 401 UnauthorizedError           | 401 UnauthorizedError
-   none              anonymous       | 401 AccessDeniedError           | -
-   client            customer        | 403 ForbiddenError              | 403 AccessDeniedError
-   client            anonymous       | 401 AccessDeniedError           | -
-   trusted           customer        | 200                             | 403 AccessDeniedError
-   trusted           customerId      | 200                             | -
-   trusted           current         | 400 UnknownIdentifierError      | -
-   trusted           unknown         | 400 UnknownIdentifierError      | -
-   customer          current         | 200                             | 403 AccessDeniedError
-   customer          customer        | 200                             | -
-   customer          customerId      | 200                             | -
-   customer          other           | 403 ForbiddenError              | -
-   customer          anonymous       | 403 ForbiddenError              | -
-   agent             customerId      | 200                             | 200
-   agent             customer        | 200                             | -
-   agent             current         | 200                             | -
-   agent             unknown         | 400 UnknownIdentifierError      | -
-   agent-nocm        customer        | 403 ForbiddenError              | 200
-   agent-nocm        current         | 403 ForbiddenError              | -
-   cm-no-asm         customer        | 200                             | 403 AccessDeniedError
-   notasagent        customer        | 403 ForbiddenError              | 403 AccessDeniedError
-   revoked           customer        | 401 InvalidTokenError           | 401 InvalidTokenError
-   expired           customer        | 401 InvalidTokenError           | 401 InvalidTokenError
+   none          customer       | 401 UnauthorizedError       | 401 UnauthorizedError  | 401 UnauthorizedError  | 401 UnauthorizedError
+   none          anonymous      | 401 AccessDeniedError       | -                      | -                      | -
+   client        customer       | 403 ForbiddenError          | 403 AccessDeniedError  | 403 AccessDeniedError  | 403 AccessDeniedError
+   client        anonymous      | 401 AccessDeniedError       | -                      | -                      | -
+   trusted       customer       | 200                         | 403 AccessDeniedError  | 403 AccessDeniedError  | 403 AccessDeniedError
+   trusted       customerId     | 200                         | -                      | -                      | -
+   trusted       current        | 400 UnknownIdentifierError  | -                      | -                      | -
+   trusted       unknown        | 400 UnknownIdentifierError  | -                      | -                      | -
+   customer      current        | 200                         | 403 AccessDeniedError  | 403 AccessDeniedError  | 403 AccessDeniedError
+   customer      customer       | 200                         | -                      | -                      | -
+   customer      customerId     | 200                         | -                      | -                      | -
+   customer      other          | 403 ForbiddenError          | -                      | -                      | -
+   customer      anonymous      | 403 ForbiddenError          | -                      | -                      | -
+   agent         customerId     | 200                         | 200                    | 200                    | 200
+   agent         customer       | 200                         | -                      | -                      | 200
+   agent         current        | 200                         | -                      | -                      | 400 UnknownIdentifierError
+   agent         unknown        | 400 UnknownIdentifierError  | -                      | -                      | 400 UnknownIdentifierError
+   agent-nocm    customer       | 403 ForbiddenError          | 200                    | 200                    | 200
+   agent-nocm    current        | 403 ForbiddenError          | -                      | -                      | -
+   cm-no-asm     customer       | 200                         | 403 AccessDeniedError  | 403 AccessDeniedError  | 403 AccessDeniedError
+   notasagent    customer       | 403 ForbiddenError          | 403 AccessDeniedError  | 403 AccessDeniedError  | 403 AccessDeniedError
+   revoked       customer       | 401 InvalidTokenError       | 401 InvalidTokenError  | 401 InvalidTokenError  | 401 InvalidTokenError
+   expired       customer       | 401 InvalidTokenError       | 401 InvalidTokenError  | 401 InvalidTokenError  | 401 InvalidTokenError
 """
 
-COLUMNS = ["occ_user_read", "asm_customer_lists"]
+COLUMNS = ["occ_user_read", "asm_customer_lists", "asm_customer_search", "asm_customer360"]
 
 
 def rows():
@@ -80,10 +80,14 @@ def user_id(sapcc, user):
 def call(sapcc, column, token, uid):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     if column == "occ_user_read":
-        url = f"{sapcc.occ_url}/electronics-spa/users/{uid}"
-    else:
-        url = f"{sapcc.asm_url}/customerlists?baseSite=electronics-spa"
-    return requests.get(url, headers=headers, timeout=10)
+        return requests.get(f"{sapcc.occ_url}/electronics-spa/users/{uid}", headers=headers, timeout=10)
+    if column == "asm_customer_lists":
+        return requests.get(f"{sapcc.asm_url}/customerlists?baseSite=electronics-spa", headers=headers, timeout=10)
+    if column == "asm_customer_search":
+        return requests.get(f"{sapcc.asm_url}/customers/search?baseSite=electronics-spa&query=rivers",
+                            headers=headers, timeout=10)
+    return requests.post(f"{sapcc.asm_url}/electronics-spa/users/{uid}/customer360", headers=headers,
+                         json={"customer360Queries": [{"type": "c360Overview"}]}, timeout=10)
 
 
 @pytest.mark.sapcc_impex(FIXTURES / "policy-principals.impex")
