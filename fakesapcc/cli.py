@@ -203,6 +203,7 @@ def serve(config: Config) -> int:
               f"OAuth {base}{OAUTH_PATH} | OCC {base}{OCC_PATH} | ASM {base}{ASM_PATH}",
               flush=True)
 
+    print(f"fakesapcc: {config.flags_line()}", file=sys.stderr, flush=True)
     threading.Thread(target=load, name="fakesapcc-seed", daemon=True).start()
     signal.signal(signal.SIGTERM, lambda *_: server.close())
     try:

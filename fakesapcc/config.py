@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import Any
 
 NEWEST_VERSION = "2211"
+FLAG_PROPERTIES = ("toggle.customer360.enabled", "toggle.customerList.enabled",
+                   "assistedservicewebservices.api.restrictions.disabled.endpoints",
+                   "commercewebservices.api.restrictions.disabled.endpoints")
 
 
 class ConfigError(ValueError):
@@ -82,6 +85,16 @@ class Config:
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+    def flags(self) -> dict[str, str]:
+        """The version-dependent SAP properties in force (shown at start-up and on the control
+        plane)."""
+        return {key: self.properties.get(key, "") for key in FLAG_PROPERTIES}
+
+    def flags_line(self) -> str:
+        version = "2211 (newest)" if self.sap_version == NEWEST_VERSION else self.sap_version
+        shown = " | ".join(f"{k}={v if v != '' else '(empty)'}" for k, v in self.flags().items())
+        return f"SAP Commerce {version} | {shown}"
 
 
 SETTINGS = {f.name: f for f in dataclasses.fields(Config) if f.name != "properties"}

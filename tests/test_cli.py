@@ -54,6 +54,22 @@ def test_serve_prints_one_ready_line_and_answers_ready(served):
     assert ready.headers["Server"] == "fakesapcc"  # waitress, not Flask's development server
 
 
+def test_serve_shows_the_effective_flags_at_start_up(tmp_path):
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"properties": [{"key": "toggle.customerList.enabled", "value": "true"}]}))
+    proc = subprocess.Popen([sys.executable, "-m", "fakesapcc.cli", "serve", "--port", "0", "--sap-version",
+                             "2211.15", "--manifest", str(manifest)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert "SAP Commerce 2211.15" in line
+    assert "toggle.customer360.enabled=false" in line and "toggle.customerList.enabled=true" in line
+    assert "assistedservicewebservices.api.restrictions.disabled.endpoints=getPointOfServices" in line
+
+
 def test_serve_refuses_a_seed_with_errors(tmp_path):
     bad = tmp_path / "bad.impex"
     bad.write_text('INSERT_UPDATE Title;code[unique=true];name[lang=en]\n;x;"unbalanced\n')
