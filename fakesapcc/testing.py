@@ -4,12 +4,18 @@
         token = sap.customer_token("mark.rivers@pronto-hw.com")
         requests.get(f"{sap.occ_url}/electronics-spa/users/current",
                      headers={"Authorization": f"Bearer {token}"})
-        sap.reset()                               # back to the seed, in milliseconds
+        sap.requests(path="/users/current")       # the journal: what the server saw
+        sap.add_fault(path="/occ/v2/*/carts*", status=503, times=1)
+        sap.advance_clock(43201)                  # every token issued so far has expired
+        sap.assert_no_agent_self_calls()
+        sap.reset()                               # back to start-up, in milliseconds
 
 ``FakeSAPCC(live=False)`` serves no socket: use ``sap.client`` (a Flask test client).
+Everything here is also on the HTTP control plane (``sap.admin_url``, docs/testing.md).
 """
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -18,11 +24,14 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from .api import admin, journal
+from .api.journal import AGENT_SELF, Harness, JournalFilter
 from .app import create_app, runtime
 from .cli import ASM_PATH, OAUTH_PATH, OCC_PATH
 from .config import Config, build_config
 from .impex.loader import FileReport, load_text
 from .runtime import Runtime
+from .snapshots import SnapshotError, dump_state, restore_state
 
 DEFAULT_CLIENT = ("mobile_android", "secret")
 TRUSTED_CLIENT = ("trusted_client", "secret")
@@ -106,10 +115,38 @@ class FakeSAPCC:
         """An in-process client: no socket, same app and state."""
         return self.app.test_client()
 
+    @property
+    def harness(self) -> Harness:
+        """The journal, the fault rules and the start-up configuration."""
+        return journal.harness(self.app)
+
     def reset(self) -> None:
-        """Back to the seed: state, tokens and clock."""
-        self.runtime.reset()
+        """Back to start-up: state, tokens, clock, journal, faults, properties and flags."""
+        journal.reset(self.app)
         self.errors.clear()
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as a JSON-ready document (what ``GET /_fakesapcc/snapshot``
+        returns)."""
+        return dump_state(self.runtime.store)
+
+    def restore(self, snapshot: Mapping[str, Any] | str) -> None:
+        """Put a snapshot back (a document or its JSON text); a bad one raises ``ApiError``
+        and changes nothing."""
+        try:
+            document = json.loads(snapshot) if isinstance(snapshot, str) else snapshot
+        except json.JSONDecodeError as exc:
+            raise SnapshotError("$", f"not valid JSON ({exc})") from None
+        restore_state(self.runtime.store, document)
+
+    def configure(self, properties: Mapping[str, str | None] | None = None,
+                  **flags: Any) -> None:
+        """Change SAP properties (None removes one) and flags (``strictEmulation``,
+        ``strictImpex``, ``journalSize``) until the next reset."""
+        body: dict[str, Any] = dict(flags)
+        if properties is not None:
+            body["properties"] = dict(properties)
+        admin.apply_config_patch(body, self.app)
 
     def raise_server_errors(self) -> None:
         """Re-raise the first exception the server hit since the last reset."""
@@ -128,7 +165,69 @@ class FakeSAPCC:
                          config=self.config.properties, strict=strict)
 
     def advance_clock(self, seconds: float) -> None:
-        self.runtime.clock.advance(seconds)
+        """Move the server's clock forward (tokens expire, timestamps follow)."""
+        self.runtime.clock.advance(admin.seconds_arg(seconds))
+
+    # -- the journal and the emulation lint --------------------------------------------------
+
+    def requests(self, *, path: str | None = None, principal: str | None = None,
+                 acting_user: str | None = None, method: str | None = None,
+                 status: int | str | None = None, operation_id: str | None = None,
+                 warning: str | None = None) -> list[dict[str, Any]]:
+        """The calls the server saw since the last reset, oldest first, as
+        ``GET /_fakesapcc/requests`` lists them; ``path`` is a substring or a glob,
+        ``status`` a code or a class (``"4xx"``)."""
+        where = JournalFilter(path=path, principal=principal, acting_user=acting_user,
+                              method=method, status=None if status is None else str(status),
+                              operation_id=operation_id, warning=warning)
+        return [e.to_json() for e in self.harness.journal.entries(where)]
+
+    def clear_requests(self) -> None:
+        self.harness.journal.clear()
+
+    def assert_no_agent_self_calls(self) -> None:
+        """Fail if an agent called an OCC user endpoint as ``current`` (acting as itself)
+        since the last reset: the forgotten-userId bug of ASM clients."""
+        __tracebackhide__ = True
+        calls = self.requests(warning=AGENT_SELF)
+        if calls:
+            lines = "\n".join(f"  {c['method']} {c['path']} -> {c['status']} "
+                               f"(principal {c['principal']})" for c in calls)
+            raise AssertionError(
+                f"{len(calls)} call(s) by an agent as 'current', acting as itself: did you "
+                f"forget to pass the customer's userId?\n{lines}")
+
+    # -- faults ------------------------------------------------------------------------------
+
+    def add_fault(self, path: str = "*", method: str | None = None, *,
+                  operation_id: str | None = None,
+                  delay_ms: float | tuple[float, float] | None = None,
+                  status: int | None = None, body: Any = None,
+                  headers: Mapping[str, str] | None = None, drop: bool = False,
+                  times: int | None = None, probability: float | None = None,
+                  seed: int | None = None) -> str:
+        """Add a fault rule (see ``fakesapcc.faults``) and return its id. ``delay_ms`` is a
+        fixed delay or a ``(min, max)`` range."""
+        rule: dict[str, Any] = {"path": path, "method": method, "operationId": operation_id,
+                                "status": status, "body": body, "drop": drop, "times": times,
+                                "probability": probability, "seed": seed}
+        if isinstance(delay_ms, tuple):
+            rule["delayMs"] = {"min": delay_ms[0], "max": delay_ms[1]}
+        elif delay_ms is not None:
+            rule["delayMs"] = delay_ms
+        if headers:
+            rule["headers"] = dict(headers)
+        return self.harness.faults.add({k: v for k, v in rule.items() if v is not None}).id
+
+    def faults(self) -> list[dict[str, Any]]:
+        """The fault rules, with their remaining and applied counts."""
+        return [r.to_json() for r in self.harness.faults.rules()]
+
+    def remove_fault(self, rule_id: str) -> bool:
+        return self.harness.faults.remove(rule_id)
+
+    def clear_faults(self) -> None:
+        self.harness.faults.clear()
 
     # -- tokens ------------------------------------------------------------------------------
 

@@ -1,11 +1,75 @@
-"""The control plane under ``/_fakesapcc``: health and readiness."""
+"""The control plane under ``/_fakesapcc``: health and readiness, and what a test suite drives
+(reset, snapshots, ImpEx, the request journal, faults, the clock, configuration, coverage),
+described by ``/_fakesapcc/openapi.json``.
+
+Protection: bound to loopback (127.0.0.1, localhost, ::1) the control plane is open; bound to
+any other address it needs ``--admin-token`` as a bearer token, and without one it refuses every
+call (403). ``--no-admin`` hides it (404). Health and readiness always answer, for container
+health checks. Every error is SAP's envelope.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+import hmac
+import ipaddress
+import math
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, jsonify, request
 
 from ..app import runtime
+from ..errors import ApiError, ApiErrors, not_found_path, validation_error
+from ..impex.loader import FileReport, load_text
+from ..snapshots import dump_state, restore_state
+from . import journal
+from .context import bearer_token
+from .operations import implemented
 
 bp = Blueprint("admin", __name__, url_prefix="/_fakesapcc")
+
+ALWAYS_OPEN = frozenset({"/_fakesapcc/health", "/_fakesapcc/ready"})
+IMPEX_TYPES = frozenset({"text/plain", "application/octet-stream"})
+MAX_JOURNAL_SIZE = 100_000
+REALM = {"WWW-Authenticate": 'Bearer realm="fakesapcc"'}
+
+
+# ------------------------------------------------------------------------------- protection
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@bp.before_app_request
+def _guard() -> None:
+    """Every control-plane call but health and readiness passes here first (also unknown
+    paths and wrong methods, so that a closed control plane tells nothing)."""
+    path = request.path
+    if not journal.is_control_plane(path) or path in ALWAYS_OPEN:
+        return
+    config = runtime().config
+    if not config.admin:
+        raise not_found_path(path)
+    if is_loopback(config.host):
+        return
+    if not config.admin_token:
+        raise ApiError(403, "ForbiddenError", f"The control plane is closed: fakesapcc is bound "
+                       f"to {config.host}, beyond loopback, and has no admin token. Start it "
+                       "with --admin-token TOKEN (or FAKESAPCC_ADMIN_TOKEN) and send "
+                       "'Authorization: Bearer TOKEN'")
+    token = bearer_token()
+    if token is None:
+        raise ApiError(401, "UnauthorizedError", "The control plane needs the admin token: send "
+                       "'Authorization: Bearer <--admin-token>'", headers=REALM)
+    if not hmac.compare_digest(token.encode(), config.admin_token.encode()):
+        raise ApiError(401, "InvalidTokenError", "Invalid admin token", headers=REALM)
+
+
+# ---------------------------------------------------------------------------------- health
 
 
 @bp.get("/health")
@@ -22,3 +86,499 @@ def ready():
         return jsonify({"status": "LOADING"}), 503
     counts = rt.seed_report.counts() if rt.seed_report else {}
     return jsonify({"status": "READY", "items": dict(sorted(counts.items()))})
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(OPENAPI)
+
+
+# ------------------------------------------------------------------------------------ state
+
+
+@bp.post("/reset")
+def reset():
+    journal.reset()
+    return jsonify({"status": "RESET"})
+
+
+@bp.get("/snapshot")
+def snapshot():
+    return jsonify(dump_state(runtime().store))
+
+
+@bp.post("/restore")
+def restore():
+    restore_state(runtime().store, json_body())
+    return jsonify({"status": "RESTORED"})
+
+
+@bp.post("/impex")
+def impex():
+    text = _impex_text()
+    strict = _bool_arg("strict", runtime().config.strict_impex)
+    report = load_text(runtime().store, text, request.args.get("file") or "<request>",
+                       config=runtime().config.properties, strict=strict)
+    if report.errors:
+        raise _impex_errors(report)
+    return jsonify(impex_json(report))
+
+
+def _impex_text() -> str:
+    if request.mimetype and request.mimetype not in IMPEX_TYPES:
+        raise ApiError(415, "HttpMediaTypeNotSupportedError",
+                       f"Content type '{request.mimetype}' not supported: send ImpEx as "
+                       "text/plain or application/octet-stream")
+    try:
+        text = request.get_data().decode("utf-8")
+    except UnicodeDecodeError:
+        raise validation_error("body", "ImpEx must be UTF-8 text") from None
+    if not text.strip():
+        raise validation_error("body", "The request has no ImpEx to load", "missing")
+    return text
+
+
+def impex_json(report: FileReport) -> dict[str, Any]:
+    return {"status": "LOADED", "file": report.file,
+            "counts": dict(sorted(report.counts.items())),
+            "skipped": dict(sorted(report.skipped.items())),
+            "warnings": [_diagnostic(d) for d in report.diagnostics if d.level == "warning"]}
+
+
+def _diagnostic(d: Any) -> dict[str, Any]:
+    return {"file": d.file, "line": d.line, "message": d.message, "column": d.column}
+
+
+def _impex_errors(report: FileReport) -> ApiErrors:
+    return ApiErrors(400, [ApiError(400, "ImpExError", f"{d.file}:{d.line}: {d.message}"
+                                    + (f" [column {d.column}]" if d.column else ""),
+                                    reason="invalid", subject=f"{d.file}:{d.line}",
+                                    subject_type="impexLine")
+                           for d in report.errors])
+
+
+# ---------------------------------------------------------------------------------- journal
+
+
+@bp.get("/requests")
+def list_requests():
+    where = journal.JournalFilter.from_query(request.args.to_dict())
+    entries = journal.harness().journal.entries(where)
+    return jsonify({"requests": [e.to_json() for e in entries]})
+
+
+@bp.delete("/requests")
+def clear_requests():
+    journal.harness().journal.clear()
+    return jsonify({"status": "CLEARED"})
+
+
+# ----------------------------------------------------------------------------------- faults
+
+
+@bp.post("/faults")
+def add_fault():
+    rule = journal.harness().faults.add(json_body())
+    return jsonify(rule.to_json()), 201
+
+
+@bp.get("/faults")
+def list_faults():
+    return jsonify({"faults": [r.to_json() for r in journal.harness().faults.rules()]})
+
+
+@bp.delete("/faults")
+def clear_faults():
+    journal.harness().faults.clear()
+    return jsonify({"status": "CLEARED"})
+
+
+@bp.delete("/faults/<faultId>")
+def remove_fault(faultId: str):
+    if not journal.harness().faults.remove(faultId):
+        raise ApiError(404, "UnknownIdentifierError", f"No fault rule with id '{faultId}'")
+    return jsonify({"status": "REMOVED", "id": faultId})
+
+
+# ------------------------------------------------------------------------------------ clock
+
+
+@bp.get("/clock")
+def clock():
+    return jsonify(clock_json())
+
+
+@bp.post("/clock/advance")
+def advance_clock():
+    raw = request.args.get("seconds")
+    if raw is None and request.get_data():
+        body = json_body()
+        raw = body.get("seconds") if isinstance(body, dict) else None
+    runtime().clock.advance(seconds_arg(raw))
+    return jsonify(clock_json())
+
+
+def clock_json() -> dict[str, Any]:
+    clock = runtime().clock
+    return {"now": clock.now().isoformat(timespec="milliseconds"),
+            "offsetSeconds": clock.offset_seconds}
+
+
+def seconds_arg(raw: Any) -> float:
+    """A number of seconds to move the clock forward: finite, not negative."""
+    if raw is None:
+        raise validation_error("seconds", "seconds is required: ?seconds=N or {\"seconds\": N}",
+                               "missing")
+    try:
+        seconds = float(raw) if not isinstance(raw, bool) else math.nan
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0:
+        raise validation_error("seconds", f"seconds must be a number of seconds, 0 or more, "
+                               f"not {raw!r}: the clock only moves forward")
+    return seconds
+
+
+# ----------------------------------------------------------------------------------- config
+
+
+@bp.get("/config")
+def get_config():
+    return jsonify(config_json())
+
+
+@bp.patch("/config")
+def patch_config():
+    apply_config_patch(json_body())
+    return jsonify(config_json())
+
+
+def config_json(app: Flask | None = None) -> dict[str, Any]:
+    """Effective settings, the flags PATCH may change, and the SAP properties."""
+    config = runtime(app).config
+    settings = {_camel(k): v for k, v in config.to_dict().items() if k != "properties"}
+    settings["adminToken"] = "***" if config.admin_token else None
+    return {"settings": settings, "flags": journal.harness(app).flags(),
+            "properties": dict(sorted(config.properties.items()))}
+
+
+def apply_config_patch(body: Any, app: Flask | None = None) -> None:
+    """Change SAP properties (a null value removes one) and flags at runtime; all checked
+    before any applies. ``reset`` puts them back as they were at start-up."""
+    if not isinstance(body, dict):
+        raise validation_error("body", "Send a JSON object such as "
+                               "{\"properties\": {\"toggle.customer360.enabled\": \"false\"}}")
+    allowed = ("properties", *journal.FLAGS)
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        raise validation_error(unknown[0], f"Unknown configuration key '{unknown[0]}'; "
+                               f"PATCH takes {', '.join(allowed)}", "unknown")
+    properties = _properties(body.get("properties", {}))
+    flags = {name: _flag(name, body[name]) for name in journal.FLAGS if name in body}
+    h = journal.harness(app)
+    config = runtime(app).config
+    for key, value in properties.items():
+        if value is None:
+            config.properties.pop(key, None)
+        else:
+            config.properties[key] = value
+    for name, value in flags.items():
+        setattr(config, journal.FLAGS[name], value)
+    if "journalSize" in flags:
+        h.journal.resize(config.journal_size)
+
+
+def _properties(value: Any) -> dict[str, str | None]:
+    if not isinstance(value, dict):
+        raise validation_error("properties", "properties must be an object of SAP property "
+                               "keys to values")
+    result: dict[str, str | None] = {}
+    for key, raw in value.items():
+        if not key.strip():
+            raise validation_error("properties", "A property key must not be empty")
+        if raw is None or isinstance(raw, str):
+            result[key] = raw
+        elif isinstance(raw, bool):
+            result[key] = "true" if raw else "false"
+        elif isinstance(raw, (int, float)):
+            result[key] = str(raw)
+        else:
+            raise validation_error(f"properties.{key}", "A property value is a string, a "
+                                   "number, a boolean, or null to remove it")
+    return result
+
+
+def _flag(name: str, value: Any) -> Any:
+    if name == "journalSize":
+        if isinstance(value, bool) or not isinstance(value, int) \
+                or not 1 <= value <= MAX_JOURNAL_SIZE:
+            raise validation_error(name, f"journalSize must be a whole number from 1 to "
+                                   f"{MAX_JOURNAL_SIZE}")
+        return value
+    if not isinstance(value, bool):
+        raise validation_error(name, f"{name} must be true or false")
+    return value
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+# --------------------------------------------------------------------------------- coverage
+
+
+@bp.get("/coverage")
+def coverage():
+    operations = implemented(current_app)
+    by_webapp: dict[str, int] = {}
+    for op in operations:
+        by_webapp[op["webapp"]] = by_webapp.get(op["webapp"], 0) + 1
+    return jsonify({"count": len(operations), "byWebapp": by_webapp, "operations": operations})
+
+
+# ---------------------------------------------------------------------------------- helpers
+
+
+def json_body() -> Any:
+    """The request's JSON body (whatever its content type); 400 if missing or malformed."""
+    if not request.get_data():
+        raise validation_error("body", "The request needs a JSON body", "missing")
+    body = request.get_json(force=True, silent=True)
+    if body is None:
+        raise validation_error("body", "The request body is not valid JSON")
+    return body
+
+
+def _bool_arg(name: str, default: bool) -> bool:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if raw.lower() not in ("true", "false"):
+        raise validation_error(name, f"{name} must be true or false, not '{raw}'")
+    return raw.lower() == "true"
+
+
+# ---------------------------------------------------------------------------------- OpenAPI
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorList"}}}}
+
+
+def _ok(description: str, schema: str | dict[str, Any]) -> dict[str, Any]:
+    ref = {"$ref": f"#/components/schemas/{schema}"} if isinstance(schema, str) else schema
+    return {"description": description, "content": {"application/json": {"schema": ref}}}
+
+
+def _json_request(schema: str) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+def _query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": schema or {"type": "string"}}
+
+
+_STATUS = {"type": "object", "properties": {"status": {"type": "string"}}}
+_BAD = _error("Invalid input (ValidationError)")
+
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "fakesapcc control plane", "version": "1",
+             "description": "Drive a fakesapcc instance from a test suite: reset, snapshots, "
+                            "ImpEx, the request journal, faults, the clock, configuration. "
+                            "Open on loopback; elsewhere send the --admin-token as a bearer "
+                            "token. Errors use SAP's envelope."},
+    "servers": [{"url": "/"}],
+    "security": [{}, {"adminToken": []}],
+    "paths": {
+        "/_fakesapcc/health": {"get": {
+            "operationId": "health", "summary": "Liveness: 200 once the process serves",
+            "security": [], "responses": {"200": _ok("Up", _STATUS)}}},
+        "/_fakesapcc/ready": {"get": {
+            "operationId": "ready", "summary": "Readiness: 503 until the seed has loaded",
+            "security": [], "responses": {
+                "200": _ok("Ready, with the item counts by type", {
+                    "type": "object", "properties": {
+                        "status": {"type": "string", "enum": ["READY"]},
+                        "items": {"type": "object",
+                                  "additionalProperties": {"type": "integer"}}}}),
+                "503": _ok("Still loading", _STATUS)}}},
+        "/_fakesapcc/openapi.json": {"get": {
+            "operationId": "openapi", "summary": "This document",
+            "responses": {"200": _ok("OpenAPI 3 document", {"type": "object"})}}},
+        "/_fakesapcc/reset": {"post": {
+            "operationId": "reset",
+            "summary": "State, tokens, clock, journal, faults, properties and flags back to "
+                       "start-up",
+            "responses": {"200": _ok("Reset", _STATUS)}}},
+        "/_fakesapcc/snapshot": {"get": {
+            "operationId": "getSnapshot", "summary": "The whole state as JSON",
+            "responses": {"200": _ok("The snapshot", "Snapshot")}}},
+        "/_fakesapcc/restore": {"post": {
+            "operationId": "restoreSnapshot",
+            "summary": "Put a snapshot back; a bad one changes nothing",
+            "requestBody": _json_request("Snapshot"),
+            "responses": {"200": _ok("Restored", _STATUS), "400": _BAD}}},
+        "/_fakesapcc/impex": {"post": {
+            "operationId": "loadImpex",
+            "summary": "Load ImpEx text: all of it, or nothing if it has an error",
+            "parameters": [
+                _query("file", "The name diagnostics give the text (default <request>)"),
+                _query("strict", "Unresolved references are errors (default: --strict-impex)",
+                       {"type": "boolean"})],
+            "requestBody": {"required": True, "content": {
+                "text/plain": {"schema": {"type": "string"}},
+                "application/octet-stream": {"schema": {"type": "string",
+                                                        "format": "binary"}}}},
+            "responses": {"200": _ok("Loaded", "ImpexReport"),
+                          "400": _error("Errors with file:line (ImpExError); nothing loaded"),
+                          "415": _error("Not text/plain or application/octet-stream")}}},
+        "/_fakesapcc/requests": {
+            "get": {
+                "operationId": "getRequests", "summary": "The request journal, oldest first",
+                "parameters": [
+                    _query("path", "Substring of the path, or a glob if it holds * ? ["),
+                    _query("principal", "The caller: a uid, client:<clientId> or anonymous"),
+                    _query("actingUser", "The uid the call acted for"),
+                    _query("method", "HTTP method"),
+                    _query("status", "A status (404) or a class (4xx)"),
+                    _query("operationId", "SAP's operationId (getUser …)"),
+                    _query("warning", "A lint warning, e.g. agent-acting-as-self")],
+                "responses": {"200": _ok("Matching calls", {
+                    "type": "object", "properties": {"requests": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/JournalEntry"}}}}),
+                    "400": _BAD}},
+            "delete": {
+                "operationId": "clearRequests", "summary": "Empty the journal",
+                "responses": {"200": _ok("Cleared", _STATUS)}}},
+        "/_fakesapcc/faults": {
+            "post": {
+                "operationId": "addFault", "summary": "Add a fault rule",
+                "requestBody": _json_request("FaultRuleInput"),
+                "responses": {"201": _ok("The rule, with its id", "FaultRule"), "400": _BAD}},
+            "get": {
+                "operationId": "getFaults", "summary": "The rules, with their remaining counts",
+                "responses": {"200": _ok("Rules", {
+                    "type": "object", "properties": {"faults": {
+                        "type": "array", "items": {"$ref": "#/components/schemas/FaultRule"}}}})}},
+            "delete": {
+                "operationId": "clearFaults", "summary": "Remove every rule",
+                "responses": {"200": _ok("Cleared", _STATUS)}}},
+        "/_fakesapcc/faults/{faultId}": {"delete": {
+            "operationId": "removeFault", "summary": "Remove one rule",
+            "parameters": [{"name": "faultId", "in": "path", "required": True,
+                            "schema": {"type": "string"}}],
+            "responses": {"200": _ok("Removed", _STATUS),
+                          "404": _error("No such rule (UnknownIdentifierError)")}}},
+        "/_fakesapcc/clock": {"get": {
+            "operationId": "getClock", "summary": "The server's time",
+            "responses": {"200": _ok("Now", "Clock")}}},
+        "/_fakesapcc/clock/advance": {"post": {
+            "operationId": "advanceClock",
+            "summary": "Move the clock forward: tokens expire, timestamps follow",
+            "parameters": [_query("seconds", "Seconds, 0 or more", {"type": "number",
+                                                                    "minimum": 0})],
+            "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"seconds": {"type": "number",
+                                                             "minimum": 0}}}}}},
+            "responses": {"200": _ok("The new time", "Clock"), "400": _BAD}}},
+        "/_fakesapcc/config": {
+            "get": {
+                "operationId": "getConfig",
+                "summary": "Effective settings, flags and SAP properties",
+                "responses": {"200": _ok("Configuration", "Config")}},
+            "patch": {
+                "operationId": "patchConfig",
+                "summary": "Change SAP properties and flags at runtime",
+                "requestBody": _json_request("ConfigPatch"),
+                "responses": {"200": _ok("The configuration now", "Config"), "400": _BAD}}},
+        "/_fakesapcc/coverage": {"get": {
+            "operationId": "getCoverage", "summary": "The SAP operations implemented",
+            "responses": {"200": _ok("Operations", "Coverage")}}},
+    },
+    "components": {
+        "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer",
+                                           "description": "The --admin-token value"}},
+        "schemas": {
+            "ErrorList": {"type": "object", "properties": {"errors": {
+                "type": "array", "items": {"type": "object", "properties": {
+                    "type": {"type": "string"}, "message": {"type": "string"},
+                    "reason": {"type": "string"}, "subject": {"type": "string"},
+                    "subjectType": {"type": "string"}}}}}},
+            "Snapshot": {"type": "object", "required": ["format", "version", "state"],
+                         "properties": {
+                             "format": {"type": "string", "enum": ["fakesapcc-snapshot"]},
+                             "version": {"type": "integer", "enum": [1]},
+                             "state": {"type": "object",
+                                       "description": "One member per store collection"}}},
+            "ImpexReport": {"type": "object", "properties": {
+                "status": {"type": "string"}, "file": {"type": "string"},
+                "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "skipped": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "warnings": {"type": "array", "items": {"type": "object", "properties": {
+                    "file": {"type": "string"}, "line": {"type": "integer"},
+                    "message": {"type": "string"},
+                    "column": {"type": "string", "nullable": True}}}}}},
+            "JournalEntry": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "timestamp": {"type": "string",
+                                                         "format": "date-time"},
+                "method": {"type": "string"}, "path": {"type": "string"},
+                "query": {"type": "object", "description": "Each parameter's value; a "
+                          "repeated parameter's values as a list"},
+                "status": {"type": "integer", "nullable": True,
+                           "description": "null when a fault dropped the connection"},
+                "operationId": {"type": "string", "nullable": True},
+                "principal": {"type": "string", "nullable": True},
+                "actingUser": {"type": "string", "nullable": True},
+                "emulated": {"type": "boolean"}, "durationMs": {"type": "number"},
+                "warnings": {"type": "array", "items": {"type": "string"}},
+                "fault": {"type": "string", "nullable": True}}},
+            "FaultRuleInput": {"type": "object", "additionalProperties": False, "properties": {
+                "method": {"type": "string", "description": "Any method if absent or *"},
+                "path": {"type": "string", "default": "*",
+                         "description": "Glob over the path; * also matches /"},
+                "operationId": {"type": "string"},
+                "delayMs": {"oneOf": [
+                    {"type": "number", "minimum": 0},
+                    {"type": "object", "properties": {"min": {"type": "number"},
+                                                      "max": {"type": "number"}}}]},
+                "status": {"type": "integer", "minimum": 200, "maximum": 599},
+                "body": {"description": "Default: SAP's error envelope for the status"},
+                "headers": {"type": "object", "additionalProperties": {"type": "string"}},
+                "drop": {"type": "boolean", "description": "Close the connection unanswered"},
+                "times": {"type": "integer", "minimum": 1},
+                "probability": {"type": "number", "minimum": 0, "maximum": 1},
+                "seed": {"type": "integer"}}},
+            "FaultRule": {"allOf": [{"$ref": "#/components/schemas/FaultRuleInput"}, {
+                "type": "object", "properties": {
+                    "id": {"type": "string"},
+                    "remaining": {"type": "integer", "nullable": True},
+                    "applied": {"type": "integer"}}}]},
+            "Clock": {"type": "object", "properties": {
+                "now": {"type": "string", "format": "date-time"},
+                "offsetSeconds": {"type": "number"}}},
+            "Config": {"type": "object", "properties": {
+                "settings": {"type": "object"},
+                "flags": {"$ref": "#/components/schemas/Flags"},
+                "properties": {"type": "object", "additionalProperties": {"type": "string"}}}},
+            "Flags": {"type": "object", "properties": {
+                "strictEmulation": {"type": "boolean"}, "strictImpex": {"type": "boolean"},
+                "journalSize": {"type": "integer", "minimum": 1}}},
+            "ConfigPatch": {"allOf": [{"$ref": "#/components/schemas/Flags"}, {
+                "type": "object", "properties": {"properties": {
+                    "type": "object", "additionalProperties": {"type": "string",
+                                                               "nullable": True}}}}]},
+            "Coverage": {"type": "object", "properties": {
+                "count": {"type": "integer"},
+                "byWebapp": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "operations": {"type": "array", "items": {"type": "object", "properties": {
+                    "operationId": {"type": "string"}, "webapp": {"type": "string"},
+                    "method": {"type": "string"}, "path": {"type": "string"}}}}}},
+        },
+    },
+}

@@ -12,6 +12,7 @@ from ...errors import ApiError
 from ...models import BaseSite, BaseStore
 from ...security.policy import access_denied, act_as, act_by_header
 from ..context import authenticate, ctx
+from ..journal import check_acting
 from ..fields import project
 
 bp = Blueprint("occ", __name__, url_prefix="/occ/v2")
@@ -38,6 +39,7 @@ def _resolve() -> None:
     store = runtime().store
     if user_id is not None:
         c.acting = act_as(store, c.caller, user_id)
+        check_acting(c.acting)  # --strict-emulation: an agent acting as itself → 400 now
     elif site_id is not None:
         c.acting = act_by_header(store, c.caller, request.headers.get(USER_ID_HEADER))
 
