@@ -179,10 +179,16 @@ def serve(config: Config) -> int:
     socket listens, so /_fakesapcc/health answers at once and /_fakesapcc/ready when loaded."""
     from .app import create_app, runtime
     from .server import make_server
+    from .tls import tls_from_config
 
     logging.basicConfig(level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     app = create_app(config, load_seed=False)
-    server = make_server(app, config.host, config.port, config.threads)
+    try:
+        server = make_server(app, config.host, config.port, config.threads,
+                             tls=tls_from_config(config))
+    except ConfigError as exc:
+        print(f"fakesapcc: {exc}", file=sys.stderr)
+        return 2
     port = server.effective_port  # type: ignore[union-attr]
     config.port = int(port)
     rt = runtime(app)

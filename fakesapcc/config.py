@@ -63,7 +63,8 @@ class Config:
     @property
     def base_url(self) -> str:
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
-        return f"http://{host}:{self.port}"
+        scheme = "https" if self.tls or self.tls_cert else "http"
+        return f"{scheme}://{host}:{self.port}"
 
     def prop(self, key: str, default: str | None = None) -> str | None:
         return self.properties.get(key, default)
@@ -131,7 +132,8 @@ def default_properties(sap_version: str) -> dict[str, str]:
         "corsfilter.commercewebservices.allowedMethods": "GET HEAD OPTIONS PATCH PUT POST DELETE",
         "corsfilter.commercewebservices.allowedHeaders":
             "origin content-type accept authorization cache-control if-none-match "
-            "x-anonymous-consents",
+            "x-anonymous-consents sap-commerce-cloud-user-id",
+        "corsfilter.commercewebservices.exposedHeaders": "x-anonymous-consents",
         "corsfilter.oauth2.allowedOrigins": "*",
         "corsfilter.oauth2.allowedMethods": "GET POST HEAD PUT PATCH DELETE OPTIONS",
         "corsfilter.oauth2.allowedHeaders": "origin content-type accept authorization",
@@ -140,7 +142,8 @@ def default_properties(sap_version: str) -> dict[str, str]:
         "corsfilter.assistedservicewebservices.allowedMethods":
             "GET HEAD OPTIONS PATCH PUT POST DELETE",
         "corsfilter.assistedservicewebservices.allowedHeaders":
-            "origin content-type accept authorization",
+            "origin content-type accept authorization x-anonymous-consents",
+        "corsfilter.assistedservicewebservices.exposedHeaders": "x-anonymous-consents",
     }
 
 

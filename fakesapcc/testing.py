@@ -64,10 +64,12 @@ class FakeSAPCC:
     def start(self) -> "FakeSAPCC":
         if self.live and self._server is None:
             from .server import make_server
+            from .tls import tls_from_config
 
-            self._server = make_server(self.app, "127.0.0.1", 0, 8)
-            self.base_url = f"http://127.0.0.1:{self._server.effective_port}"
+            self._server = make_server(self.app, "127.0.0.1", 0, 8,
+                                       tls=tls_from_config(self.config))
             self.config.port = int(self._server.effective_port)
+            self.base_url = self.config.base_url
             self._thread = threading.Thread(target=self._server.run, name="fakesapcc",
                                             daemon=True)
             self._thread.start()
