@@ -171,6 +171,13 @@ def test_plugin_under_xdist_with_the_no_agent_self_option(tmp_path):
                      "test_worker_server": "PASSED"}, output
     assert "did you forget to pass the customer's userId?" in output
     assert "boom inside the server" in output
+    # every worker runs the worker test (--dist each), so both must show their own server
+    ports.unlink()
+    each = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", "2",
+                           "--dist", "each", "-k", "test_worker_server"], cwd=tmp_path,
+                          env={**env, "SAPCC_PORTS": str(ports)}, capture_output=True, text=True,
+                          timeout=120)
+    assert each.returncode == 0, each.stdout + each.stderr
     servers = {}
     for line in ports.read_text().splitlines():
         worker, url = line.split()

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 import requests
 
+import spec
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "impex"
 
 CUSTOMER = "mark.rivers@pronto-hw.com"
@@ -40,12 +42,50 @@ MATRIX = """
 
 COLUMNS = ["occ_user_read", "asm_customer_lists", "asm_customer_search", "asm_customer360"]
 
+# OCC carts: POST users/{userId}/carts/{cartId}/entries on a cart of that user (the anonymous
+# user's by guid), and GET users/anonymous/carts (no cart list for the anonymous user)
+#  caller            userId in path  | OCC cart write (POST entries)   | OCC anonymous cart
+CART_MATRIX = """
+   none              customer        | 401 UnauthorizedError           | -
+   none              anonymous       | 200                             | 401 AccessDeniedError
+   client            customer        | 403 ForbiddenError              | -
+   client            anonymous       | 200                             | 401 AccessDeniedError
+   trusted           customer        | 200                             | -
+   trusted           customerId      | 200                             | -
+   trusted           current         | 400 UnknownIdentifierError      | -
+   trusted           unknown         | 400 UnknownIdentifierError      | -
+   trusted           anonymous       | 200                             | 401 AccessDeniedError
+   customer          current         | 200                             | -
+   customer          customer        | 200                             | -
+   customer          customerId      | 200                             | -
+   customer          other           | 403 ForbiddenError              | -
+   customer          anonymous       | 403 ForbiddenError              | 403 ForbiddenError
+   agent             customerId      | 200                             | -
+   agent             customer        | 200                             | -
+   agent             current         | 403 ForbiddenError              | -
+   agent             unknown         | 400 UnknownIdentifierError      | -
+   agent             anonymous       | 200                             | 401 AccessDeniedError
+   agent-nocm        customer        | 403 ForbiddenError              | -
+   agent-nocm        current         | 403 ForbiddenError              | -
+   agent-nocm        anonymous       | 200                             | 401 AccessDeniedError
+   cm-no-asm         customer        | 200                             | -
+   cm-no-asm         anonymous       | 200                             | 401 AccessDeniedError
+   notasagent        customer        | 403 ForbiddenError              | -
+   notasagent        anonymous       | 200                             | 401 AccessDeniedError
+   revoked           customer        | 401 InvalidTokenError           | -
+   revoked           anonymous       | 401 InvalidTokenError           | 401 InvalidTokenError
+   expired           customer        | 401 InvalidTokenError           | -
+   expired           anonymous       | 401 InvalidTokenError           | 401 InvalidTokenError
+"""
 
-def rows():
-    for line in MATRIX.strip().splitlines():
+CART_COLUMNS = ["occ_cart_write", "occ_anonymous_cart"]
+
+
+def rows(matrix=MATRIX, columns=COLUMNS):
+    for line in matrix.strip().splitlines():
         who, *cells = [part.strip() for part in line.split("|")]
         caller, user = who.split()
-        for column, cell in zip(COLUMNS, cells):
+        for column, cell in zip(columns, cells):
             if cell != "-":
                 status, _, error = cell.partition(" ")
                 yield pytest.param(caller, user, column, int(status), error or None,
@@ -134,3 +174,35 @@ def test_unknown_user_message(sapcc):
                             headers={"Authorization": f"Bearer {sapcc.agent_token()}"})
     assert response.json() == {"errors": [{"message": "Cannot find user with propertyValue 'ghost'",
                                            "type": "UnknownIdentifierError"}]}
+
+
+def cart_of(occ, sapcc, user):
+    """A cart of the path's user, made beforehand by a trusted client (the anonymous user's
+    by itself): its code, or guid for the anonymous user."""
+    if user == "anonymous":
+        return occ.post("users/anonymous/carts").get_json()["guid"]
+    owner = {"customer": CUSTOMER, "customerId": CUSTOMER, "other": OTHER}.get(user)
+    if owner is None:  # current (the caller's own, if it is a customer) or unknown
+        owner = CUSTOMER
+    trusted = sapcc.client_token(("trusted_client", "secret"))
+    return occ.post(f"users/{owner}/carts", token=trusted).get_json()["code"]
+
+
+@pytest.mark.sapcc_impex(FIXTURES / "policy-principals.impex")
+@pytest.mark.parametrize("caller, user, column, status, error", list(rows(CART_MATRIX, CART_COLUMNS)))
+def test_occ_cart_policy(sapcc, caller, user, column, status, error):
+    occ = spec.Client(sapcc.client)
+    if column == "occ_cart_write":
+        cart = cart_of(occ, sapcc, user)
+        response = occ.post(f"users/{user_id(sapcc, user)}/carts/{cart}/entries",
+                            token=token_for(sapcc, caller),
+                            json={"product": {"code": "300938"}, "quantity": 1})
+    else:
+        response = occ.get("users/anonymous/carts", token=token_for(sapcc, caller))
+    assert response.status_code == status, response.get_data(as_text=True)
+    if error:
+        assert response.get_json()["errors"][0]["type"] == error
+    else:
+        assert response.get_json()["statusCode"] == "success"
+        owner = sapcc.runtime.store.cart(cart).user
+        assert owner == ("anonymous" if user == "anonymous" else CUSTOMER)

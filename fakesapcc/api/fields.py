@@ -119,6 +119,12 @@ LEVELS: dict[str, dict[str, str]] = {
     "OrderHistory": {"BASIC": "total,guid,status,statusDisplay,code,placed",
                      "DEFAULT": "total(DEFAULT),guid,status,statusDisplay,code,placed",
                      "FULL": "*"},
+    "Catalog": {"BASIC": "id,name,catalogVersions",
+                "DEFAULT": "id,name,url,catalogVersions(DEFAULT)", "FULL": "*"},
+    "CatalogVersion": {"BASIC": "id,name", "DEFAULT": "id,name,url,categories(DEFAULT)",
+                       "FULL": "*"},
+    "CategoryHierarchy": {"BASIC": "id,name,url", "DEFAULT": "id,name,url,subcategories(DEFAULT)",
+                          "FULL": "*"},
     "PointOfService": {"BASIC": "name,displayName", "DEFAULT": "*", "FULL": "*"},
     "Review": {"BASIC": "id,headline,comment,rating,date,alias,principal", "DEFAULT": "*", "FULL": "*"},
     "Currency": {"BASIC": "*", "DEFAULT": "*", "FULL": "*"},
@@ -185,7 +191,7 @@ def _selection(dto: Dto, expression: str, depth: int = 0) -> dict[str, list[str 
             definition = levels.get(name, "*")
             if definition == "*":
                 for prop in dto:  # every property, nested DTOs at the same level
-                    selected.setdefault(prop, []).append(name)
+                    selected.setdefault(prop, []).append(name if _is_dto(dto[prop]) else None)
             else:
                 for prop, subs in _selection(dto, definition, depth + 1).items():
                     selected.setdefault(prop, []).extend(subs)
@@ -205,15 +211,25 @@ def project(value: Any, expression: str = "DEFAULT") -> Any:
     result: dict[str, Any] = {}
     for prop, subs in _selection(value, expression).items():
         item = value[prop]
-        if item is None:
-            continue
+        if item is None or (isinstance(item, list) and not item):
+            # nothing to project into; the configuration asked for must still parse
+            for sub in subs:
+                if sub is not None:
+                    _check_syntax(sub)
+            if item is None:
+                continue
         if _is_dto(item):
             item = project(item, ",".join(dict.fromkeys(s or "BASIC" for s in subs)))
-        elif any(s is not None and s not in LEVEL_NAMES for s in subs) \
-                and not (isinstance(item, list) and not item):
+        elif any(s is not None for s in subs) and not (isinstance(item, list) and not item):
             raise _conversion(f"Incorrect configuration : field '{prop}' don't need configuration")
         result[prop] = item
     return result
+
+
+def _check_syntax(expression: str) -> None:
+    for _, sub in parse_fields(expression):
+        if sub is not None:
+            _check_syntax(sub)
 
 
 def _is_dto(value: Any) -> bool:

@@ -15,7 +15,7 @@ from ..clock import Clock
 from ..config import Config
 from ..errors import ApiError, validation_error
 from ..store import Store, uid_key
-from .catalog import Catalog
+from .catalog import Catalog, StockInfo
 from .money import round_amount
 
 ANONYMOUS = "anonymous"
@@ -34,6 +34,38 @@ def entry_not_found(number: int | str) -> ApiError:
 
 def product_not_found(code: str) -> ApiError:
     return ApiError(400, "UnknownIdentifierError", f"Product with code '{code}' not found!")
+
+
+def cart_error(message: str, reason: str | None = None, subject: str | None = None) -> ApiError:
+    """SAP's CartException: its subjectType is always ``cart``."""
+    return ApiError(400, "CartError", message, reason=reason, subject=subject, subject_type="cart")
+
+
+def voucher_error(message: str) -> ApiError:
+    """SAP's VoucherOperationException is no webservice exception: type and message only,
+    the message being the coupon service's key (``coupon.invalid.code.provided`` …)."""
+    return ApiError(400, "VoucherOperationError", message)
+
+
+def out_of_stock(product_code: str, message: str, entry_number: int | None = None) -> ApiError:
+    """SAP's LowStockException (an existing entry: subject the entry number) or
+    ProductLowStockException (a new entry: subject the product code)."""
+    if entry_number is None:
+        return ApiError(400, "InsufficientStockError", message, reason="noStock",
+                        subject=product_code, subject_type="product")
+    return ApiError(400, "InsufficientStockError", message, reason="noStock",
+                    subject=str(entry_number), subject_type="entry")
+
+
+def cannot_ship(product_code: str, entry_number: int | None = None) -> ApiError:
+    return out_of_stock(product_code,
+                        f"Product [{product_code}] cannot be shipped - out of stock online",
+                        entry_number)
+
+
+def not_in_store(product_code: str, entry_number: int | None = None) -> ApiError:
+    return out_of_stock(product_code, f"Product [{product_code}] is currently out of stock",
+                        entry_number)
 
 
 @dataclass(frozen=True)
@@ -91,23 +123,31 @@ class Carts:
         return sorted(carts, key=lambda c: c.modified or c.created or datetime.min, reverse=True)
 
     def find(self, user: m.User | None, cart_id: str) -> m.Cart:
-        """SAP's cart loader: ``current`` is the user's last-modified cart; a user's cart by code
-        (or guid); the anonymous user's cart only by guid."""
-        uid = user.uid if user is not None else ANONYMOUS
-        if cart_id == "current":
-            if user is None:
+        """SAP's cart loader (DefaultCartLoaderStrategy): ``current`` is the user's last-modified
+        open cart; a user's cart by its code; the anonymous user's cart — or a guest's, after
+        the guest checkout e-mail — by its guid. Anything else is "not found", also a cart that
+        exists but is someone else's."""
+        if user is None:
+            cart = self.store.cart(cart_id)
+            if cart is None or cart.guid != cart_id or cart.site != self.site.uid \
+                    or not self.is_anonymous_or_guest_cart(cart):
                 raise cart_not_found(cart_id)
-            carts = [c for c in self.carts_of(uid) if c.saveTime is None]
+            return cart
+        if cart_id == "current":
+            carts = [c for c in self.carts_of(user.uid) if c.saveTime is None]
             if not carts:
-                raise ApiError(400, "CartError", "No cart created yet.", reason="notFound",
-                               subject="current", subject_type="cart")
+                raise cart_error("No cart created yet.", reason="notFound")
             return carts[0]
-        cart = self.store.cart(cart_id)
-        if cart is None or cart.site != self.site.uid or uid_key(cart.user) != uid_key(uid):
+        cart = self.state.carts.get(cart_id)
+        if cart is None or cart.site != self.site.uid or uid_key(cart.user) != uid_key(user.uid):
             raise cart_not_found(cart_id)
-        if user is None and cart.guid != cart_id:
-            raise cart_not_found(cart_id)  # anonymous carts are addressed by guid only
         return cart
+
+    def is_anonymous_or_guest_cart(self, cart: m.Cart) -> bool:
+        if cart.user == ANONYMOUS:
+            return True
+        owner = self.store.principal(cart.user)
+        return isinstance(owner, m.Customer) and owner.type == "GUEST"
 
     # -- creation ----------------------------------------------------------------------------
 
@@ -123,11 +163,10 @@ class Carts:
 
     def create(self, user: m.User | None, old_cart_id: str | None,
                to_merge_guid: str | None, placed_by: str | None = None) -> m.Cart:
-        """``POST …/carts`` with SAP's restore and merge rules."""
+        """``POST …/carts`` with SAP's restore and merge rules (CartsController.createCart)."""
         if user is None:
             if old_cart_id:
-                raise ApiError(400, "CartError", "Anonymous user is not allowed to copy cart!",
-                               reason="cannotRestore", subject=old_cart_id, subject_type="cart")
+                raise cart_error("Anonymous user is not allowed to copy cart!")
             return self.new_cart(ANONYMOUS, placed_by)
         if not old_cart_id:
             if to_merge_guid:
@@ -135,8 +174,7 @@ class Carts:
             return self.new_cart(user.uid, placed_by)
         old = self.store.cart(old_cart_id)
         if old is None or old.user != ANONYMOUS or old.guid != old_cart_id or old.site != self.site.uid:
-            raise ApiError(400, "CartError", "Cart is not anonymous", reason="cannotRestore",
-                           subject=old_cart_id, subject_type="cart")
+            raise cart_error("Cart is not anonymous", "cannotRestore", old_cart_id)
         if to_merge_guid:
             target = self._merge_target(user, to_merge_guid)
             self.merge(old, target)
@@ -149,9 +187,9 @@ class Carts:
 
     def _merge_target(self, user: m.User, guid: str) -> m.Cart:
         target = self.store.cart(guid)
-        if target is None or uid_key(target.user) != uid_key(user.uid) or target.guid != guid:
-            raise ApiError(400, "CartError", "Cart is not current user's cart",
-                           reason="cannotRestore", subject=guid, subject_type="cart")
+        if target is None or uid_key(target.user) != uid_key(user.uid) or target.guid != guid \
+                or target.site != self.site.uid:
+            raise cart_error("Cart is not current user's cart", "cannotRestore", guid)
         return target
 
     def merge(self, source: m.Cart, target: m.Cart) -> None:
@@ -175,19 +213,19 @@ class Carts:
             raise product_not_found(code)
         return product
 
-    def point_of_service(self, name: str | None) -> m.PointOfService | None:
+    def point_of_service(self, name: str | None, subject: str = "entry") -> m.PointOfService | None:
+        """A pickup store by name; unknown → ValidationError on ``subject`` (``entry`` for a JSON
+        body, ``pickupStore`` for the form parameter, as SAP's validators name it)."""
         if not name:
             return None
         pos = self.state.points_of_service.get(name)
         if pos is None:
             raise ApiError(400, "ValidationError", "Store with given name doesn't exist",
-                           reason="invalid", subject="entry", subject_type="parameter")
+                           reason="invalid", subject=subject, subject_type="parameter")
         return pos
 
-    def _available(self, product_code: str, pos: m.PointOfService | None) -> int | None:
-        if pos is not None:
-            return self.catalog.available(product_code, pos.warehouses)
-        return self.catalog.available(product_code)
+    def _stock(self, product_code: str, pos: m.PointOfService | None) -> StockInfo:
+        return self.catalog.stock(product_code, pos.warehouses if pos is not None else None)
 
     def _in_cart(self, cart: m.Cart, product_code: str, pos_name: str | None,
                  skip: m.OrderEntry | None = None) -> int:
@@ -196,6 +234,10 @@ class Carts:
 
     def add_entry(self, cart: m.Cart, product_code: str | None, quantity: int | None,
                   pos_name: str | None = None, cap_silently: bool = False) -> Modification:
+        """Add to the cart as SAP does: a product out of stock (online, or in the pickup store)
+        is refused; otherwise the quantity is capped at the free stock (statusCode
+        ``lowStock``, or ``noStock`` when nothing more can be added). The modification's
+        ``quantity`` is the quantity asked for."""
         if quantity is None:
             quantity = 1
         if quantity <= 0:
@@ -203,31 +245,29 @@ class Carts:
         product = self.product(product_code)
         pos = self.point_of_service(pos_name)
         if not product.purchasable:
-            return Modification("unavailable", 0, 0, None, statusMessage="Product is not purchasable")
+            return Modification("unavailable", 0, quantity, None,
+                                statusMessage="Product is not purchasable")
         price = self.catalog.price(product.code, self.currency)
         if price is None:
-            return Modification("unavailable", 0, 0, None,
+            return Modification("unavailable", 0, quantity, None,
                                 statusMessage="Product has no price in the session currency")
-        available = self._available(product.code, pos)
-        already = self._in_cart(cart, product.code, pos.name if pos else None)
-        addable = quantity if available is None else max(min(quantity, available - already), 0)
-        if addable == 0:
-            if cap_silently:
-                return Modification("noStock", 0, already, None)
-            number = len(cart.entries)
-            raise ApiError(400, "InsufficientStockError",
-                           f"Product [{product.code}] is currently out of stock",
-                           reason="noStock", subject=str(number), subject_type="entry")
+        stock = self._stock(product.code, pos)
+        if stock.status == "outOfStock" and not cap_silently:
+            raise not_in_store(product.code) if pos is not None else cannot_ship(product.code)
+        pos_key = pos.name if pos is not None else None
         entry = next((e for e in cart.entries if e.product == product.code
-                      and e.deliveryPointOfService == (pos.name if pos else None)), None)
+                      and e.deliveryPointOfService == pos_key), None)
+        already = self._in_cart(cart, product.code, pos_key)
+        addable = quantity if stock.level is None else max(min(quantity, stock.level - already), 0)
+        if addable == 0:
+            return Modification("noStock", 0, quantity, entry)
         if entry is None:
-            entry = m.OrderEntry(len(cart.entries), product.code, 0, price,
-                                 pos.name if pos else None)
+            entry = m.OrderEntry(len(cart.entries), product.code, 0, price, pos_key)
             cart.entries.append(entry)
         entry.quantity += addable
         cart.modified = self.clock.now()
-        status = "success" if addable == quantity else "lowStock"
-        return Modification(status, addable, entry.quantity, entry)
+        return Modification("success" if addable == quantity else "lowStock", addable, quantity,
+                            entry)
 
     def entry(self, cart: m.Cart, number: int | str) -> m.OrderEntry:
         try:
@@ -239,38 +279,41 @@ class Carts:
         return cart.entries[index]
 
     def update_entry(self, cart: m.Cart, number: int | str, quantity: int | None,
-                     pos_name: str | None = None, product_code: str | None = None,
-                     require_quantity: bool = False) -> Modification:
+                     pos_name: str | None = None, replace: bool = False,
+                     pos_subject: str = "entry") -> Modification:
+        """SAP's updateCartEntryInternal: a new pickup store is checked for stock there; a
+        replace (PUT) without one moves a pickup entry back to shipping, checked for stock
+        online; then the quantity: 0 removes the entry, more than the free stock is capped
+        (``lowStock``)."""
         entry = self.entry(cart, number)
-        if product_code and product_code != entry.product:
-            raise ApiError(400, "CartEntryError",
-                           "Product code provided in request is different from the one in the entry",
-                           reason="invalid", subject=str(entry.entryNumber), subject_type="entry")
+        if pos_name:
+            if entry.deliveryPointOfService != pos_name:
+                pos = self.point_of_service(pos_name, pos_subject)
+                if self._stock(entry.product, pos).status == "outOfStock":
+                    raise not_in_store(entry.product, entry.entryNumber)
+                entry.deliveryPointOfService = pos.name if pos is not None else None
+        elif replace and entry.deliveryPointOfService is not None:
+            if self._stock(entry.product, None).status == "outOfStock":
+                raise cannot_ship(entry.product, entry.entryNumber)
+            entry.deliveryPointOfService = None
+        cart.modified = self.clock.now()
         if quantity is None:
-            if require_quantity:
-                raise validation_error("quantity", "This field is required.", "missing")
-            quantity = entry.quantity
+            return Modification("success", 0, entry.quantity, entry)
         if quantity < 0:
             raise validation_error("quantity", "This field must be greater than 0.")
-        if pos_name is not None:
-            pos = self.point_of_service(pos_name) if pos_name else None
-            entry.deliveryPointOfService = pos.name if pos else None
         if quantity == 0:
             self.remove_entry(cart, entry.entryNumber)
             return Modification("success", -entry.quantity, 0, entry)
         pos = self.state.points_of_service.get(entry.deliveryPointOfService or "")
-        available = self._available(entry.product, pos)
+        available = self._stock(entry.product, pos).level
         other = self._in_cart(cart, entry.product, entry.deliveryPointOfService, skip=entry)
         allowed = quantity if available is None else max(min(quantity, available - other), 0)
         if allowed == 0:
-            raise ApiError(400, "InsufficientStockError",
-                           f"Product [{entry.product}] is currently out of stock",
-                           reason="noStock", subject=str(entry.entryNumber), subject_type="entry")
+            raise not_in_store(entry.product, entry.entryNumber)
         added = allowed - entry.quantity
         entry.quantity = allowed
-        cart.modified = self.clock.now()
-        return Modification("success" if allowed == quantity else "lowStock", added,
-                            entry.quantity, entry)
+        return Modification("success" if allowed == quantity else "lowStock", added, quantity,
+                            entry)
 
     def remove_entry(self, cart: m.Cart, number: int | str) -> None:
         entry = self.entry(cart, number)
@@ -346,8 +389,7 @@ class Carts:
         voucher = next((v for v in self.state.vouchers.values()
                         if code and (v.voucherCode == code or v.code == code)), None)
         if voucher is None:
-            raise ApiError(400, "VoucherOperationError", "coupon.invalid.code.provided",
-                           reason="invalid", subject=code or "", subject_type="voucher")
+            raise voucher_error("coupon.invalid.code.provided")
         return voucher
 
     def redemptions(self, voucher: m.PromotionVoucher, user_uid: str | None = None) -> int:
@@ -355,30 +397,29 @@ class Carts:
                    and (user_uid is None or uid_key(o.user) == uid_key(user_uid)))
 
     def apply_voucher(self, cart: m.Cart, code: str | None) -> None:
+        """SAP's coupon service: an unknown code, a code already in the cart, a code whose
+        redemption limit (overall or per customer) is reached are refused with its keys."""
         if not code:
             raise ApiError(400, "MissingServletRequestParameterError",
                            "Required String parameter 'voucherId' is not present")
         voucher = self.voucher(code)
         if voucher.code in cart.appliedVouchers:
-            raise ApiError(400, "VoucherOperationError", "coupon.already.redeemed",
-                           reason="invalid", subject=code, subject_type="voucher")
+            raise voucher_error("coupon.already.exists.cart")
         limit = voucher.redemptionQuantityLimit
         per_user = voucher.redemptionQuantityLimitPerUser
         if (limit is not None and self.redemptions(voucher) >= limit) or (
                 per_user is not None and cart.user != ANONYMOUS
                 and self.redemptions(voucher, cart.user) >= per_user):
-            raise ApiError(400, "VoucherOperationError", "coupon.already.redeemed",
-                           reason="invalid", subject=code, subject_type="voucher")
+            raise voucher_error("coupon.already.redeemed")
         cart.appliedVouchers.append(voucher.code)
         cart.modified = self.clock.now()
 
     def release_voucher(self, cart: m.Cart, code: str) -> None:
+        """Release a voucher from the cart; one that is not applied is left as it is."""
         voucher = self.voucher(code)
-        if voucher.code not in cart.appliedVouchers:
-            raise ApiError(400, "VoucherOperationError", "coupon.not.applied",
-                           reason="invalid", subject=code, subject_type="voucher")
-        cart.appliedVouchers.remove(voucher.code)
-        cart.modified = self.clock.now()
+        if voucher.code in cart.appliedVouchers:
+            cart.appliedVouchers.remove(voucher.code)
+            cart.modified = self.clock.now()
 
     def voucher_value(self, voucher: m.PromotionVoucher, subtotal: float) -> float:
         if voucher.currency is None:

@@ -17,21 +17,22 @@ ORDER_STATUSES = ("CREATED", "ON_VALIDATION", "COMPLETED", "CANCELLED", "CHECKED
 
 
 def _cart_error(message: str) -> ApiError:
-    return ApiError(400, "ValidationError", message, reason="invalid", subject="cartId",
+    """A global error of SAP's place-order validator, on the object it names ``sessionCart``."""
+    return ApiError(400, "ValidationError", message, reason="invalid", subject="sessionCart",
                     subject_type="parameter")
 
 
-def check_cart(carts: Carts, cart: m.Cart) -> None:
-    """SAP's place-order validation: entries, delivery address and mode (unless everything
-    is picked up), payment; then stock."""
+def check_cart(carts: Carts, cart: m.Cart, b2b: bool = False) -> None:
+    """SAP's place-order validation: every unmet requirement in one envelope — the delivery
+    mode and the payment info (PlaceOrderCartValidator), and for B2B also the delivery address
+    (B2BPlaceOrderCartValidator); then the stock of every entry."""
     if not cart.entries:
         raise _cart_error("Cart is empty")
     errors: list[ApiError] = []
-    pickup_only = all(e.deliveryPointOfService for e in cart.entries)
-    if not pickup_only and cart.deliveryAddress is None:
-        errors.append(_cart_error("Delivery address is not set"))
     if cart.deliveryMode is None:
         errors.append(_cart_error("Delivery mode is not set"))
+    if b2b and cart.deliveryAddress is None:
+        errors.append(_cart_error("Delivery address is not set"))
     if cart.paymentInfo is None:
         errors.append(_cart_error("Payment info is not set"))
     if errors:
@@ -42,12 +43,14 @@ def check_cart(carts: Carts, cart: m.Cart) -> None:
         if available is not None and available < entry.quantity:
             raise ApiError(400, "InsufficientStockError",
                            f"Product [{entry.product}] is currently out of stock",
-                           reason="noStock", subject=str(entry.entryNumber), subject_type="entry")
+                           reason="noStock" if available <= 0 else "lowStock",
+                           subject=str(entry.entryNumber), subject_type="entry")
 
 
-def place_order(carts: Carts, cart: m.Cart, placed_by: str | None = None) -> m.Order:
+def place_order(carts: Carts, cart: m.Cart, placed_by: str | None = None,
+                b2b: bool = False) -> m.Order:
     """Turn a checked cart into an order; the cart is gone afterwards."""
-    check_cart(carts, cart)
+    check_cart(carts, cart, b2b)
     totals = carts.totals(cart)
     now = carts.clock.now()
     order = m.Order(

@@ -22,7 +22,7 @@ from .cart_dto import payment_dto
 from .catalog_dto import product_dto
 from .carts import carts_service
 from .dto import address_dto, user_dto
-from .payments import address_from_body, payment_from_fields
+from .payments import address_from_body, payment_from_fields, reference_code, string_prop
 from .users import acting_user
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -62,24 +62,25 @@ def create_user(baseSiteId: str):
             errors.append(validation_error(name, "This field is required.", "missing"))
     errors += _password_errors(body.get("password"))
     rt = runtime()
-    title = body.get("titleCode")
+    title = string_prop(body, "titleCode")
     if title and title not in rt.store.state.titles:
         errors.append(validation_error("titleCode", "This field is not valid."))
     if errors:
         raise ApiErrors(400, errors)
     uid = uid.strip().lower()
     sc = site()
+    location = request.base_url.rstrip("/") + "/" + uid
     with rt.store.atomic():
-        if rt.store.principal(uid) is not None:
-            raise ApiError(400, "DuplicateUidError", uid)
         customer = m.Customer(
             uid=uid, name=f"{body['firstName'].strip()} {body['lastName'].strip()}",
             customerId=str(uuid.uuid4()), title=title or None, password=body["password"],
             originalUid=uid, groups={"customergroup"}, sessionLanguage=sc.lang,
             sessionCurrency=sc.curr, creationtime=rt.clock.now(),
             site=sc.site.uid if sc.site.isolated else None)
-        rt.store.add_principal(customer)
-        location = request.base_url.rstrip("/") + "/" + uid
+        if rt.store.principal(uid) is None:
+            rt.store.add_principal(customer)
+        # else: SAP answers a taken uid with dummy data (a fresh customerId, nothing stored),
+        # so that registration cannot tell which e-mail addresses have an account
         return respond(user_dto(rt.store.state, customer, sc.lang), 201, {"Location": location})
 
 
@@ -95,11 +96,11 @@ def _apply_profile(user: m.User, body: dict, replace: bool) -> None:
     for name, value in (("firstName", first), ("lastName", last)):
         if value is not None and not (isinstance(value, str) and value.strip()):
             errors.append(validation_error(name, "This field is required.", "missing"))
-    title = body.get("titleCode")
+    title = string_prop(body, "titleCode")
     if title and title not in state.titles:
         errors.append(validation_error("titleCode", "This field is not valid."))
-    language = (body.get("language") or {}).get("isocode") if isinstance(body.get("language"), dict) else None
-    currency = (body.get("currency") or {}).get("isocode") if isinstance(body.get("currency"), dict) else None
+    language = reference_code(body, "language")
+    currency = reference_code(body, "currency")
     if language and language not in state.languages:
         errors.append(validation_error("language.isocode", "This field is not valid."))
     if currency and currency not in state.currencies:
@@ -145,16 +146,24 @@ def remove_user(baseSiteId: str, userId: str):
     return empty()
 
 
+def password_mismatch(user: m.User) -> ApiError:
+    """SAP's PasswordMismatchException, which carries the user's uid as its message and, being
+    no webservice exception, no reason or subject."""
+    return ApiError(400, "PasswordMismatchError", user.uid)
+
+
 def _change_password(user: m.User, old: object, new: object) -> None:
-    caller = ctx().caller
-    own = caller.user is not None and uid_key(caller.user.uid) == uid_key(user.uid)
+    """A customer changes its own password with the old one; a trusted client or a customer
+    manager sets it without (UsersController.replaceUserPassword)."""
     errors = _password_errors(new, "new")
     if errors:
         raise ApiErrors(400, errors)
-    if own or not caller.has(ROLE_TRUSTED_CLIENT, ROLE_CUSTOMERMANAGERGROUP):
-        if not isinstance(old, str) or old != user.password:
-            raise ApiError(400, "PasswordMismatchError", "Old password is invalid",
-                           reason="invalid", subject="old", subject_type="parameter")
+    if not ctx().caller.has(ROLE_TRUSTED_CLIENT, ROLE_CUSTOMERMANAGERGROUP):
+        if not isinstance(old, str) or not old:
+            raise ApiError(400, "ValidationError", "Request parameter 'old' is missing.",
+                           reason="missing", subject="old", subject_type="parameter")
+        if old != user.password:
+            raise password_mismatch(user)
     user.password = new  # type: ignore[assignment]
 
 
@@ -180,12 +189,11 @@ def change_user_password(baseSiteId: str, userId: str):
 
 def _change_login(user: m.User, new_login: str, password: object) -> None:
     rt = runtime()
+    if not EMAIL.fullmatch(new_login.strip()):
+        raise validation_error("newLogin", f"Login [{new_login}] is not a valid e-mail address!")
     new_login = new_login.strip().lower()
-    if not EMAIL.fullmatch(new_login):
-        raise validation_error("newLogin", "This field is not a valid email addresss.")
     if not isinstance(password, str) or password != user.password:
-        raise ApiError(400, "PasswordMismatchError", "Password is invalid", reason="invalid",
-                       subject="password", subject_type="parameter")
+        raise password_mismatch(user)
     if rt.store.principal(new_login) is not None:
         raise ApiError(400, "DuplicateUidError", new_login)
     old = user.uid

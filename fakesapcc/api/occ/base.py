@@ -72,6 +72,13 @@ def require_b2c() -> None:
         raise access_denied(401)
 
 
+def require_b2b() -> None:
+    """B2B endpoints (``@SiteChannelRestriction`` to the B2B channels) on any other site answer
+    401 AccessDeniedError."""
+    if site().site.channel != "B2B":
+        raise access_denied(401)
+
+
 def respond(dto: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """Project a DTO by the request's ``fields`` (default DEFAULT) and send it."""
     response = jsonify(project(dto, request.args.get("fields") or "DEFAULT"))

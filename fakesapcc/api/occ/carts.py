@@ -2,27 +2,31 @@
 silent order post), vouchers, guest e-mail, validation. Carts answer ``Cache-Control: no-cache``."""
 from __future__ import annotations
 
+import re
 import uuid
+from dataclasses import dataclass
+
 from flask import request
 
 from ... import models as m
 from ...app import runtime
 from ...commerce.carts import ANONYMOUS, Carts
-from ...errors import ApiError, validation_error
+from ...errors import ApiError, ApiErrors, validation_error
 from ...security.policy import (ROLE_CLIENT, ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP,
-                                ROLE_TRUSTED_CLIENT, access_denied)
+                                ROLE_TRUSTED_CLIENT, access_denied, forbidden, unauthorized)
 from ..context import ctx
 from ..fields import Dto
 from ..operations import operation
-from .base import (bp, empty, int_param, is_json_request, json_body, require_b2c,
+from .base import (bp, empty, int_param, is_json_request, json_body, require_b2b, require_b2c,
                    required_param, respond, site)
 from .cart_dto import (cart_dto, delivery_mode_dto, entry_dto, modification_dto, payment_dto,
                        voucher_dto)
 from .catalog_dto import pagination_dto
 from .dto import address_dto
-from .payments import address_from_body, payment_from_fields
+from .payments import SOP_LABELS, address_from_body, payment_from_fields, sop_fields_to_payment
 
 CHECKOUT_ROLES = (ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP, ROLE_TRUSTED_CLIENT)
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 CARTS = "/<baseSiteId>/users/<userId>/carts"
 CART = CARTS + "/<cartId>"
 
@@ -40,7 +44,15 @@ def agent_uid() -> str | None:
 
 
 def load_cart(carts: Carts, cart_id: str) -> m.Cart:
-    return carts.find(ctx().acting.user, cart_id)
+    """SAP's CartMatchingFilter: only customers own carts, and ``current`` needs a logged-in
+    one; both are security denials (no token → 401 UnauthorizedError, else 403
+    ForbiddenError). Then the cart loader's rules (``Carts.find``)."""
+    c = ctx()
+    user = c.acting.user
+    if (user is None and cart_id == "current") or (user is not None
+                                                   and not isinstance(user, m.Customer)):
+        raise unauthorized() if not c.caller.authenticated else forbidden()
+    return carts.find(user, cart_id)
 
 
 def is_guest_cart(cart: m.Cart) -> bool:
@@ -117,27 +129,118 @@ def remove_cart(baseSiteId: str, userId: str, cartId: str):
 # -- entries ------------------------------------------------------------------------------------
 
 
-def entry_fields() -> tuple[str | None, int | None, str | None]:
-    """An entry's product code, quantity and pickup store, from JSON (OCC v2) or from form or
-    query parameters (``code``/``quantity``, as older and B2B clients send them)."""
+@dataclass(frozen=True)
+class EntryRequest:
+    """A cart entry as a request gives it: from a JSON ``OrderEntry`` body, or from form or
+    query parameters (``code``, ``qty`` — or ``quantity``, as B2B clients send it —
+    ``pickupStore``), which SAP validates differently."""
+
+    code: str | None
+    quantity: int | None
+    pickup_store: str | None
+    form: bool
+
+
+def _json_quantity(value: object) -> int | None:
+    """A JSON quantity as Jackson reads a ``Long``: a number or a numeric string."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ApiError(400, "HttpMessageNotReadableError", "Request body is invalid or missing")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
+        return int(value)
+    raise ApiError(400, "HttpMessageNotReadableError", "Request body is invalid or missing")
+
+
+def entry_request() -> EntryRequest:
     if is_json_request():
         body = json_body()
         product = body.get("product") if isinstance(body.get("product"), dict) else {}
-        pos = body.get("deliveryPointOfService") if isinstance(body.get("deliveryPointOfService"), dict) else {}
-        quantity = body.get("quantity")
-        if quantity is not None and (not isinstance(quantity, int) or isinstance(quantity, bool)):
-            raise validation_error("quantity", "This field must be a number.")
-        return product.get("code"), quantity, pos.get("name")
+        pos = body.get("deliveryPointOfService") \
+            if isinstance(body.get("deliveryPointOfService"), dict) else {}
+        code = product.get("code")
+        return EntryRequest(code if isinstance(code, str) else None,
+                            _json_quantity(body.get("quantity")), pos.get("name"), form=False)
     if request.content_length and request.mimetype not in (
             "application/x-www-form-urlencoded", "multipart/form-data", ""):
         raise ApiError(415, "HttpMediaTypeNotSupportedError",
                        f"Content type '{request.content_type}' not supported")
-    raw_quantity = request.values.get("qty") or request.values.get("quantity")
+    raw = request.values.get("qty") or request.values.get("quantity")
     try:
-        quantity = int(raw_quantity) if raw_quantity not in (None, "") else None
+        quantity = int(raw) if raw not in (None, "") else None
     except ValueError:
         raise validation_error("quantity", "This field must be a number.") from None
-    return request.values.get("code"), quantity, request.values.get("pickupStore")
+    return EntryRequest(request.values.get("code") or None, quantity,
+                        request.values.get("pickupStore") or None, form=True)
+
+
+def pickup_subject(entry: EntryRequest) -> str:
+    return "pickupStore" if entry.form else "entry"
+
+
+def check_new_entry(carts: Carts, entry: EntryRequest) -> None:
+    """What SAP checks before adding: for JSON the entry validator (every field error in one
+    envelope), for the form the required ``code`` and a quantity of at least one."""
+    if entry.form:
+        if not entry.code:
+            raise ApiError(400, "MissingServletRequestParameterError",
+                           "Required String parameter 'code' is not present")
+        carts.point_of_service(entry.pickup_store, "pickupStore")
+        if entry.quantity is not None and entry.quantity < 1:
+            raise ApiError(400, "CommerceCartModificationError",
+                           "Quantity must not be less than one")
+        return
+    errors: list[ApiError] = []
+    if not entry.code:
+        errors.append(validation_error("product.code", "This field is required.", "missing"))
+    if entry.quantity is not None and entry.quantity <= 0:
+        errors.append(validation_error("quantity", "This field must be greater than 0."))
+    try:
+        carts.point_of_service(entry.pickup_store, "entry")
+    except ApiError as exc:
+        errors.append(exc)
+    if errors:
+        raise ApiErrors(400, errors)
+
+
+def check_entry_update(carts: Carts, current: m.OrderEntry, entry: EntryRequest,
+                       replace: bool) -> None:
+    """What SAP checks before updating an entry (PATCH) or replacing it (PUT)."""
+    if entry.form:
+        if replace and entry.quantity is None:
+            raise ApiError(400, "MissingServletRequestParameterError",
+                           "Required Long parameter 'qty' is not present")
+        if not replace and entry.quantity is None and not entry.pickup_store:
+            raise ApiError(400, "ValidationError",
+                           "At least one parameter (qty,pickupStore) should be set!",
+                           reason="missing", subject_type="parameter")
+        if entry.quantity is not None and entry.quantity < 0:
+            if replace:
+                raise ApiError(400, "CommerceCartModificationError",
+                               "New quantity must not be less than zero")
+            raise validation_error("quantity", "This field must be greater than 0.")
+        carts.point_of_service(entry.pickup_store, "pickupStore")
+        return
+    if entry.code and entry.code != current.product:
+        raise ApiError(400, "ValidationError",
+                       "Product code from request body object doesn't match to product code "
+                       "from updated entry (product code cannot be changed)",
+                       reason="invalid", subject="entry", subject_type="parameter")
+    errors: list[ApiError] = []
+    if replace and entry.quantity is None:
+        errors.append(validation_error("quantity", "This field is required.", "missing"))
+    if entry.quantity is not None and entry.quantity < 0:
+        errors.append(validation_error("quantity", "This field must be greater than 0."))
+    try:
+        carts.point_of_service(entry.pickup_store, "entry")
+    except ApiError as exc:
+        errors.append(exc)
+    if errors:
+        raise ApiErrors(400, errors)
 
 
 @bp.get(CART + "/entries")
@@ -155,11 +258,12 @@ def get_cart_entries(baseSiteId: str, userId: str, cartId: str):
 @operation("createCartEntry")
 def create_cart_entry(baseSiteId: str, userId: str, cartId: str):
     require_b2c()
-    code, quantity, pos = entry_fields()
+    entry = entry_request()
     with runtime().store.atomic():
         carts = carts_service()
         cart = load_cart(carts, cartId)
-        mod = carts.add_entry(cart, code, quantity, pos)
+        check_new_entry(carts, entry)
+        mod = carts.add_entry(cart, entry.code, entry.quantity, entry.pickup_store)
         carts.reprice(cart)
         return respond(modification_dto(carts, mod, site().lang))
 
@@ -175,13 +279,13 @@ def get_cart_entry(baseSiteId: str, userId: str, cartId: str, entryNumber: str):
 
 
 def _update_entry(cart_id: str, entry_number: str, replace: bool):
-    code, quantity, pos = entry_fields()
+    entry = entry_request()
     with runtime().store.atomic():
         carts = carts_service()
         cart = load_cart(carts, cart_id)
-        carts.entry(cart, entry_number)
-        mod = carts.update_entry(cart, entry_number, quantity, pos if pos is not None else (
-            "" if replace else None), code, require_quantity=replace)
+        check_entry_update(carts, carts.entry(cart, entry_number), entry, replace)
+        mod = carts.update_entry(cart, entry_number, entry.quantity, entry.pickup_store,
+                                 replace=replace, pos_subject=pickup_subject(entry))
         carts.reprice(cart)
         return respond(modification_dto(carts, mod, site().lang))
 
@@ -273,6 +377,7 @@ def get_cart_delivery_modes(baseSiteId: str, userId: str, cartId: str):
     with runtime().store.atomic():
         carts = carts_service()
         cart = load_cart(carts, cartId)
+        require_checkout_role(cart)
         modes = carts.supported_delivery_modes(cart)
         return respond(Dto("DeliveryModeList", {"deliveryModes": [
             delivery_mode_dto(carts, x, cart, site().lang) for x in modes]}))
@@ -324,10 +429,13 @@ def _set_new_payment(carts: Carts, cart: m.Cart, fields: dict) -> m.PaymentInfo:
     if address is not None:
         state.addresses[address.pk] = address
     if cart.user == ANONYMOUS or is_guest_cart(cart):
-        info.saved = False
-    if info.saved and not any(p.user == cart.user and p.defaultPayment and not p.deleted
-                              for p in state.payment_infos.values()):
-        info.defaultPayment = True
+        info.saved = info.defaultPayment = False
+    wallet = [p for p in state.payment_infos.values() if p.user == cart.user and not p.deleted]
+    if info.saved and not any(p.defaultPayment for p in wallet):
+        info.defaultPayment = True  # a customer's first saved card becomes the default
+    if info.defaultPayment:
+        for other in wallet:
+            other.defaultPayment = False
     state.payment_infos[info.id] = info
     cart.paymentInfo = info.id
     cart.modified = rt.clock.now()
@@ -373,8 +481,6 @@ def get_sop_payment_request(baseSiteId: str, userId: str, cartId: str):
         cart = load_cart(carts, cartId)
         require_checkout_role(cart)
         totals = carts.totals(cart)
-    from .payments import SOP_LABELS
-
     parameters = {"amount": f"{totals.totalPriceWithTax:.2f}", "currency": carts.currency,
                   "orderPage_transactionType": "subscription",
                   "orderPage_receiptResponseURL": response_url,
@@ -403,8 +509,6 @@ def handle_sop_payment_response(baseSiteId: str, userId: str, cartId: str):
                            f"Payment was not accepted: decision {decision or 'missing'}, "
                            f"reason code {fields.get('reasonCode', 'unknown')}",
                            reason="invalid", subject="decision", subject_type="parameter")
-        from .payments import sop_fields_to_payment
-
         info = _set_new_payment(carts, cart, sop_fields_to_payment(fields))
         return respond(payment_dto(carts, info, site().lang))
 
@@ -488,10 +592,8 @@ def replace_cart_guest_user(baseSiteId: str, userId: str, cartId: str):
     if not ctx().caller.has(ROLE_CLIENT, ROLE_TRUSTED_CLIENT):
         raise access_denied(401)
     email = required_param("email").strip()
-    import re
-
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-        raise validation_error("login", "This field is not a valid email addresss.")
+    if not EMAIL.fullmatch(email):
+        raise validation_error("login", f"Email [{email}] is not a valid e-mail address!")
     rt = runtime()
     with rt.store.atomic():
         carts = carts_service()
@@ -545,61 +647,75 @@ def validate_cart(baseSiteId: str, userId: str, cartId: str):
 # -- B2B ----------------------------------------------------------------------------------------
 
 
-def _org_entries() -> list[tuple[str | None, int | None, str | None]]:
-    """B2B entries: JSON ``{"orderEntries":[…]}`` or form/query ``code`` and ``quantity``."""
-    if is_json_request():
-        body = json_body()
-        items = body.get("orderEntries")
-        if not isinstance(items, list) or not items:
-            raise validation_error("orderEntries", "This field is required.", "missing")
-        result = []
-        for item in items:
-            if not isinstance(item, dict):
-                raise ApiError(400, "HttpMessageNotReadableError", "Request body is invalid or missing")
-            product = item.get("product") if isinstance(item.get("product"), dict) else {}
-            result.append((product.get("code"), item.get("quantity"), None))
-        return result
-    return [entry_fields()]
+ORG_ENTRIES = "/<baseSiteId>/orgUsers/<userId>/carts/<cartId>/entries/"
 
 
-@bp.post("/<baseSiteId>/orgUsers/<userId>/carts/<cartId>/entries/")
-@bp.post("/<baseSiteId>/orgUsers/<userId>/carts/<cartId>/entries")
+def org_entry_requests() -> list[EntryRequest]:
+    """B2B entries: JSON ``{"orderEntries":[…]}``, or form/query ``code`` and ``quantity`` (what
+    Spartacus' B2B recipe posts)."""
+    if not is_json_request():
+        return [entry_request()]
+    items = json_body().get("orderEntries")
+    if not isinstance(items, list) or not items:
+        raise validation_error("orderEntries", "This field is required.", "missing")
+    result = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise ApiError(400, "HttpMessageNotReadableError", "Request body is invalid or missing")
+        product = item.get("product") if isinstance(item.get("product"), dict) else {}
+        code = product.get("code")
+        result.append(EntryRequest(code if isinstance(code, str) else None,
+                                   _json_quantity(item.get("quantity")), None, form=False))
+    return result
+
+
+def add_org_entries(carts: Carts, cart: m.Cart, entries: list[EntryRequest]) -> list[Dto]:
+    """Each entry added as SAP's B2B cart facade does: what is out of stock is reported as a
+    ``noStock`` modification, not refused."""
+    mods = []
+    for entry in entries:
+        check_new_entry(carts, entry)
+        mods.append(carts.add_entry(cart, entry.code, entry.quantity, cap_silently=True))
+    carts.reprice(cart)
+    return [modification_dto(carts, mod, site().lang) for mod in mods]
+
+
+# Spring matches ``…/entries`` (Spartacus' B2B recipe) to the spec's ``…/entries/`` as well
+@bp.post(ORG_ENTRIES, strict_slashes=False)
 @operation("doAddOrgCartEntries")
 def add_org_cart_entries(baseSiteId: str, userId: str, cartId: str):
-    entries = _org_entries()
+    require_b2b()
+    entries = org_entry_requests()
     with runtime().store.atomic():
         carts = carts_service()
-        cart = load_cart(carts, cartId)
-        mods = [carts.add_entry(cart, code, quantity) for code, quantity, _ in entries]
-        carts.reprice(cart)
-        dtos = [modification_dto(carts, mod, site().lang) for mod in mods]
+        dtos = add_org_entries(carts, load_cart(carts, cartId), entries)
         if not is_json_request():
             return respond(dtos[0])  # the form variant answers one CartModification
         return respond(Dto("CartModificationList", {"cartModifications": dtos}))
 
 
-@bp.put("/<baseSiteId>/orgUsers/<userId>/carts/<cartId>/entries/")
-@bp.put("/<baseSiteId>/orgUsers/<userId>/carts/<cartId>/entries")
+@bp.put(ORG_ENTRIES, strict_slashes=False)
 @operation("replaceOrgCartEntries")
 def replace_org_cart_entries(baseSiteId: str, userId: str, cartId: str):
-    entries = _org_entries()
+    require_b2b()
+    entries = org_entry_requests()
     with runtime().store.atomic():
         carts = carts_service()
         cart = load_cart(carts, cartId)
         cart.entries.clear()
-        mods = [carts.add_entry(cart, code, quantity) for code, quantity, _ in entries]
-        carts.reprice(cart)
-        return respond(Dto("CartModificationList", {"cartModifications": [
-            modification_dto(carts, mod, site().lang) for mod in mods]}))
+        dtos = add_org_entries(carts, cart, entries)
+        return respond(Dto("CartModificationList", {"cartModifications": dtos}))
 
 
 @bp.put("/<baseSiteId>/orgUsers/<userId>/carts/<cartId>/addresses/delivery")
 @operation("replaceOrgCartDeliveryAddress")
 def replace_org_cart_delivery_address(baseSiteId: str, userId: str, cartId: str):
+    require_b2b()
     address_id = required_param("addressId")
-    with runtime().store.atomic() as state:
+    with runtime().store.atomic():
         carts = carts_service()
         cart = load_cart(carts, cartId)
+        require_checkout_role(cart)
         owner = runtime().store.principal(cart.user)
         address = owned_address(owner if isinstance(owner, m.User) else None, address_id)
         carts.set_delivery_address(cart, address)

@@ -15,7 +15,7 @@ from ...store import uid_key
 from ..context import ctx
 from ..fields import Dto
 from ..operations import operation
-from .base import bp, int_param, require_b2c, required_param, respond, site
+from .base import bp, int_param, require_b2b, require_b2c, required_param, respond, site
 from .cart_dto import order_dto, order_history_dto
 from .carts import agent_uid, carts_service, is_guest_cart, load_cart
 from .catalog_dto import pagination_dto, sort_dtos
@@ -38,11 +38,7 @@ def unknown_order(code: str) -> ApiError:
 @operation("placeOrder")
 def place_user_order(baseSiteId: str, userId: str):
     require_b2c()
-    cart_id = required_param("cartId")
-    if (request.values.get("termsChecked") or "true").lower() == "false":
-        raise ApiError(400, "ValidationError",
-                       "If you want to place an order you must accept terms and conditions.",
-                       reason="invalid", subject="termsChecked", subject_type="parameter")
+    cart_id = required_param("cartId")  # Spartacus' termsChecked: not a parameter of SAP's B2C call
     with runtime().store.atomic():
         carts = carts_service()
         cart = load_cart(carts, cart_id)
@@ -117,6 +113,9 @@ def get_order(baseSiteId: str, code: str):
 @bp.post("/<baseSiteId>/orgUsers/<userId>/orders")
 @operation("placeOrgOrder")
 def place_org_order(baseSiteId: str, userId: str):
+    """B2BOrdersController.placeOrgOrder: B2B sites only, @Secured(CUSTOMERGROUP, GUEST,
+    CUSTOMERMANAGERGROUP, TRUSTED_CLIENT), terms accepted; 200 with the order."""
+    require_b2b()
     cart_id = required_param("cartId")
     terms = required_param("termsChecked")
     if terms.lower() != "true":
@@ -126,5 +125,8 @@ def place_org_order(baseSiteId: str, userId: str):
     with runtime().store.atomic():
         carts = carts_service()
         cart = load_cart(carts, cart_id)
-        order = place_order(carts, cart, agent_uid())
+        if not (ctx().caller.has(ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP, ROLE_TRUSTED_CLIENT)
+                or is_guest_cart(cart)):
+            raise access_denied(401)
+        order = place_order(carts, cart, agent_uid(), b2b=True)
         return respond(order_dto(order_carts(order), order, site().lang), 200)

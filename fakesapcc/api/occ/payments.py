@@ -32,6 +32,31 @@ SOP_LABELS = {
 }
 
 
+def unreadable() -> ApiError:
+    return ApiError(400, "HttpMessageNotReadableError", "Request body is invalid or missing")
+
+
+def string_prop(body: dict, key: str) -> str | None:
+    """A string property of a JSON body as Jackson binds it: a scalar becomes its text, an
+    object or an array is an unreadable body."""
+    value = body.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (dict, list)):
+        raise unreadable()
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def reference_code(body: dict, key: str, prop: str = "isocode") -> str | None:
+    """The code of a nested reference (``country.isocode``, ``cardType.code`` …)."""
+    nested = body.get(key)
+    if nested is None:
+        return None
+    if not isinstance(nested, dict):
+        raise unreadable()
+    return string_prop(nested, prop)
+
+
 def mask(number: str) -> str:
     digits = re.sub(r"\D", "", number)
     return "*" * max(len(digits) - 4, 0) + digits[-4:]
@@ -58,17 +83,15 @@ def address_from_body(state: State, body: dict, owner: str, pk: int) -> m.Addres
     for name in ("firstName", "lastName", "line1", "town", "postalCode"):
         if not (isinstance(body.get(name), str) and body[name].strip()):
             errors.append(validation_error(name, "This field is required.", "missing"))
-    country = body.get("country") if isinstance(body.get("country"), dict) else {}
-    iso = country.get("isocode")
+    iso = reference_code(body, "country")
     if not iso:
         errors.append(validation_error("country.isocode", "This field is required.", "missing"))
     elif iso not in state.countries:
         errors.append(validation_error("country.isocode", "This field is not valid."))
-    region = body.get("region") if isinstance(body.get("region"), dict) else {}
-    region_iso = region.get("isocode")
+    region_iso = reference_code(body, "region")
     if region_iso and (region_iso not in state.regions or state.regions[region_iso].country != iso):
         errors.append(validation_error("region.isocode", "This field is not valid."))
-    title = body.get("titleCode")
+    title = string_prop(body, "titleCode")
     if title and title not in state.titles:
         errors.append(validation_error("titleCode", "This field is not valid."))
     if errors:
@@ -96,7 +119,7 @@ def payment_from_fields(state: State, body: dict, owner: str,
     holder = body.get("accountHolderName")
     if not (isinstance(holder, str) and holder.strip()):
         errors.append(validation_error("accountHolderName", "This field is required.", "missing"))
-    card_type = (body.get("cardType") or {}).get("code") if isinstance(body.get("cardType"), dict) else None
+    card_type = reference_code(body, "cardType", "code")
     if not card_type:
         errors.append(validation_error("cardType.code", "This field is required.", "missing"))
     elif card_type not in state.card_types:
@@ -151,6 +174,7 @@ def sop_fields_to_payment(fields: dict[str, str]) -> dict:
         "expiryMonth": fields.get("card_expirationMonth"),
         "expiryYear": fields.get("card_expirationYear"),
         "saved": (fields.get("savePaymentInfo") or "true").lower() == "true",
+        "defaultPayment": (fields.get("defaultPayment") or "false").lower() == "true",
         "billingAddress": {
             "firstName": fields.get("billTo_firstName"), "lastName": fields.get("billTo_lastName"),
             "line1": fields.get("billTo_street1"), "line2": fields.get("billTo_street2"),
