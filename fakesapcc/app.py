@@ -4,13 +4,33 @@ Every response passes through ``_after_request``; every failure through ``errors
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, current_app
+from flask.json.provider import DefaultJSONProvider
 
 from .api import cors, errors, journal
 from .clock import Clock
 from .config import Config, build_config
 from .runtime import Runtime
 from .store import Store
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, reading request bodies as Jackson does for SAP: ``NaN`` and ``Infinity``
+    are not JSON, and a document nested too deeply for the parser is unreadable (400), not a
+    server error."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        kwargs.setdefault("parse_constant", _not_json)
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def create_app(config: Config | None = None, *, store: Store | None = None,
@@ -20,6 +40,7 @@ def create_app(config: Config | None = None, *, store: Store | None = None,
     ``/_fakesapcc/health`` answers at once and ``/_fakesapcc/ready`` turns 200 when done)."""
     config = config or build_config({}, env={})
     app = Flask("fakesapcc")
+    app.json = JSONProvider(app)
     app.config["JSON_SORT_KEYS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]

@@ -7,6 +7,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 
+# The latest time the clock may show: a margin below datetime.max for what is added to now
+# (token lifetimes, expiry dates).
+LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
+
+
 def _system_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -22,8 +27,17 @@ class Clock:
         return self._source() + self._offset
 
     def advance(self, seconds: float) -> datetime:
+        """Move the clock forward; ValueError (and no move) if it would pass ``LATEST``."""
         with self._lock:
-            self._offset += timedelta(seconds=seconds)
+            try:
+                offset = self._offset + timedelta(seconds=seconds)
+                beyond = self._source() + offset > LATEST
+            except OverflowError:
+                beyond = True
+            if beyond:
+                raise ValueError(f"the clock cannot move {seconds} seconds on: it would pass "
+                                 f"{LATEST.year}, and dates must still fit the calendar")
+            self._offset = offset
         return self.now()
 
     @property

@@ -31,7 +31,7 @@ import functools
 import pickle
 import types
 import typing
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any, Union
 
 from . import models as m
@@ -326,9 +326,13 @@ def _decode_scalar(value: Any, hint: Any, path: str) -> Any:
     elif hint in (datetime, date):
         if isinstance(value, str):
             try:
-                return hint.fromisoformat(value)
+                parsed = hint.fromisoformat(value)
             except ValueError:
                 pass
+            else:  # a time without a zone is UTC, as the ImpEx loader reads it
+                if isinstance(parsed, datetime) and parsed.tzinfo is None:
+                    parsed = parsed.replace(tzinfo=timezone.utc)
+                return parsed
     else:
         raise SnapshotError(path, f"cannot read a value of type {hint!r}")
     name = "ISO 8601 date" if hint in (datetime, date) else getattr(hint, "__name__", str(hint))
@@ -350,11 +354,15 @@ def _decode_any(value: Any, path: str) -> Any:
         return _decode_scalar(value[tag], date, path)
     if tag == "$tuple":
         return tuple(_decode_any(x, path) for x in _list(value[tag], path))
-    if tag == "$set":
-        return {_decode_any(x, path) for x in _list(value[tag], path)}
-    if tag == "$dict":
-        return {_decode_any(k, path): _decode_any(v, path)
-                for k, v in (_pair(p, path) for p in _list(value[tag], path))}
+    try:
+        if tag == "$set":
+            return {_decode_any(x, path) for x in _list(value[tag], path)}
+        if tag == "$dict":
+            return {_decode_any(k, path): _decode_any(v, path)
+                    for k, v in (_pair(p, path) for p in _list(value[tag], path))}
+    except TypeError:  # a list or an object as a member or a key
+        raise SnapshotError(path, f"the members of {tag} and its keys must be plain values, "
+                            "not lists or objects") from None
     if tag == "$item":
         cls = _item_types().get(value[tag]) if isinstance(value[tag], str) else None
         if cls is None:

@@ -214,7 +214,11 @@ def advance_clock():
     if raw is None and request.get_data():
         body = json_body()
         raw = body.get("seconds") if isinstance(body, dict) else None
-    runtime().clock.advance(seconds_arg(raw))
+    seconds = seconds_arg(raw)
+    try:
+        runtime().clock.advance(seconds)
+    except ValueError as exc:
+        raise validation_error("seconds", str(exc)) from None
     return jsonify(clock_json())
 
 
@@ -231,7 +235,7 @@ def seconds_arg(raw: Any) -> float:
                                "missing")
     try:
         seconds = float(raw) if not isinstance(raw, bool) else math.nan
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         seconds = math.nan
     if not math.isfinite(seconds) or seconds < 0:
         raise validation_error("seconds", f"seconds must be a number of seconds, 0 or more, "

@@ -12,6 +12,9 @@ from ..errors import ApiError, ApiErrors, OAuthError, not_found_path
 
 log = logging.getLogger("fakesapcc")
 
+# the token and revoke endpoints answer every error in the OAuth shape
+OAUTH_ENDPOINTS = ("/authorizationserver/oauth/token", "/authorizationserver/oauth/revoke")
+
 
 def render_api_errors(status: int, errors: list[ApiError],
                       headers: dict[str, str] | None = None) -> Response:
@@ -73,6 +76,10 @@ def install(app: Flask) -> None:
             allow = getattr(exc, "valid_methods", None)
             if allow:
                 headers["Allow"] = ", ".join(allow)
+        if request.path in OAUTH_ENDPOINTS:
+            # spring-security-oauth2's endpoints translate these into an OAuth2Exception
+            kind = "method_not_allowed" if error.status == 405 else "invalid_request"
+            return render_oauth_error(OAuthError(error.status, kind, error.message, headers))
         return render_api_errors(error.status, [error], headers)
 
     @app.errorhandler(Exception)

@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import ApiError
 
 LEVEL_NAMES = ("BASIC", "DEFAULT", "FULL")
+MAX_DEPTH = 50  # nesting deeper than any DTO is refused, not recursed into
 
 
 class Dto(dict):
@@ -215,7 +216,7 @@ def project(value: Any, expression: str = "DEFAULT") -> Any:
             # nothing to project into; the configuration asked for must still parse
             for sub in subs:
                 if sub is not None:
-                    _check_syntax(sub)
+                    check_syntax(sub)
             if item is None:
                 continue
         if _is_dto(item):
@@ -226,10 +227,28 @@ def project(value: Any, expression: str = "DEFAULT") -> Any:
     return result
 
 
-def _check_syntax(expression: str) -> None:
-    for _, sub in parse_fields(expression):
+def check_syntax(expression: str, depth: int = 0) -> None:
+    """What can be told of an expression without the DTO it projects: its syntax, and that
+    no level takes a configuration (a write checks this before it changes anything)."""
+    if depth > MAX_DEPTH or (depth == 0 and _nesting(expression) > MAX_DEPTH):
+        raise _conversion("Incorrect configuration")
+    for name, sub in parse_fields(expression):
         if sub is not None:
-            _check_syntax(sub)
+            if name in LEVEL_NAMES:
+                raise _conversion(f"Incorrect configuration : field '{name}' don't need configuration")
+            check_syntax(sub, depth + 1)
+
+
+def _nesting(expression: str) -> int:
+    """How deep the parentheses of an expression go (checked in one pass, before parsing)."""
+    deepest = depth = 0
+    for char in expression:
+        if char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")":
+            depth -= 1
+    return deepest
 
 
 def _is_dto(value: Any) -> bool:

@@ -6,9 +6,10 @@ include it (``totalTax`` is the included part), a net store adds it on top.
 """
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from .. import models as m
 from ..clock import Clock
@@ -19,6 +20,7 @@ from .catalog import Catalog, StockInfo
 from .money import round_amount
 
 ANONYMOUS = "anonymous"
+EARLIEST = datetime.min.replace(tzinfo=timezone.utc)  # the server's times are aware (UTC)
 CART_CODE_START = 1000
 
 
@@ -120,7 +122,7 @@ class Carts:
         carts = [c for c in self.state.carts.values()
                  if uid_key(c.user) == key and c.site == self.site.uid
                  and (saved is None or (c.saveTime is not None) == saved)]
-        return sorted(carts, key=lambda c: c.modified or c.created or datetime.min, reverse=True)
+        return sorted(carts, key=lambda c: c.modified or c.created or EARLIEST, reverse=True)
 
     def find(self, user: m.User | None, cart_id: str) -> m.Cart:
         """SAP's cart loader (DefaultCartLoaderStrategy): ``current`` is the user's last-modified
@@ -286,30 +288,35 @@ class Carts:
         online; then the quantity: 0 removes the entry, more than the free stock is capped
         (``lowStock``)."""
         entry = self.entry(cart, number)
+        # everything is checked before the entry changes: a refused update changes nothing
+        pos_key = entry.deliveryPointOfService
         if pos_name:
             if entry.deliveryPointOfService != pos_name:
                 pos = self.point_of_service(pos_name, pos_subject)
                 if self._stock(entry.product, pos).status == "outOfStock":
                     raise not_in_store(entry.product, entry.entryNumber)
-                entry.deliveryPointOfService = pos.name if pos is not None else None
+                pos_key = pos.name if pos is not None else None
         elif replace and entry.deliveryPointOfService is not None:
             if self._stock(entry.product, None).status == "outOfStock":
                 raise cannot_ship(entry.product, entry.entryNumber)
-            entry.deliveryPointOfService = None
+            pos_key = None
+        if quantity is not None and quantity < 0:
+            raise validation_error("quantity", "This field must be greater than 0.")
+        allowed = 0
+        if quantity:
+            pos = self.state.points_of_service.get(pos_key or "")
+            available = self._stock(entry.product, pos).level
+            other = self._in_cart(cart, entry.product, pos_key, skip=entry)
+            allowed = quantity if available is None else max(min(quantity, available - other), 0)
+            if allowed == 0:
+                raise not_in_store(entry.product, entry.entryNumber)
+        entry.deliveryPointOfService = pos_key
         cart.modified = self.clock.now()
         if quantity is None:
             return Modification("success", 0, entry.quantity, entry)
-        if quantity < 0:
-            raise validation_error("quantity", "This field must be greater than 0.")
         if quantity == 0:
             self.remove_entry(cart, entry.entryNumber)
             return Modification("success", -entry.quantity, 0, entry)
-        pos = self.state.points_of_service.get(entry.deliveryPointOfService or "")
-        available = self._stock(entry.product, pos).level
-        other = self._in_cart(cart, entry.product, entry.deliveryPointOfService, skip=entry)
-        allowed = quantity if available is None else max(min(quantity, available - other), 0)
-        if allowed == 0:
-            raise not_in_store(entry.product, entry.entryNumber)
         added = allowed - entry.quantity
         entry.quantity = allowed
         return Modification("success" if allowed == quantity else "lowStock", added, quantity,
@@ -371,12 +378,16 @@ class Carts:
         cart.deliveryMode = code
         cart.modified = self.clock.now()
 
-    def set_delivery_address(self, cart: m.Cart, address: m.Address) -> None:
+    def check_delivery_address(self, address: m.Address) -> None:
+        """The base store must deliver to the address's country."""
         store = self.base_store
         if store and store.deliveryCountries and address.country not in store.deliveryCountries:
             raise ApiError(400, "CartAddressError", "Address given by id " + str(address.pk)
                            + " is not valid", reason="notValid", subject=str(address.pk),
                            subject_type="address")
+
+    def set_delivery_address(self, cart: m.Cart, address: m.Address) -> None:
+        self.check_delivery_address(address)
         cart.deliveryAddress = address.pk
         if cart.deliveryMode and cart.deliveryMode not in {
                 x.code for x in self.supported_delivery_modes(cart)}:
@@ -434,9 +445,10 @@ class Carts:
 
     def tax_rate(self) -> float:
         try:
-            return float(self.config.prop("fakesapcc.tax.rate", "0.10") or 0)
+            rate = float(self.config.prop("fakesapcc.tax.rate", "0.10") or 0)
         except ValueError:
             return 0.10
+        return rate if math.isfinite(rate) and rate > -1 else 0.10  # nan, inf: no rate
 
     def reprice(self, cart: m.Cart) -> None:
         """Prices follow the session currency, as SAP recalculates a cart when it changes."""

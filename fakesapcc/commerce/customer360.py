@@ -2,6 +2,7 @@
 (asm-api.md §2.7), and the validation of a query list."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -57,7 +58,7 @@ def validate(body: Any, preview_enabled: bool) -> list[tuple[str, dict[str, str]
             continue
         if kind in LIST_TYPES and "listSize" in params:
             size = params["listSize"]
-            if not size.lstrip("-").isdigit() or not 1 <= int(size) <= 999:
+            if not re.fullmatch(r"-?[0-9]{1,9}", size) or not 1 <= int(size) <= 999:
                 errors.append(_error(f"{path}.additionalRequestParameters",
                                      "The field listSize should be an integer in a range from 1 to 999."))
                 continue
@@ -140,7 +141,8 @@ class Customer360:
     def reviews(self, params: dict[str, str]) -> dict[str, Any]:
         mine = sorted((r for r in self.state.reviews.values()
                        if r.user and uid_key(r.user) == uid_key(self.customer.uid)),
-                      key=lambda r: r.date or 0, reverse=True)[:self.size(params)]
+                      key=lambda r: (r.date is not None, r.date or 0),
+                      reverse=True)[:self.size(params)]
         result = []
         for r in mine:
             product = self.carts.catalog.product(r.product)

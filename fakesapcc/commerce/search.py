@@ -129,7 +129,7 @@ class ProductSearch:
 
     def value_name(self, facet: str, code: str) -> str:
         if facet == "price":
-            if not re.fullmatch(r"\d+-\d+", code):
+            if not re.fullmatch(r"[0-9]{1,9}-[0-9]{1,9}", code):
                 return code  # not one of the ranges: a filter that matches nothing
             low, high = (int(x) for x in code.split("-"))
             currency = self.catalog.state.currencies.get(self.currency)

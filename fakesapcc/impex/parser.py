@@ -17,6 +17,7 @@ Processing order:
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone
@@ -209,9 +210,13 @@ def parse_number(value: str, locale: str = "en") -> int | float | None:
         return None
     digits = whole.replace("," if decimal == "." else ".", "")
     if fraction is None and exponent is None:
-        return int(sign + digits)
+        try:
+            return int(sign + digits)
+        except ValueError:  # more digits than Python converts
+            return None
     text = f"{sign}{digits or '0'}.{fraction or '0'}" + (f"e{exponent}" if exponent else "")
-    return float(text)
+    number = float(text)
+    return number if math.isfinite(number) else None  # 1e400 is no number a column holds
 
 
 def parse_date(value: str, java_pattern: str | None) -> datetime | None:

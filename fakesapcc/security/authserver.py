@@ -3,7 +3,6 @@ bodies and errors of SAP's classic (spring-security-oauth2) server (occ-api.md Â
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +30,7 @@ def client_credentials(form: Mapping[str, str], authorization: str | None) -> Cl
     if authorization and authorization.lower().startswith("basic "):
         try:
             raw = base64.b64decode(authorization[6:].strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError) as exc:  # binascii.Error, or not ASCII
             raise _bad_basic() from exc
         client_id, _, secret = raw.partition(":")
         return ClientCredentials(client_id, secret, True)

@@ -61,12 +61,12 @@ class TokenService:
     # -- lifetimes ---------------------------------------------------------------------------
 
     def access_validity(self, client: m.OAuthClientDetails) -> int:
-        return client.accessTokenValiditySeconds or self.config.prop_int(
-            "oauth2.accessTokenValiditySeconds", 43200)
+        return _bounded(client.accessTokenValiditySeconds or self.config.prop_int(
+            "oauth2.accessTokenValiditySeconds", 43200))
 
     def refresh_validity(self, client: m.OAuthClientDetails) -> int:
-        return client.refreshTokenValiditySeconds or self.config.prop_int(
-            "oauth2.refreshTokenValiditySeconds", 2592000)
+        return _bounded(client.refreshTokenValiditySeconds or self.config.prop_int(
+            "oauth2.refreshTokenValiditySeconds", 2592000))
 
     # -- issuing -----------------------------------------------------------------------------
 
@@ -157,6 +157,14 @@ class TokenService:
                 del state.access_tokens[key]
             for key in [k for k, t in state.refresh_tokens.items() if t.userUid == uid]:
                 del state.refresh_tokens[key]
+
+
+MAX_VALIDITY = 100 * 365 * 24 * 3600  # a lifetime beyond a century is taken as a century
+
+
+def _bounded(seconds: int) -> int:
+    """A token lifetime that keeps its expiry inside the calendar."""
+    return max(min(seconds, MAX_VALIDITY), -MAX_VALIDITY)
 
 
 def _www_authenticate(error: str, description: str) -> dict[str, str]:

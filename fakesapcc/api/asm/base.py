@@ -54,7 +54,10 @@ def int_param(name: str, default: int) -> int:
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
+        if not -2 ** 31 <= value < 2 ** 31:  # a Java int
+            raise ValueError(raw)
+        return value
     except ValueError:
         raise ApiError(400, "RequestParameterError", f"Request parameter {name} must be a number",
                        reason="invalid", subject=name, subject_type="parameter") from None

@@ -16,6 +16,7 @@ from ...models import localized
 from ...store import uid_key
 from ..fields import project
 from ..occ.dto import user_dto
+from ..occ.payments import string_prop
 from ..operations import operation
 from .base import agent, asm_service, base_site, bp, int_param, required_param
 
@@ -79,9 +80,11 @@ def search_pageable_customers():
     if request.content_length and not isinstance(body, dict):
         raise ApiError(400, "HttpMessageNotReadableError", "Request body is invalid or missing")
     body = body or {}
+    query, order_id, list_id = (string_prop(body, k)
+                                for k in ("query", "orderId", "customerListId"))
     with runtime().store.atomic():
         page = asm_service().search(
-            agent(), site, body.get("query"), body.get("orderId"), body.get("customerListId"),
+            agent(), site, query, order_id, list_id,
             request.args.get("sort"), int_param("page", 0), int_param("pageSize", 20))
         return jsonify(page_body(page, site))
 

@@ -272,7 +272,7 @@ def create_address(baseSiteId: str, userId: str):
     rt = runtime()
     with rt.store.atomic() as state:
         user = acting_user()
-        address = address_from_body(state, body, owner=user.uid, pk=rt.store.new_pk())
+        address = address_from_body(state, body, owner=user.uid, pk=rt.store.new_pk)
         state.addresses[address.pk] = address
         if body.get("defaultAddress") or user.defaultShipmentAddress is None:
             user.defaultShipmentAddress = address.pk

@@ -13,7 +13,7 @@ from ...models import BaseSite, BaseStore
 from ...security.policy import access_denied, act_as, act_by_header
 from ..context import authenticate, ctx
 from ..journal import check_acting
-from ..fields import project
+from ..fields import check_syntax, project
 
 bp = Blueprint("occ", __name__, url_prefix="/occ/v2")
 
@@ -42,6 +42,10 @@ def _resolve() -> None:
         check_acting(c.acting)  # --strict-emulation: an agent acting as itself → 400 now
     elif site_id is not None:
         c.acting = act_by_header(store, c.caller, request.headers.get(USER_ID_HEADER))
+    if request.method in ("POST", "PUT", "PATCH") and request.args.get("fields"):
+        # SAP projects the response after the write; a malformed expression is refused
+        # before it, so that the 400 it gets changes nothing
+        check_syntax(request.args["fields"])
 
 
 def site_context(site_id: str) -> SiteContext:
@@ -92,13 +96,19 @@ def empty(status: int = 200) -> Response:
     return Response(status=status)
 
 
+INT_MIN, INT_MAX = -2 ** 31, 2 ** 31 - 1  # SAP's paging parameters are Java ints
+
+
 def int_param(name: str, default: int, minimum: int = 0) -> int:
-    """An integer query parameter; not a number or below ``minimum`` → 400 ValidationError."""
+    """An integer query parameter; not a number (or beyond a Java int) or below ``minimum``
+    → 400 ValidationError."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
     try:
         value = int(raw)
+        if not INT_MIN <= value <= INT_MAX:
+            raise ValueError(raw)
     except ValueError:
         raise ApiError(400, "ValidationError", f"Invalid value '{raw}' for parameter '{name}'",
                        reason="invalid", subject=name, subject_type="parameter") from None

@@ -23,7 +23,8 @@ from .cart_dto import (cart_dto, delivery_mode_dto, entry_dto, modification_dto,
                        voucher_dto)
 from .catalog_dto import pagination_dto
 from .dto import address_dto
-from .payments import SOP_LABELS, address_from_body, payment_from_fields, sop_fields_to_payment
+from .payments import (SOP_LABELS, address_from_body, payment_from_fields, sop_fields_to_payment,
+                       string_prop)
 
 CHECKOUT_ROLES = (ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP, ROLE_TRUSTED_CLIENT)
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -141,19 +142,24 @@ class EntryRequest:
     form: bool
 
 
+LONG_MIN, LONG_MAX = -2 ** 63, 2 ** 63 - 1  # SAP's quantities are Java longs
+
+
 def _json_quantity(value: object) -> int | None:
-    """A JSON quantity as Jackson reads a ``Long``: a number or a numeric string."""
+    """A JSON quantity as Jackson reads a ``Long``: a number or a numeric string, within a
+    long's range."""
     if value is None:
         return None
-    if isinstance(value, bool):
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and re.fullmatch(r"\s*[-+]?[0-9]{1,19}\s*", value):
+        number = int(value)
+    if number is None or not LONG_MIN <= number <= LONG_MAX:
         raise ApiError(400, "HttpMessageNotReadableError", "Request body is invalid or missing")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
-        return int(value)
-    raise ApiError(400, "HttpMessageNotReadableError", "Request body is invalid or missing")
+    return number
 
 
 def entry_request() -> EntryRequest:
@@ -162,9 +168,8 @@ def entry_request() -> EntryRequest:
         product = body.get("product") if isinstance(body.get("product"), dict) else {}
         pos = body.get("deliveryPointOfService") \
             if isinstance(body.get("deliveryPointOfService"), dict) else {}
-        code = product.get("code")
-        return EntryRequest(code if isinstance(code, str) else None,
-                            _json_quantity(body.get("quantity")), pos.get("name"), form=False)
+        return EntryRequest(string_prop(product, "code"), _json_quantity(body.get("quantity")),
+                            string_prop(pos, "name"), form=False)
     if request.content_length and request.mimetype not in (
             "application/x-www-form-urlencoded", "multipart/form-data", ""):
         raise ApiError(415, "HttpMediaTypeNotSupportedError",
@@ -172,6 +177,8 @@ def entry_request() -> EntryRequest:
     raw = request.values.get("qty") or request.values.get("quantity")
     try:
         quantity = int(raw) if raw not in (None, "") else None
+        if quantity is not None and not LONG_MIN <= quantity <= LONG_MAX:
+            raise ValueError(raw)
     except ValueError:
         raise validation_error("quantity", "This field must be a number.") from None
     return EntryRequest(request.values.get("code") or None, quantity,
@@ -352,7 +359,11 @@ def create_cart_delivery_address(baseSiteId: str, userId: str, cartId: str):
         carts = carts_service()
         cart = load_cart(carts, cartId)
         require_checkout_role(cart)
-        address = address_from_body(state, body, owner=cart.user, pk=rt.store.new_pk())
+        # the pk it gets if accepted: a refused address (invalid, or a country the store does
+        # not deliver to) is not stored
+        address = address_from_body(state, body, owner=cart.user, pk=state.next_pk)
+        carts.check_delivery_address(address)
+        address.pk = rt.store.new_pk()
         address.visibleInAddressBook = bool(body.get("visibleInAddressBook", cart.user != ANONYMOUS))
         state.addresses[address.pk] = address
         carts.set_delivery_address(cart, address)
@@ -663,19 +674,23 @@ def org_entry_requests() -> list[EntryRequest]:
         if not isinstance(item, dict):
             raise ApiError(400, "HttpMessageNotReadableError", "Request body is invalid or missing")
         product = item.get("product") if isinstance(item.get("product"), dict) else {}
-        code = product.get("code")
-        result.append(EntryRequest(code if isinstance(code, str) else None,
+        result.append(EntryRequest(string_prop(product, "code"),
                                    _json_quantity(item.get("quantity")), None, form=False))
     return result
 
 
-def add_org_entries(carts: Carts, cart: m.Cart, entries: list[EntryRequest]) -> list[Dto]:
+def add_org_entries(carts: Carts, cart: m.Cart, entries: list[EntryRequest],
+                    replace: bool = False) -> list[Dto]:
     """Each entry added as SAP's B2B cart facade does: what is out of stock is reported as a
-    ``noStock`` modification, not refused."""
-    mods = []
+    ``noStock`` modification, not refused. Every entry is checked before the cart changes
+    (``replace`` empties it first), so that a refused list leaves the cart as it was."""
     for entry in entries:
         check_new_entry(carts, entry)
-        mods.append(carts.add_entry(cart, entry.code, entry.quantity, cap_silently=True))
+        carts.product(entry.code)
+    if replace:
+        cart.entries.clear()
+    mods = [carts.add_entry(cart, entry.code, entry.quantity, cap_silently=True)
+            for entry in entries]
     carts.reprice(cart)
     return [modification_dto(carts, mod, site().lang) for mod in mods]
 
@@ -701,9 +716,7 @@ def replace_org_cart_entries(baseSiteId: str, userId: str, cartId: str):
     entries = org_entry_requests()
     with runtime().store.atomic():
         carts = carts_service()
-        cart = load_cart(carts, cartId)
-        cart.entries.clear()
-        dtos = add_org_entries(carts, cart, entries)
+        dtos = add_org_entries(carts, load_cart(carts, cartId), entries, replace=True)
         return respond(Dto("CartModificationList", {"cartModifications": dtos}))
 
 

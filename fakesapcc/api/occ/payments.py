@@ -57,6 +57,12 @@ def reference_code(body: dict, key: str, prop: str = "isocode") -> str | None:
     return string_prop(nested, prop)
 
 
+def is_number(text: str) -> bool:
+    """A small number in digits 0-9 (``str.isdigit`` also takes ``²``, which ``int`` refuses,
+    and ``int`` refuses more than 4300 digits)."""
+    return bool(re.fullmatch(r"[0-9]{1,9}", text))
+
+
 def mask(number: str) -> str:
     digits = re.sub(r"\D", "", number)
     return "*" * max(len(digits) - 4, 0) + digits[-4:]
@@ -76,9 +82,11 @@ def luhn_ok(number: str) -> bool:
     return total % 10 == 0
 
 
-def address_from_body(state: State, body: dict, owner: str, pk: int) -> m.Address:
+def address_from_body(state: State, body: dict, owner: str,
+                      pk: int | Callable[[], int]) -> m.Address:
     """An Address from SAP's Address WsDTO; the fields SAP requires are checked (one
-    ValidationError per field)."""
+    ValidationError per field). ``pk`` may be the store's ``new_pk``: it is drawn only for a
+    valid address, so that a refused one changes nothing."""
     errors = []
     for name in ("firstName", "lastName", "line1", "town", "postalCode"):
         if not (isinstance(body.get(name), str) and body[name].strip()):
@@ -102,11 +110,11 @@ def address_from_body(state: State, body: dict, owner: str, pk: int) -> m.Addres
         return value.strip() if isinstance(value, str) and value.strip() else None
 
     return m.Address(
-        pk=pk, owner=owner, title=title or None, firstname=text("firstName"),
-        lastname=text("lastName"), company=text("companyName"), streetname=text("line1"),
-        streetnumber=text("line2"), postalcode=text("postalCode"), town=text("town"),
-        district=text("district"), country=iso, region=region_iso or None, phone1=text("phone"),
-        cellphone=text("cellphone"), email=text("email"),
+        pk=pk() if callable(pk) else pk, owner=owner, title=title or None,
+        firstname=text("firstName"), lastname=text("lastName"), company=text("companyName"),
+        streetname=text("line1"), streetnumber=text("line2"), postalcode=text("postalCode"),
+        town=text("town"), district=text("district"), country=iso, region=region_iso or None,
+        phone1=text("phone"), cellphone=text("cellphone"), email=text("email"),
         shippingAddress=bool(body.get("shippingAddress", True)),
         visibleInAddressBook=bool(body.get("visibleInAddressBook", True)))
 
@@ -131,17 +139,18 @@ def payment_from_fields(state: State, body: dict, owner: str,
     elif not masked_in and not luhn_ok(number):
         errors.append(validation_error("cardNumber", "This field is not a valid card number."))
     month, year = str(body.get("expiryMonth") or ""), str(body.get("expiryYear") or "")
-    if not month.isdigit() or not 1 <= int(month) <= 12:
+    month_ok = is_number(month) and 1 <= int(month) <= 12
+    if not month_ok:
         errors.append(validation_error("expiryMonth", "This field is not valid."))
-    if not year.isdigit() or len(year) != 4:
+    if not is_number(year) or len(year) != 4:
         errors.append(validation_error("expiryYear", "This field is not valid."))
-    elif month.isdigit() and 1 <= int(month) <= 12 and (int(year), int(month)) < (date.today().year, date.today().month):
+    elif month_ok and (int(year), int(month)) < (date.today().year, date.today().month):
         errors.append(validation_error("expiryYear", "The card has expired."))
     billing = body.get("billingAddress")
     address = None
     if isinstance(billing, dict):
         try:
-            address = address_from_body(state, billing, owner=owner, pk=pk())
+            address = address_from_body(state, billing, owner=owner, pk=0)
         except ApiErrors as exc:
             for e in exc.errors:
                 e.subject = f"billingAddress.{e.subject}"
@@ -149,15 +158,17 @@ def payment_from_fields(state: State, body: dict, owner: str,
         if address is not None:
             address.billingAddress, address.shippingAddress = True, False
             address.visibleInAddressBook = False
+    start_month, start_year, issue_number = (
+        string_prop(body, k) or None for k in ("startMonth", "startYear", "issueNumber"))
     if errors:
         raise ApiErrors(400, errors)
+    if address is not None:
+        address.pk = pk()
     info = m.PaymentInfo(
         id=str(pk()), user=owner, accountHolderName=holder.strip(),
         cardNumber=number if masked_in else mask(number), cardType=card_type,
         expiryMonth=month.zfill(2), expiryYear=year,
-        startMonth=str(body["startMonth"]) if body.get("startMonth") else None,
-        startYear=str(body["startYear"]) if body.get("startYear") else None,
-        issueNumber=str(body["issueNumber"]) if body.get("issueNumber") else None,
+        startMonth=start_month, startYear=start_year, issueNumber=issue_number,
         billingAddress=address.pk if address else None,
         saved=bool(body.get("saved", True)), defaultPayment=bool(body.get("defaultPayment", False)),
         subscriptionId=str(uuid.uuid4()))
@@ -201,7 +212,7 @@ def process():
     form = request.form.to_dict()
     number = form.get("card_accountNumber", "")
     month, year = form.get("card_expirationMonth", ""), form.get("card_expirationYear", "")
-    valid = luhn_ok(number) and month.isdigit() and year.isdigit() and 1 <= int(month) <= 12
+    valid = luhn_ok(number) and is_number(month) and is_number(year) and 1 <= int(month) <= 12
     response = {k: v for k, v in form.items() if k.startswith("billTo_") or k in (
         "amount", "currency", "card_cardType", "card_expirationMonth", "card_expirationYear",
         "card_nameOnCard", "orderNumber", "savePaymentInfo")}
