@@ -104,6 +104,14 @@ class Store:
         with self._lock:
             yield self._state
 
+    def acquire(self) -> None:
+        """Take the store's lock for a whole request (see ``api.context``); ``release`` ends it.
+        Re-entrant: handlers still open ``atomic()`` blocks inside."""
+        self._lock.acquire()
+
+    def release(self) -> None:
+        self._lock.release()
+
     @property
     def state(self) -> State:
         """The live state, for code that already holds ``atomic()``."""

@@ -263,3 +263,28 @@ def test_store_location_without_a_store_uses_the_customers_address(sapcc):
                              headers=bearer(sapcc.agent_token("asagent-nostore")),
                              json={"customer360Queries": [{"type": "c360StoreLocation"}]})
     assert response.json()["value"] == [{"type": "c360StoreLocation", "address": "San Francisco United States 94103"}]
+
+
+def test_a_disabled_endpoint_still_answers_the_security_filters_first():
+    sap = FakeSAPCC(live=False, sap_version="2211.15")  # getPointOfServices disabled
+    client = sap.client
+    url = "/assistedservicewebservices/agents/current/pointOfServices"
+    assert client.get(url).status_code == 401
+    customer = bearer(sap.customer_token(CUSTOMER))
+    assert client.get(url, headers=customer).status_code == 403
+    assert client.get(url, headers=bearer(sap.agent_token())).status_code == 404
+
+
+def test_a_reset_waits_for_the_request_that_holds_the_store():
+    """Requests hold the store for their whole run: a reset from another thread lands between
+    requests, never inside one."""
+    import threading
+
+    sap = FakeSAPCC(live=False)
+    store = sap.runtime.store
+    store.acquire()
+    done = threading.Event()
+    threading.Thread(target=lambda: (sap.reset(), done.set()), daemon=True).start()
+    assert not done.wait(0.2)  # the reset waits
+    store.release()
+    assert done.wait(5)

@@ -29,20 +29,28 @@ def bearer_token() -> str | None:
 
 
 def authenticate() -> RequestContext:
-    """Read the bearer token (401 InvalidTokenError if unknown, revoked or expired), apply
-    SAP's endpoint restrictions, and store the request context on ``flask.g``."""
+    """Take the store's lock for the rest of the request, read the bearer token (401
+    InvalidTokenError if unknown, revoked or expired) and store the request context on
+    ``flask.g``.
+
+    One lock from here to the end of the request: who calls, for whom it acts and what the
+    handler reads and writes all come from one state — a reset, a restore or a failed ImpEx load
+    from another thread can never slip in between and leave a write on a detached object. Fault
+    delays run before this point and so never hold the lock."""
     rt = runtime()
+    rt.store.acquire()
+    g.store_locked = rt.store
     value = bearer_token()
     token = rt.tokens.authenticate(value) if value else None
     ctx = RequestContext(caller=caller_from_token(rt.store, token))
     g.ctx = ctx
-    check_restrictions()
     return ctx
 
 
 def check_restrictions() -> None:
     """``<webapp>.api.restrictions.disabled.endpoints``: a comma-separated list of operationIds
-    that answer 404, as SAP's endpoint restriction interceptor does."""
+    that answer 404, as SAP's endpoint restriction interceptor does — after the security
+    filters, so the blueprints call this once the caller and the acting user are known."""
     app_name = webapp(request.endpoint)
     op = operation_id()
     if app_name and op:
@@ -56,6 +64,12 @@ def ctx() -> RequestContext:
 
 
 def install(app: Flask) -> None:
+    @app.teardown_request
+    def _release(exc: BaseException | None) -> None:
+        store = g.pop("store_locked", None)
+        if store is not None:
+            store.release()
+
     @app.after_request
     def _record_agent_session(response: Response) -> Response:
         """An agent acting for a customer starts an assisted service session (once per token):

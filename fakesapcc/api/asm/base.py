@@ -10,7 +10,7 @@ from ...app import runtime
 from ...commerce.asm import AssistedService
 from ...errors import ApiError
 from ...security.policy import require_asm_agent
-from ..context import authenticate, ctx
+from ..context import authenticate, check_restrictions, ctx
 
 bp = Blueprint("asm", __name__, url_prefix="/assistedservicewebservices")
 
@@ -19,6 +19,7 @@ bp = Blueprint("asm", __name__, url_prefix="/assistedservicewebservices")
 def _agent_only() -> None:
     c = authenticate()
     require_asm_agent(c.caller)
+    check_restrictions()
 
 
 def required_param(name: str) -> str:

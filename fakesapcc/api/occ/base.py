@@ -11,7 +11,7 @@ from ...app import runtime
 from ...errors import ApiError
 from ...models import BaseSite, BaseStore
 from ...security.policy import access_denied, act_as, act_by_header
-from ..context import authenticate, ctx
+from ..context import authenticate, check_restrictions, ctx
 from ..journal import check_acting
 from ..fields import check_syntax, project
 
@@ -42,6 +42,7 @@ def _resolve() -> None:
         check_acting(c.acting)  # --strict-emulation: an agent acting as itself → 400 now
     elif site_id is not None:
         c.acting = act_by_header(store, c.caller, request.headers.get(USER_ID_HEADER))
+    check_restrictions()
     if request.method in ("POST", "PUT", "PATCH") and request.args.get("fields"):
         # SAP projects the response after the write; a malformed expression is refused
         # before it, so that the 400 it gets changes nothing
