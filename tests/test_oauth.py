@@ -246,3 +246,16 @@ def test_alokai_sign_user_in(sapcc):
                              data={"grant_type": "password", "username": CUSTOMER, "password": PASSWORD},
                              headers={"Authorization": f"Basic {auth}"}, timeout=10)
     assert response.status_code == 200 and response.json()["refresh_token"]
+
+
+def test_a_refused_refresh_changes_nothing(sapcc):
+    tokens = login(sapcc).json()
+    wrong = token_request(sapcc, {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"],
+                                  "client_id": "trusted_client", "client_secret": "secret"})
+    assert wrong.status_code == 400
+    assert wrong.json() == {"error": "invalid_grant",
+                            "error_description": f"Wrong client for this refresh token: {tokens['refresh_token']}"}
+    assert get_user(sapcc, tokens["access_token"]).status_code == 200  # still logged in
+    right = token_request(sapcc, {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"],
+                                  "client_id": "mobile_android", "client_secret": "secret"})
+    assert right.status_code == 200

@@ -121,20 +121,24 @@ class AuthorizationServer:
         return self._body(access, None)
 
     def _refresh(self, client: m.OAuthClientDetails, form: Mapping[str, str]) -> dict[str, Any]:
+        """Spring's order: the token must exist, its user still log in and its client be the
+        caller; only then are the old tokens removed (an expired one too, with its error) and
+        new ones issued. A refused refresh changes nothing."""
         value = (form.get("refresh_token") or "").strip()
-        with self.store.atomic():
-            refresh = self.tokens.take_refresh_token(value) if value else None
-            if refresh is None or refresh.clientId != client.clientId:
-                if refresh is not None:
-                    self.tokens.put_back(refresh)
+        with self.store.atomic() as state:
+            refresh = state.refresh_tokens.get(value) if value else None
+            if refresh is None:
                 raise OAuthError(400, "invalid_grant", f"Invalid refresh token: {value}")
-            if refresh.expiresAt <= self.clock.now():
-                raise OAuthError(401, "invalid_token", f"Invalid refresh token (expired): {value}")
             user = self.store.principal(refresh.userUid)
             if not isinstance(user, m.User):
                 raise OAuthError(400, "invalid_grant", f"Invalid refresh token: {value}")
             if not user.is_active(self.clock.now()):
                 raise OAuthError(400, "invalid_grant", "User is disabled")
+            if refresh.clientId != client.clientId:
+                raise OAuthError(400, "invalid_grant", f"Wrong client for this refresh token: {value}")
+            self.tokens.take_refresh_token(value)
+            if refresh.expiresAt <= self.clock.now():
+                raise OAuthError(401, "invalid_token", f"Invalid refresh token (expired): {value}")
             access, new_refresh = self.tokens.issue(
                 client, user, refresh.scope, user_authorities(self.store, user), "refresh_token",
                 with_refresh=True)

@@ -134,10 +134,6 @@ class TokenService:
                     del state.access_tokens[key]
             return refresh
 
-    def put_back(self, refresh: m.OAuthRefreshToken) -> None:
-        with self.store.atomic() as state:
-            state.refresh_tokens[refresh.value] = refresh
-
     def revoke(self, value: str, hint: str | None = None) -> bool:
         """Revoke an access token (with its refresh token) or a refresh token (with its access
         tokens). Unknown values are ignored, as RFC 7009 asks."""
