@@ -194,10 +194,14 @@ class Store:
             return old
 
     def rename_principal(self, principal: m.Principal, new_uid: str) -> None:
-        """Change a principal's uid (SAP's login change), carrying its memberships along."""
+        """Change a principal's uid (SAP's login change), carrying along its memberships and
+        everything that names it: carts, orders, addresses, payment details, reviews, consents,
+        product interests, agent sessions."""
         with self._lock:
             state = self._state
             old_key = uid_key(principal.uid)
+            self._rekey_references(old_key, new_uid.strip().lower()
+                                   if isinstance(principal, m.Customer) else new_uid)
             members = state.group_members.pop(old_key, set())
             self._unindex(principal)
             state.principals.pop(old_key, None)
@@ -210,6 +214,31 @@ class Store:
                     p = state.principals.get(member)
                     if p is not None:
                         p.groups = {new_uid if uid_key(g) == old_key else g for g in p.groups}
+
+    def _rekey_references(self, old_key: str, new_uid: str) -> None:
+        state = self._state
+
+        def same(uid: str | None) -> bool:
+            return uid is not None and uid_key(uid) == old_key
+
+        for order in [*state.carts.values(), *state.orders.values()]:
+            if same(order.user):
+                order.user = new_uid
+            if same(order.placedBy):
+                order.placedBy = new_uid
+        for cart in state.carts.values():
+            if same(cart.savedBy):
+                cart.savedBy = new_uid
+        for address in state.addresses.values():
+            if address.ownerType == "User" and same(address.owner):
+                address.owner = new_uid
+        for items, attr in ((state.payment_infos.values(), "user"), (state.reviews.values(), "user"),
+                            (state.consents.values(), "user"),
+                            (state.product_interests.values(), "user"),
+                            (state.agent_sessions, "customer"), (state.agent_sessions, "agent")):
+            for item in items:
+                if same(getattr(item, attr)):
+                    setattr(item, attr, new_uid)
 
     def set_customer_id(self, customer: m.Customer, customer_id: str | None) -> None:
         with self._lock:

@@ -2,6 +2,8 @@
 ``READY_FOR_PICKUP`` at the store for pickup entries, ``READY`` for shipping."""
 from __future__ import annotations
 
+import dataclasses
+
 import uuid
 
 from .. import models as m
@@ -63,10 +65,35 @@ def place_order(carts: Carts, cart: m.Cart, placed_by: str | None = None,
         name=cart.name, description=cart.description, created=now, modified=now,
         guestEmail=cart.guestEmail, placedBy=placed_by or cart.placedBy, status="CREATED",
         totals=totals.as_dict(), cartCode=cart.code)
+    _freeze_copies(carts, order)
     _consign(carts, order)
     carts.store.add_order(order)
     carts.store.remove_cart(cart.code)
     return order
+
+
+def _freeze_copies(carts: Carts, order: m.Order) -> None:
+    """The order keeps its own copies of the delivery address and the payment details (owned by
+    the order, as SAP clones them), so later edits of the address book or the wallet do not
+    rewrite order history."""
+    state, store = carts.state, carts.store
+
+    def copy_address(pk: int | None) -> int | None:
+        address = state.addresses.get(pk if pk is not None else -1)
+        if address is None:
+            return None
+        clone = dataclasses.replace(address, pk=store.new_pk(), owner=order.code,
+                                    ownerType="Order", visibleInAddressBook=False)
+        state.addresses[clone.pk] = clone
+        return clone.pk
+
+    order.deliveryAddress = copy_address(order.deliveryAddress)
+    info = state.payment_infos.get(order.paymentInfo or "")
+    if info is not None:
+        clone = dataclasses.replace(info, id=str(store.new_pk()), user=order.code, saved=False,
+                                    defaultPayment=False, billingAddress=copy_address(info.billingAddress))
+        state.payment_infos[clone.id] = clone
+        order.paymentInfo = clone.id
 
 
 def _consign(carts: Carts, order: m.Order) -> None:

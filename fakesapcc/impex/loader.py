@@ -27,7 +27,6 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from .. import models as m
 from ..store import Store, uid_key
 from . import parser as p
 from .syntax import Column, Diagnostic, Header, ParsedImpex, Pattern, ValueLine

@@ -200,17 +200,6 @@ def _change_login(user: m.User, new_login: str, password: object) -> None:
     rt.store.rename_principal(user, new_login)
     if isinstance(user, m.Customer):
         user.originalUid = new_login
-    state = rt.store.state
-    for collection in (state.carts.values(), state.orders.values()):
-        for order in collection:
-            if uid_key(order.user) == uid_key(old):
-                order.user = user.uid
-    for address in state.addresses.values():
-        if address.owner and uid_key(address.owner) == uid_key(old):
-            address.owner = user.uid
-    for info in state.payment_infos.values():
-        if uid_key(info.user) == uid_key(old):
-            info.user = user.uid
     _revoke(m.User(uid=old))
 
 
