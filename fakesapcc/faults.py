@@ -18,6 +18,8 @@ No Flask here: ``api.journal`` applies the rules to requests, ``api.admin`` and
 """
 from __future__ import annotations
 
+import re
+
 import fnmatch
 import itertools
 import math
@@ -301,6 +303,9 @@ def _headers(value: Any) -> dict[str, str]:
             isinstance(k, str) and k and isinstance(v, str) for k, v in value.items()):
         raise validation_error("headers", "headers must be an object of header names to "
                                "string values")
+    for name, text in value.items():
+        if not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", name) or any(c in text for c in "\r\n\0"):
+            raise validation_error("headers", f"'{name}' is not a valid header name and value")
     return dict(value)
 
 

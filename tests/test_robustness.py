@@ -450,14 +450,14 @@ def calls_for(world: World, rule: Any, caller: str, rng: random.Random) -> list[
         for arg in rng.sample(args, min(len(args), 1)) if light else args:
             for value in rng.sample(HOSTILE_SEGMENTS, 1):
                 calls.append(build(method, {**values, arg: value}, kind=f"path {arg}",
-                                   must_fail=method != "OPTIONS" and "/" not in value
+                                   must_fail="/" not in value
                                    and not (arg == "entryNumber" and _long(value))))
         # hostile query values: the endpoint's own parameters and any others (a write's
         # `fields` only malformed, below: an unknown name is told only once the response is
         # projected, after the write, as in SAP)
         names = [n for n in [*base_query, *PAGING, *QUERY_NAMES]
                  if n != "fields" or method not in ("POST", "PUT", "PATCH")]
-        for _ in range(1 if light else 3):
+        for _ in range(1 if light else 2):
             pairs = list(base_query.items())
             for _ in range(rng.randint(1, 3)):
                 name = rng.choice(names)
@@ -467,10 +467,10 @@ def calls_for(world: World, rule: Any, caller: str, rng: random.Random) -> list[
                 else:
                     pairs = [(k, v) for k, v in pairs if k != name] + [(name, value)]
             calls.append(build(method, values, pairs=pairs, kind="query"))
-        # malformed fields: refused by every OCC endpoint that answers a DTO (SAP's DELETEs
-        # answer none and ignore it)
         if light:
             continue
+        # malformed fields: refused by every OCC endpoint that answers a DTO (SAP's DELETEs
+        # answer none and ignore it)
         calls.append(build(method, values, pairs=list(base_query.items())
                            + [("fields", rng.choice(HOSTILE_FIELDS))], kind="fields",
                            must_fail=method in ("GET", "POST", "PUT", "PATCH")
@@ -696,10 +696,9 @@ def test_the_fuzz_reaches_the_handlers(world):
 
 
 @pytest.fixture
-def sap():
-    instance = FakeSAPCC(live=False)
-    yield instance
-    assert not instance.errors, instance.errors
+def sap(sapcc):
+    """The plugin's server, reset for the test; an exception in the server fails the test."""
+    return sapcc
 
 
 def unchanged(sap: FakeSAPCC, before: bytes) -> bool:

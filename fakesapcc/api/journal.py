@@ -161,9 +161,12 @@ class Journal:
         with self._lock:
             return [e for e in self._entries if where(e)]
 
-    def clear(self) -> None:
+    def clear(self, restart_ids: bool = False) -> None:
+        """Forget the entries; ``restart_ids`` (a reset) numbers the next call 1 again."""
         with self._lock:
             self._entries.clear()
+            if restart_ids:
+                self._ids = 0
 
     def resize(self, size: int) -> None:
         """Keep at most ``size`` entries from now on (the newest, when it shrinks)."""
@@ -217,7 +220,7 @@ def reset(app: Flask | None = None) -> None:
     runtime(app).reset()
     h.faults.clear()
     h.restore_config()
-    h.journal.clear()
+    h.journal.clear(restart_ids=True)
 
 
 # ---------------------------------------------------------------------------- emulation lint

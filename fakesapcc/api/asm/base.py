@@ -7,6 +7,7 @@ from flask import Blueprint, request
 
 from ... import models as m
 from ...app import runtime
+from ...commerce import sitecontext
 from ...commerce.asm import AssistedService
 from ...errors import ApiError
 from ...security.policy import require_asm_agent
@@ -35,10 +36,13 @@ def base_site(param: str | None = None) -> m.BaseSite:
     """The ``baseSite`` query parameter (required by the older ASM endpoints), or a site id
     from the path."""
     uid = param if param is not None else required_param("baseSite")
-    site = runtime().store.state.base_sites.get(uid)
-    if site is None:
-        raise ApiError(400, "InvalidResourceError", f"Base site {uid} doesn't exist")
-    return site
+    return sitecontext.base_site(runtime().store.state, uid)
+
+
+def site_context(site: m.BaseSite, default_curr: str | None = None) -> sitecontext.SiteContext:
+    """The request's ``lang``/``curr`` for a site, checked against its store."""
+    return sitecontext.site_context(runtime().store.state, site, request.args.get("lang"),
+                                    request.args.get("curr"), default_curr)
 
 
 def agent() -> m.User:

@@ -8,7 +8,7 @@ from ...commerce.carts import Carts
 from ...commerce.customer360 import Customer360, validate
 from ...errors import ApiError
 from ..operations import operation
-from .base import agent, asm_service, base_site, bp, customer_by_id
+from .base import agent, asm_service, base_site, bp, customer_by_id, site_context
 from .customers import ctx_token
 
 
@@ -23,14 +23,12 @@ def search_customer360(baseSiteId: str, userId: str):
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError(400, "HttpMessageNotReadableError", "Request body is invalid or missing")
-    with rt.store.atomic() as state:
+    with rt.store.atomic():
         customer = customer_by_id(userId)
         queries = validate(body, rt.config.prop_bool("toggle.customer360.enabled"))
-        store = state.base_stores.get(site.stores[0]) if site.stores else None
-        lang = request.args.get("lang") or (store.defaultLanguage if store else None) or "en"
-        curr = request.args.get("curr") or customer.sessionCurrency or (
-            store.defaultCurrency if store else None) or "USD"
-        carts = Carts(rt.store, rt.clock, rt.config, site, store, curr)
+        sc = site_context(site, default_curr=customer.sessionCurrency)
+        lang = sc.lang
+        carts = Carts(rt.store, rt.clock, rt.config, site, sc.store, sc.curr)
         asm = asm_service()
         asm.record_session(agent(), customer, ctx_token())
         return jsonify({"value": Customer360(asm, carts, customer, agent(), lang).fragments(queries)})

@@ -18,7 +18,8 @@ from ..fields import project
 from ..occ.dto import user_dto
 from ..occ.payments import string_prop
 from ..operations import operation
-from .base import agent, asm_service, base_site, bp, int_param, required_param
+from .base import (agent, asm_service, base_site, bp, int_param, required_param,
+                   site_context)
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 SORT_NAMES = {"byUidAsc": "Sort by uid (ascending)", "byUidDesc": "Sort by uid (descending)",
@@ -137,6 +138,9 @@ def customer_suggestions():
 def create_customer():
     """An agent registers a customer by first name, last name and e-mail (no password: the
     customer sets one through the forgotten-password flow)."""
+    uid = required_param("baseSite")
+    if uid not in runtime().store.state.base_sites:  # this endpoint's own text, from SAP's tests
+        raise ApiError(400, "InvalidResourceError", f"The requested BaseSite: {uid} doesn't exist")
     site = base_site()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -154,13 +158,8 @@ def create_customer():
         raise ApiErrors(400, errors)
     rt = runtime()
     state = rt.store.state
-    store = state.base_stores.get(site.stores[0]) if site.stores else None
-    lang = request.args.get("lang") or (store.defaultLanguage if store else None) or "en"
-    curr = request.args.get("curr") or (store.defaultCurrency if store else None) or "USD"
-    if lang not in state.languages:
-        raise ApiError(400, "UnsupportedLanguageError", f"Language  {lang} is not supported")
-    if curr not in state.currencies:
-        raise ApiError(400, "UnsupportedCurrencyError", f"Currency {curr} is not supported")
+    sc = site_context(site)
+    lang, curr = sc.lang, sc.curr
     uid = email.strip().lower()
     with rt.store.atomic():
         if rt.store.principal(uid) is not None:

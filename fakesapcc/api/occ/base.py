@@ -2,14 +2,14 @@
 user, and the one way a DTO becomes a response (``respond``)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
 from ...app import runtime
 from ...errors import ApiError
-from ...models import BaseSite, BaseStore
+from ...commerce.sitecontext import SiteContext, base_site
+from ...commerce.sitecontext import site_context as resolve_site
 from ...security.policy import access_denied, act_as, act_by_header
 from ..context import authenticate, check_restrictions, ctx
 from ..journal import check_acting
@@ -18,14 +18,6 @@ from ..fields import check_syntax, project
 bp = Blueprint("occ", __name__, url_prefix="/occ/v2")
 
 USER_ID_HEADER = "sap-commerce-cloud-user-id"
-
-
-@dataclass(frozen=True)
-class SiteContext:
-    site: BaseSite
-    store: BaseStore | None
-    lang: str
-    curr: str
 
 
 @bp.before_request
@@ -51,20 +43,8 @@ def _resolve() -> None:
 
 def site_context(site_id: str) -> SiteContext:
     state = runtime().store.state
-    site = state.base_sites.get(site_id)
-    if site is None:
-        raise ApiError(400, "InvalidResourceError", f"Base site {site_id} doesn't exist")
-    store = state.base_stores.get(site.stores[0]) if site.stores else None
-    lang = request.args.get("lang") or (store.defaultLanguage if store else None) \
-        or site.defaultLanguage or "en"
-    curr = request.args.get("curr") or (store.defaultCurrency if store else None) or "USD"
-    languages = store.languages if store and store.languages else list(state.languages)
-    currencies = store.currencies if store and store.currencies else list(state.currencies)
-    if lang not in languages:
-        raise ApiError(400, "UnsupportedLanguageError", f"Language  {lang} is not supported")
-    if curr not in currencies:
-        raise ApiError(400, "UnsupportedCurrencyError", f"Currency {curr} is not supported")
-    return SiteContext(site, store, lang, curr)
+    return resolve_site(state, base_site(state, site_id), request.args.get("lang"),
+                        request.args.get("curr"))
 
 
 def site() -> SiteContext:
