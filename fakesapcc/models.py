@@ -287,6 +287,10 @@ class Customer(User):
     type_code = "Customer"
 
     @property
+    def guest(self) -> bool:
+        return self.type == "GUEST"
+
+    @property
     def firstName(self) -> str | None:
         """SAP keeps one ``name``; OCC splits it at the first space (CustomerNameStrategy)."""
         return (self.name or "").split(" ", 1)[0] or None

@@ -288,3 +288,32 @@ def test_a_reset_waits_for_the_request_that_holds_the_store():
     assert not done.wait(0.2)  # the reset waits
     store.release()
     assert done.wait(5)
+
+
+def test_customer360_checks_curr_and_leaves_the_cart_alone(sapcc):
+    headers = bearer(sapcc.agent_token())
+    cid = customer_id(sapcc)
+    code = requests.post(f"{sapcc.occ_url}/{SITE}/users/{cid}/carts", json={}, headers=headers, timeout=10).json()["code"]
+    body = {"customer360Queries": [{"type": "c360Cart"}]}
+    bad = requests.post(f"{sapcc.asm_url}/{SITE}/users/{cid}/customer360?curr=XXX", json=body, headers=headers, timeout=10)
+    assert bad.status_code == 400 and error(bad)["type"] == "UnsupportedCurrencyError"
+    euro = requests.post(f"{sapcc.asm_url}/{SITE}/users/{cid}/customer360?curr=EUR", json=body, headers=headers, timeout=10)
+    assert euro.status_code == 200
+    assert sapcc.runtime.store.cart(code).currency == "USD"
+
+
+def test_payment_card_expiry_follows_the_servers_clock(sapcc):
+    headers = bearer(sapcc.customer_token(CUSTOMER))
+    occ = f"{sapcc.occ_url}/{SITE}/users/current"
+    code = requests.post(f"{occ}/carts", json={}, headers=headers, timeout=10).json()["code"]
+    card = {"accountHolderName": "Mark Rivers", "cardNumber": "4111111111111111", "cardType": {"code": "visa"},
+            "expiryMonth": "01", "expiryYear": "2099", "billingAddress": {
+                "firstName": "Mark", "lastName": "Rivers", "line1": "Main 1", "town": "SF", "postalCode": "94103",
+                "country": {"isocode": "US"}}}
+    sapcc.advance_clock(80 * 366 * 86400)  # past January 2099
+    headers = bearer(sapcc.runtime.authserver.token({"grant_type": "password", "username": CUSTOMER,
+                                                     "password": "Password123!", "client_id": "mobile_android",
+                                                     "client_secret": "secret"}, None)["access_token"])
+    code = requests.post(f"{occ}/carts", json={}, headers=headers, timeout=10).json()["code"]
+    expired = requests.post(f"{occ}/carts/{code}/paymentdetails", json=card, headers=headers, timeout=10)
+    assert expired.status_code == 400 and error(expired)["message"] == "The card has expired."

@@ -206,3 +206,23 @@ def test_occ_cart_policy(sapcc, caller, user, column, status, error):
         assert response.get_json()["statusCode"] == "success"
         owner = sapcc.runtime.store.cart(cart).user
         assert owner == ("anonymous" if user == "anonymous" else CUSTOMER)
+
+
+def test_vouchers_need_a_token(sapcc):
+    """@Secured(CLIENT, CUSTOMERGROUP, CUSTOMERMANAGERGROUP, TRUSTED_CLIENT, GUEST) on vouchers."""
+    occ = f"{sapcc.occ_url}/electronics-spa/users/anonymous/carts"
+    guid = requests.post(occ, json={}, timeout=10).json()["guid"]
+    bare = requests.post(f"{occ}/{guid}/vouchers?voucherId=SUMMER10", timeout=10)
+    assert bare.status_code == 401 and bare.json()["errors"][0]["type"] == "AccessDeniedError"
+    client = {"Authorization": f"Bearer {sapcc.client_token()}"}
+    assert requests.post(f"{occ}/{guid}/vouchers?voucherId=SUMMER10", headers=client, timeout=10).status_code == 200
+
+
+def test_a_b2c_customer_is_refused_on_a_b2b_site_that_requires_authentication(sapcc):
+    b2c = {"Authorization": f"Bearer {sapcc.customer_token(CUSTOMER)}"}
+    response = requests.get(f"{sapcc.occ_url}/powertools-spa/orgUsers/current", headers=b2c, timeout=10)
+    assert response.status_code == 403
+    assert response.json() == {"errors": [{"message": "A B2C customer cannot access API endpoints on a B2B site.",
+                                           "type": "ForbiddenError"}]}
+    b2b = {"Authorization": f"Bearer {sapcc.customer_token('gi.sun@rustic-hw.com', 'pw4all')}"}
+    assert requests.get(f"{sapcc.occ_url}/powertools-spa/orgUsers/current", headers=b2b, timeout=10).status_code == 200

@@ -117,11 +117,18 @@ class Customer360:
     def cart_summary(self, cart: m.Cart | None) -> dict[str, Any] | None:
         if cart is None:
             return None
-        totals = self.carts.totals(cart)
-        return {"code": cart.code, "totalPrice": self.money(totals.totalPriceWithTax),
+        # in the cart's own currency: reading Customer 360 must not reprice the cart
+        own = Carts(self.carts.store, self.carts.clock, self.carts.config, self.site,
+                    self.carts.base_store, cart.currency)
+        totals = own.totals(cart)
+
+        def money(value: float | None) -> str | None:
+            return self.money(value, cart.currency)
+
+        return {"code": cart.code, "totalPrice": money(totals.totalPriceWithTax),
                 "totalItemCount": totals.totalUnitCount,
-                "entries": [{"quantity": e.quantity, "basePrice": self.money(e.basePrice),
-                             "totalPrice": self.money(e.totalPrice), "productCode": e.product}
+                "entries": [{"quantity": e.quantity, "basePrice": money(e.basePrice),
+                             "totalPrice": money(e.totalPrice), "productCode": e.product}
                             for e in cart.entries]}
 
     # -- the fragments -------------------------------------------------------------------------

@@ -19,6 +19,8 @@ The rules (occ-api.md §1.8–1.9, asm-api.md §3–4):
 """
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass
 
 from .. import models as m
@@ -159,6 +161,24 @@ def act_by_header(store: Store, caller: Caller, header_user_id: str | None) -> A
     if caller.user is not None and caller.has(ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP):
         return Acting(caller.user.uid, caller.user)
     return ANONYMOUS_ACTING
+
+
+def with_guest_role(caller: Caller, cart_owner: m.Principal | None) -> Caller:
+    """SAP's GuestRoleFilter: on a guest customer's cart the caller also holds ROLE_GUEST."""
+    if isinstance(cart_owner, m.Customer) and cart_owner.guest:
+        return dataclasses.replace(caller, roles=caller.roles | {ROLE_GUEST})
+    return caller
+
+
+B2C_ON_B2B = "A B2C customer cannot access API endpoints on a B2B site."
+
+
+def check_site_channel(caller: Caller, site: m.BaseSite) -> None:
+    """2211's UserMatchingFilter: a B2C customer's token on a B2B site that requires
+    authentication → 403."""
+    if site.channel == "B2B" and site.requiresAuthentication and caller.user is not None \
+            and caller.has(ROLE_CUSTOMERGROUP) and not isinstance(caller.user, m.B2BCustomer):
+        raise ApiError(403, "ForbiddenError", B2C_ON_B2B)
 
 
 def require_roles(caller: Caller, *roles: str) -> None:

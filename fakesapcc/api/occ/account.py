@@ -380,7 +380,8 @@ def _update_payment(payment_id: str, replace: bool):
         if not replace:
             current = payment_dto(carts_service(), info, site().lang)
             body = {**{k: v for k, v in current.items() if v is not None}, **body}
-        updated, address = payment_from_fields(state, body, owner=user.uid, pk=rt.store.new_pk)
+        updated, address = payment_from_fields(state, body, owner=user.uid, pk=rt.store.new_pk,
+                                               today=rt.clock.now().date())
         updated.id = info.id
         if address is not None:
             state.addresses[address.pk] = address

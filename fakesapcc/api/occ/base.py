@@ -10,7 +10,7 @@ from ...app import runtime
 from ...errors import ApiError
 from ...commerce.sitecontext import SiteContext, base_site
 from ...commerce.sitecontext import site_context as resolve_site
-from ...security.policy import access_denied, act_as, act_by_header
+from ...security.policy import access_denied, act_as, act_by_header, check_site_channel
 from ..context import authenticate, check_restrictions, ctx
 from ..journal import check_acting
 from ..fields import check_syntax, project
@@ -27,6 +27,7 @@ def _resolve() -> None:
     site_id = args.get("baseSiteId")
     if site_id is not None:
         c.site = site_context(site_id)  # type: ignore[assignment]
+        check_site_channel(c.caller, c.site.site)
     user_id = args.get("userId")
     store = runtime().store
     if user_id is not None:

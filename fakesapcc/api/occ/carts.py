@@ -13,7 +13,8 @@ from ...app import runtime
 from ...commerce.carts import ANONYMOUS, Carts
 from ...errors import ApiError, ApiErrors, validation_error
 from ...security.policy import (ROLE_CLIENT, ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP,
-                                ROLE_TRUSTED_CLIENT, access_denied, forbidden, unauthorized)
+                                ROLE_GUEST, ROLE_TRUSTED_CLIENT, access_denied, forbidden,
+                                require_roles, unauthorized, with_guest_role)
 from ..context import ctx
 from ..fields import Dto
 from ..operations import operation
@@ -26,7 +27,9 @@ from .dto import address_dto
 from .payments import (SOP_LABELS, address_from_body, payment_from_fields, sop_fields_to_payment,
                        string_prop)
 
-CHECKOUT_ROLES = (ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP, ROLE_TRUSTED_CLIENT)
+CHECKOUT_ROLES = (ROLE_CUSTOMERGROUP, ROLE_GUEST, ROLE_CUSTOMERMANAGERGROUP, ROLE_TRUSTED_CLIENT)
+VOUCHER_ROLES = (ROLE_CLIENT, ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP, ROLE_TRUSTED_CLIENT,
+                 ROLE_GUEST)
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 CARTS = "/<baseSiteId>/users/<userId>/carts"
 CART = CARTS + "/<cartId>"
@@ -61,12 +64,14 @@ def is_guest_cart(cart: m.Cart) -> bool:
     return isinstance(user, m.Customer) and user.type == "GUEST"
 
 
+def require_cart_roles(cart: m.Cart, *roles: str) -> None:
+    """A cart endpoint's @Secured roles, with the guest role SAP grants on a guest's cart."""
+    require_roles(with_guest_role(ctx().caller, runtime().store.principal(cart.user)), *roles)
+
+
 def require_checkout_role(cart: m.Cart) -> None:
-    """@Secured(CUSTOMERGROUP, GUEST, CUSTOMERMANAGERGROUP, TRUSTED_CLIENT); the guest role is
-    granted on a guest's cart, as SAP's GuestRoleFilter does."""
-    if ctx().caller.has(*CHECKOUT_ROLES) or is_guest_cart(cart):
-        return
-    raise access_denied(401)
+    """@Secured(CUSTOMERGROUP, GUEST, CUSTOMERMANAGERGROUP, TRUSTED_CLIENT)."""
+    require_cart_roles(cart, *CHECKOUT_ROLES)
 
 
 def cart_response(carts: Carts, cart: m.Cart, status: int = 200):
@@ -436,7 +441,8 @@ def remove_cart_delivery_mode(baseSiteId: str, userId: str, cartId: str):
 def _set_new_payment(carts: Carts, cart: m.Cart, fields: dict) -> m.PaymentInfo:
     rt = runtime()
     state = rt.store.state
-    info, address = payment_from_fields(state, fields, owner=cart.user, pk=rt.store.new_pk)
+    info, address = payment_from_fields(state, fields, owner=cart.user, pk=rt.store.new_pk,
+                                        today=rt.clock.now().date())
     if address is not None:
         state.addresses[address.pk] = address
     if cart.user == ANONYMOUS or is_guest_cart(cart):
@@ -567,7 +573,9 @@ def apply_cart_voucher(baseSiteId: str, userId: str, cartId: str):
     voucher = required_param("voucherId")
     with runtime().store.atomic():
         carts = carts_service()
-        carts.apply_voucher(load_cart(carts, cartId), voucher)
+        cart = load_cart(carts, cartId)
+        require_cart_roles(cart, *VOUCHER_ROLES)
+        carts.apply_voucher(cart, voucher)
     return empty()
 
 
@@ -579,7 +587,9 @@ def apply_cart_voucher_json(baseSiteId: str, userId: str, cartId: str):
         raise validation_error("voucherId", "This field is required.", "missing")
     with runtime().store.atomic():
         carts = carts_service()
-        carts.apply_voucher(load_cart(carts, cartId), code)
+        cart = load_cart(carts, cartId)
+        require_cart_roles(cart, *VOUCHER_ROLES)
+        carts.apply_voucher(cart, code)
     return empty(204)
 
 
@@ -588,7 +598,9 @@ def apply_cart_voucher_json(baseSiteId: str, userId: str, cartId: str):
 def remove_cart_voucher(baseSiteId: str, userId: str, cartId: str, voucherId: str):
     with runtime().store.atomic():
         carts = carts_service()
-        carts.release_voucher(load_cart(carts, cartId), voucherId)
+        cart = load_cart(carts, cartId)
+        require_cart_roles(cart, *VOUCHER_ROLES)
+        carts.release_voucher(cart, voucherId)
     return empty(204)
 
 

@@ -120,7 +120,7 @@ def address_from_body(state: State, body: dict, owner: str,
 
 
 def payment_from_fields(state: State, body: dict, owner: str,
-                        pk: Callable[[], int]) -> tuple[m.PaymentInfo, m.Address | None]:
+                        pk: Callable[[], int], today: date) -> tuple[m.PaymentInfo, m.Address | None]:
     """PaymentDetails from SAP's PaymentDetails WsDTO: holder, card type, number, expiry and
     a billing address."""
     errors = []
@@ -144,7 +144,7 @@ def payment_from_fields(state: State, body: dict, owner: str,
         errors.append(validation_error("expiryMonth", "This field is not valid."))
     if not is_number(year) or len(year) != 4:
         errors.append(validation_error("expiryYear", "This field is not valid."))
-    elif month_ok and (int(year), int(month)) < (date.today().year, date.today().month):
+    elif month_ok and (int(year), int(month)) < (today.year, today.month):
         errors.append(validation_error("expiryYear", "The card has expired."))
     billing = body.get("billingAddress")
     address = None
