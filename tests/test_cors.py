@@ -328,17 +328,28 @@ def test_cors_origin_from_the_command_line():
 # -- the control plane ------------------------------------------------------------------------
 
 
-def test_control_plane_allows_any_origin(sapcc_client):
+def test_control_plane_refuses_other_origins(sapcc_client):
+    """A page from elsewhere must not drive the control plane (a simple text/plain POST needs
+    no preflight, so the call itself is refused)."""
     response = preflight(sapcc_client, "/_fakesapcc/reset", origin=ELSEWHERE, method="POST",
                          headers="authorization,content-type")
-    assert response.status_code == 200
-    assert cors_headers(response) == {"Access-Control-Allow-Origin": "*",
-                                      "Access-Control-Allow-Methods": "POST",
-                                      "Access-Control-Allow-Headers": "authorization, content-type"}
+    assert response.status_code == 403 and cors_headers(response) == {}
+    impex = sapcc_client.post("/_fakesapcc/impex", data="INSERT_UPDATE Title;code[unique=true]\n;evil\n",
+                              headers={"Origin": ELSEWHERE, "Content-Type": "text/plain"})
+    assert impex.status_code == 403 and impex.json["errors"][0]["type"] == "ForbiddenError"
+    assert "evil" not in sapcc_client.application.extensions["fakesapcc"].store.state.titles
     response = sapcc_client.get("/_fakesapcc/health", headers={"Origin": ELSEWHERE})
-    assert response.status_code == 200
-    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.status_code == 200 and "Access-Control-Allow-Origin" not in response.headers
     assert "X-Frame-Options" not in response.headers
+
+
+def test_control_plane_answers_a_cors_origin():
+    sap = FakeSAPCC(live=False, cors_origins=["http://localhost:5173"])
+    response = preflight(sap.client, "/_fakesapcc/reset", origin="http://localhost:5173", method="POST")
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
+    reset = sap.client.post("/_fakesapcc/reset", headers={"Origin": "http://localhost:5173"})
+    assert reset.status_code == 200
 
 
 # -- security headers ---------------------------------------------------------------------------

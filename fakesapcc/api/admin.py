@@ -54,6 +54,10 @@ def _guard() -> None:
     config = runtime().config
     if not config.admin:
         raise not_found_path(path)
+    origin = request.headers.get("Origin")
+    if origin and origin != request.host_url.rstrip("/") and origin not in (config.cors_origins or []):
+        raise ApiError(403, "ForbiddenError", f"Cross-origin calls to the control plane are refused "
+                       f"(origin {origin}); allow a page with --cors-origin")
     if is_loopback(config.host):
         return
     if not config.admin_token:

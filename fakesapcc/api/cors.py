@@ -18,7 +18,7 @@ answers as that filter does:
   Access-Control-Request-Headers``.
 
 ``--cors-origin URL`` (``Config.cors_origins``) adds origins to every web app. The control plane
-(``/_fakesapcc``) is not a SAP web app: it allows any origin.
+(``/_fakesapcc``) is not a SAP web app: only ``--cors-origin`` origins reach it from a browser.
 
 Security headers, as SAP's web apps send them: ``X-Frame-Options: SAMEORIGIN`` (the platform's
 XSS filter, before the CORS filter, so on preflights too), and from Spring Security's header
@@ -269,11 +269,20 @@ def _requested_headers() -> list[str]:
     return [h.strip() for h in value.split(",") if h.strip()]
 
 
-def _control_plane() -> Decision:
-    decision = Decision(CONTROL_PLANE, headers={"Access-Control-Allow-Origin": "*"})
+def _control_plane(config: Config) -> Decision:
+    """The control plane changes the whole state, so a web page from elsewhere must not drive
+    it: only origins given with ``--cors-origin`` (say, a dashboard) get CORS; any other
+    cross-origin call is refused (see ``admin._guard``)."""
+    origin = request.headers.get("Origin")
+    if origin is None or origin not in (config.cors_origins or []):
+        decision = Decision(CONTROL_PLANE)
+        if _is_preflight():
+            decision.answer = _bare(403, "Invalid CORS request")
+        return decision
+    decision = Decision(CONTROL_PLANE, headers={"Access-Control-Allow-Origin": origin})
     if _is_preflight():
         answer = _bare(200)
-        answer.headers["Access-Control-Allow-Origin"] = "*"
+        answer.headers["Access-Control-Allow-Origin"] = origin
         answer.headers["Access-Control-Allow-Methods"] = \
             request.headers["Access-Control-Request-Method"]
         if _requested_headers():
@@ -294,7 +303,7 @@ def decide() -> Decision:
     if webapp is None:
         decision = Decision(None)
     elif webapp == CONTROL_PLANE:
-        decision = _control_plane()
+        decision = _control_plane(config)
     else:
         decision = _web_app(config, webapp)
     g._fakesapcc_cors = decision
@@ -352,8 +361,8 @@ def install(app: Flask) -> None:
         if decision.webapp is None:
             return response
         if decision.webapp == CONTROL_PLANE:
-            if "Origin" in request.headers and decision.answer is None:
-                response.headers.setdefault("Access-Control-Allow-Origin", "*")
+            if decision.headers and decision.answer is None:
+                response.headers.update(decision.headers)
             response.vary.add("Origin")
             return response
         for name in VARY:
