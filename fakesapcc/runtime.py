@@ -29,7 +29,7 @@ class Runtime:
         self.clock = clock or Clock()
         self.ready = threading.Event()
         self.seed_report: LoadReport | None = None
-        self._seed_snapshot: bytes | None = None
+        self._seed_snapshot: bytes | None = self.store.snapshot()  # until a seed loads
         self.error_listeners: list = []  # called with every unexpected exception (test harness)
         self.tokens = TokenService(self.store, self.clock, config)
         self.authserver = AuthorizationServer(self.store, self.clock, config, self.tokens)

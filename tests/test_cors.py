@@ -3,7 +3,7 @@ Commerce, and the security headers SAP's web apps send. In-process: no socket.""
 import pytest
 
 from fakesapcc.api.cors import CorsPolicy, origin_pattern, policy
-from fakesapcc.config import Config
+from fakesapcc.config import build_config
 from fakesapcc.testing import FakeSAPCC
 
 STOREFRONT = "http://localhost:4200"
@@ -393,8 +393,8 @@ def test_cart_endpoints_are_not_cached(sapcc_client):
 # -- the policy itself --------------------------------------------------------------------------
 
 
-def test_policy_without_properties_uses_the_defaults():
-    rules = policy(Config(), "commercewebservices")  # a Config with no properties at all
+def test_policy_uses_sap_defaults_from_the_configuration():
+    rules = policy(build_config({}, env={}), "commercewebservices")  # defaults: one table, config.py
     assert rules.check_origin(STOREFRONT) == STOREFRONT
     assert rules.check_headers(["sap-commerce-cloud-user-id"]) == ["sap-commerce-cloud-user-id"]
     assert rules.exposed == ("x-anonymous-consents",)

@@ -212,3 +212,23 @@ def test_german_locale_numbers():
     store = Store()
     load(store, '#% impex.setLocale(Locale.GERMAN);\nINSERT_UPDATE Currency;isocode[unique=true];conversion\n;EUR;1,38\n')
     assert store.state.currencies["EUR"].conversion == 1.38
+
+
+def test_a_null_uid_is_an_error_not_a_crash():
+    store = Store()
+    report = load_text(store, "INSERT_UPDATE Employee;uid[unique=true];name\n;bob;Bob\n"
+                              "UPDATE Employee;name[unique=true];uid\n;Bob;<null>\n", "f.impex")
+    assert not report.loaded and "uid cannot be emptied" in report.errors[0].message
+    assert store.principal("bob") is None  # nothing of the file applied
+
+
+def test_an_unforeseen_loader_failure_refuses_the_file_whole(monkeypatch):
+    from fakesapcc.impex import loader
+
+    store = Store()
+    monkeypatch.setattr(loader._FileLoader, "relation", lambda *a, **k: 1 / 0)
+    report = load_text(store, "INSERT_UPDATE UserGroup;uid[unique=true]\n;g\n"
+                              "INSERT_UPDATE PrincipalGroupRelation;source(uid)[unique=true];target(uid)[unique=true]\n;g;g\n",
+                       "f.impex")
+    assert not report.loaded and "ZeroDivisionError" in report.errors[0].message
+    assert store.principal("g") is None

@@ -285,11 +285,13 @@ def apply_config_patch(body: Any, app: Flask | None = None) -> None:
     flags = {name: _flag(name, body[name]) for name in journal.FLAGS if name in body}
     h = journal.harness(app)
     config = runtime(app).config
+    updated = dict(config.properties)  # swapped whole: readers see the old set or the new one
     for key, value in properties.items():
         if value is None:
-            config.properties.pop(key, None)
+            updated.pop(key, None)
         else:
-            config.properties[key] = value
+            updated[key] = value
+    config.properties = updated
     for name, value in flags.items():
         setattr(config, journal.FLAGS[name], value)
     if "journalSize" in flags:

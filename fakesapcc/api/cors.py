@@ -28,7 +28,6 @@ add ``Cache-Control: no-cache`` (``@CacheControl(NO_CACHE)`` on SAP's carts cont
 """
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request
 
-from ..config import Config, ConfigError, default_properties
+from ..config import Config
 
 log = logging.getLogger("fakesapcc")
 
@@ -57,30 +56,6 @@ PROPERTY_CONTEXTS = {OCC: (OCC,), OAUTH: ("authorizationserver", OAUTH), ASM: (A
 KEYS = ("allowedOrigins", "allowedOriginPatterns", "allowedMethods", "allowedHeaders",
         "exposedHeaders", "allowCredentials", "maxAge")
 
-# SAP's defaults (the extensions' project.properties), plus what SAP's storefront setup adds
-# (Spartacus' CORS, anonymous-consent and ASM docs): OCC allows ``sap-commerce-cloud-user-id``
-# (customer emulation) and exposes ``x-anonymous-consents``; ASM allows and exposes
-# ``x-anonymous-consents``. A key with no default stays unset, as in SAP.
-DEFAULTS: dict[str, dict[str, str]] = {
-    OCC: {
-        "allowedOrigins": "http://localhost:4200 https://localhost:4200",
-        "allowedMethods": "GET HEAD OPTIONS PATCH PUT POST DELETE",
-        "allowedHeaders": "origin content-type accept authorization cache-control if-none-match "
-                          "x-anonymous-consents sap-commerce-cloud-user-id",
-        "exposedHeaders": "x-anonymous-consents",
-    },
-    OAUTH: {
-        "allowedOrigins": "*",
-        "allowedMethods": "GET POST HEAD PUT PATCH DELETE OPTIONS",
-        "allowedHeaders": "origin content-type accept authorization",
-    },
-    ASM: {
-        "allowedOrigins": "http://localhost:4200 https://localhost:4200",
-        "allowedMethods": "GET HEAD OPTIONS PATCH PUT POST DELETE",
-        "allowedHeaders": "origin content-type accept authorization x-anonymous-consents",
-        "exposedHeaders": "x-anonymous-consents",
-    },
-}
 
 # Spring's HttpMethod: a method outside this set never passes a CORS check
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
@@ -159,27 +134,14 @@ def _words(value: str | None) -> list[str]:
     return [w for w in re.split(r"[\s,]+", value or "") if w]
 
 
-@functools.lru_cache(maxsize=8)
-def _platform_defaults(sap_version: str) -> dict[str, str]:
-    try:
-        return default_properties(sap_version)
-    except ConfigError:
-        return {}
-
-
 def _property(config: Config, webapp: str, key: str) -> str | None:
-    """A ``corsfilter`` value for a web app: the first context that sets it, else the default.
-
-    A value equal to ``config.default_properties()`` counts as not set, so that the defaults
-    here, which add the storefront's headers to SAP's, apply until that table carries them."""
-    props = config.properties
-    platform = _platform_defaults(config.sap_version)
+    """A ``corsfilter`` value for a web app: the first of its contexts that sets it (SAP's
+    defaults are in ``config.default_properties``)."""
     for context in PROPERTY_CONTEXTS[webapp]:
-        name = f"corsfilter.{context}.{key}"
-        value = props.get(name)
-        if value is not None and value != platform.get(name):
+        value = config.properties.get(f"corsfilter.{context}.{key}")
+        if value is not None:
             return value
-    return DEFAULTS[webapp].get(key)
+    return None
 
 
 def policy(config: Config, webapp: str) -> CorsPolicy:

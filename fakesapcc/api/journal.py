@@ -197,9 +197,9 @@ class Harness:
         return {name: getattr(self.config, attr) for name, attr in FLAGS.items()}
 
     def restore_config(self) -> None:
-        """Properties and flags back to start-up (the Config object is shared: edit in place)."""
-        self.config.properties.clear()
-        self.config.properties.update(copy.deepcopy(self.startup_properties))
+        """Properties and flags back to start-up. The properties dict is swapped whole, never
+        edited in place, so a concurrent request sees the old set or the new one."""
+        self.config.properties = copy.deepcopy(self.startup_properties)
         for attr, value in self.startup_flags.items():
             setattr(self.config, attr, value)
         self.journal.resize(self.config.journal_size)

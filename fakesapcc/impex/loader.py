@@ -18,6 +18,7 @@ unresolved lines.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import functools
 from datetime import timezone
 from collections import Counter
@@ -31,6 +32,8 @@ from ..store import Store, uid_key
 from . import parser as p
 from .syntax import Column, Diagnostic, Header, ParsedImpex, Pattern, ValueLine
 from .types import Attr, TypeDef, is_subtype, type_def
+
+log = logging.getLogger("fakesapcc")
 
 IGNORE = "<ignore>"
 NULL = "<null>"
@@ -129,6 +132,11 @@ def load_parsed(store: Store, parsed: ParsedImpex, *, strict: bool = False) -> F
             if report.errors:
                 raise ImpexLoadError(LoadReport([report]))
     except ImpexLoadError:
+        return report
+    except Exception as exc:  # a case the loader does not foresee: the file is refused whole
+        log.exception("ImpEx load of %s failed", parsed.file)
+        report.diagnostics.append(Diagnostic(
+            "error", f"the loader could not apply this file: {exc!r}", parsed.file, 0))
         return report
     report.loaded = True
     return report
@@ -478,7 +486,9 @@ class _FileLoader:
             item.owner = ident
             item.ownerType = "PointOfService" if owner_td and owner_td.code == "PointOfService" else "User"
         elif attr.field == "uid" and td.collection == "principals":
-            if uid_key(value) != uid_key(item.uid):
+            if not isinstance(value, str) or not value.strip():
+                self.diag("error", "a principal's uid cannot be emptied", row.line, col)
+            elif uid_key(value) != uid_key(item.uid):
                 self.store.rename_principal(item, value)
                 self.resolved.clear()
         else:
