@@ -16,7 +16,7 @@ from ..clock import Clock
 from ..config import Config
 from ..errors import ApiError, validation_error
 from ..store import Store, uid_key
-from .catalog import Catalog, StockInfo
+from .catalog import CatalogService, StockInfo
 from .money import round_amount
 
 ANONYMOUS = "anonymous"
@@ -90,7 +90,7 @@ class Totals:
 
 
 @dataclass(frozen=True)
-class Modification:
+class CartModification:
     """SAP's CartModification."""
 
     statusCode: str  # success | lowStock | noStock | unavailable
@@ -113,7 +113,7 @@ class Carts:
         self.site = site
         self.base_store = base_store
         self.currency = currency
-        self.catalog = Catalog(store, base_store)
+        self.catalog = CatalogService(store, base_store)
 
     # -- lookup ------------------------------------------------------------------------------
 
@@ -235,7 +235,7 @@ class Carts:
                    and e.deliveryPointOfService == pos_name and e is not skip)
 
     def add_entry(self, cart: m.Cart, product_code: str | None, quantity: int | None,
-                  pos_name: str | None = None, cap_silently: bool = False) -> Modification:
+                  pos_name: str | None = None, cap_silently: bool = False) -> CartModification:
         """Add to the cart as SAP does: a product out of stock (online, or in the pickup store)
         is refused; otherwise the quantity is capped at the free stock (statusCode
         ``lowStock``, or ``noStock`` when nothing more can be added). The modification's
@@ -247,11 +247,11 @@ class Carts:
         product = self.product(product_code)
         pos = self.point_of_service(pos_name)
         if not product.purchasable:
-            return Modification("unavailable", 0, quantity, None,
+            return CartModification("unavailable", 0, quantity, None,
                                 statusMessage="Product is not purchasable")
         price = self.catalog.price(product.code, self.currency)
         if price is None:
-            return Modification("unavailable", 0, quantity, None,
+            return CartModification("unavailable", 0, quantity, None,
                                 statusMessage="Product has no price in the session currency")
         stock = self._stock(product.code, pos)
         if stock.status == "outOfStock" and not cap_silently:
@@ -262,13 +262,13 @@ class Carts:
         already = self._in_cart(cart, product.code, pos_key)
         addable = quantity if stock.level is None else max(min(quantity, stock.level - already), 0)
         if addable == 0:
-            return Modification("noStock", 0, quantity, entry)
+            return CartModification("noStock", 0, quantity, entry)
         if entry is None:
             entry = m.OrderEntry(len(cart.entries), product.code, 0, price, pos_key)
             cart.entries.append(entry)
         entry.quantity += addable
         cart.modified = self.clock.now()
-        return Modification("success" if addable == quantity else "lowStock", addable, quantity,
+        return CartModification("success" if addable == quantity else "lowStock", addable, quantity,
                             entry)
 
     def entry(self, cart: m.Cart, number: int | str) -> m.OrderEntry:
@@ -282,7 +282,7 @@ class Carts:
 
     def update_entry(self, cart: m.Cart, number: int | str, quantity: int | None,
                      pos_name: str | None = None, replace: bool = False,
-                     pos_subject: str = "entry") -> Modification:
+                     pos_subject: str = "entry") -> CartModification:
         """SAP's updateCartEntryInternal: a new pickup store is checked for stock there; a
         replace (PUT) without one moves a pickup entry back to shipping, checked for stock
         online; then the quantity: 0 removes the entry, more than the free stock is capped
@@ -313,13 +313,13 @@ class Carts:
         entry.deliveryPointOfService = pos_key
         cart.modified = self.clock.now()
         if quantity is None:
-            return Modification("success", 0, entry.quantity, entry)
+            return CartModification("success", 0, entry.quantity, entry)
         if quantity == 0:
             self.remove_entry(cart, entry.entryNumber)
-            return Modification("success", -entry.quantity, 0, entry)
+            return CartModification("success", -entry.quantity, 0, entry)
         added = allowed - entry.quantity
         entry.quantity = allowed
-        return Modification("success" if allowed == quantity else "lowStock", added, quantity,
+        return CartModification("success" if allowed == quantity else "lowStock", added, quantity,
                             entry)
 
     def remove_entry(self, cart: m.Cart, number: int | str) -> None:

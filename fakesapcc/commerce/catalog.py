@@ -17,7 +17,7 @@ class StockInfo:
     level: int | None  # None when stock is forced or unknown
 
 
-class Catalog:
+class CatalogService:
     """The online catalog version of one base store."""
 
     def __init__(self, store: Store, base_store: m.BaseStore | None) -> None:

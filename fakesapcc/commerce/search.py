@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .. import models as m
 from ..models import localized
-from .catalog import Catalog
+from .catalog import CatalogService
 from .reviews import average_rating
 
 SORTS = {"relevance": "Relevance", "topRated": "Top Rated", "name-asc": "Name (ascending)",
@@ -82,7 +82,7 @@ def build_query(text: str, sort: str, filters: list[tuple[str, str]]) -> str:
 
 
 class ProductSearch:
-    def __init__(self, catalog: Catalog, lang: str, currency: str) -> None:
+    def __init__(self, catalog: CatalogService, lang: str, currency: str) -> None:
         self.catalog = catalog
         self.lang = lang
         self.currency = currency

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import models as m
-from ...commerce.carts import Carts, Modification, Totals
+from ...commerce.carts import Carts, CartModification, Totals
 from ...commerce.money import format_amount
 from ...models import localized
 from ..fields import Dto
@@ -41,7 +41,7 @@ def entry_dto(carts: Carts, entry: m.OrderEntry, lang: str, updateable: bool = T
     })
 
 
-def modification_dto(carts: Carts, mod: Modification, lang: str) -> Dto:
+def modification_dto(carts: Carts, mod: CartModification, lang: str) -> Dto:
     return Dto("CartModification", {
         "statusCode": mod.statusCode, "quantityAdded": mod.quantityAdded,
         "quantity": mod.quantity,

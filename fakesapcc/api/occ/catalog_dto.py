@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ... import models as m
-from ...commerce.catalog import Catalog
+from ...commerce.catalog import CatalogService
 from ...commerce.money import format_amount, round_amount
 from ...commerce.reviews import approved_reviews, average_rating
 from ...commerce.search import SORTS, SearchResult
@@ -11,7 +11,7 @@ from ..fields import Dto
 from .dto import address_dto
 
 
-def price_dto(catalog: Catalog, value: float | None, currency: str, lang: str,
+def price_dto(catalog: CatalogService, value: float | None, currency: str, lang: str,
               price_type: str = "BUY") -> Dto | None:
     cur = catalog.state.currencies.get(currency)
     if value is None or cur is None:
@@ -35,7 +35,7 @@ def category_url(category: m.Category, lang: str) -> str:
     return f"/c/{category.code}"
 
 
-def category_dto(catalog: Catalog, code: str, lang: str) -> Dto | None:
+def category_dto(catalog: CatalogService, code: str, lang: str) -> Dto | None:
     category = catalog.category(code)
     if category is None:
         return None
@@ -57,7 +57,7 @@ def review_dto(state, review: m.CustomerReview) -> Dto:
         "principal": Dto("Principal", {"uid": user.uid, "name": user.name}) if user else None})
 
 
-def product_dto(catalog: Catalog, product: m.Product, lang: str, currency: str) -> Dto:
+def product_dto(catalog: CatalogService, product: m.Product, lang: str, currency: str) -> Dto:
     state = catalog.state
     stock = catalog.stock(product.code)
     price = catalog.price(product.code, currency)
@@ -117,7 +117,7 @@ def search_state(query: str, base: str = "/search") -> Dto:
                                "query": Dto("SearchQuery", {"value": query})})
 
 
-def search_page_dto(catalog: Catalog, result: SearchResult, lang: str, currency: str) -> Dto:
+def search_page_dto(catalog: CatalogService, result: SearchResult, lang: str, currency: str) -> Dto:
     base = f"/c/{result.category_code}" if result.category_code else "/search"
     facets = []
     for facet in result.facets:
@@ -144,7 +144,7 @@ def search_page_dto(catalog: Catalog, result: SearchResult, lang: str, currency:
     })
 
 
-def pos_dto(catalog: Catalog, pos: m.PointOfService, lang: str) -> Dto:
+def pos_dto(catalog: CatalogService, pos: m.PointOfService, lang: str) -> Dto:
     state = catalog.state
     address = state.addresses.get(pos.address or -1)
     return Dto("PointOfService", {

@@ -5,7 +5,7 @@ from flask import Response, request
 
 from ... import models as m
 from ...app import runtime
-from ...commerce.catalog import Catalog
+from ...commerce.catalog import CatalogService
 from ...commerce.search import ProductSearch, SearchError
 from ...errors import ApiError, validation_error
 from ...models import localized
@@ -17,12 +17,12 @@ from .catalog_dto import (pagination_dto, pos_dto, product_dto, review_dto,
                           search_page_dto, stock_dto)
 
 
-def catalog() -> Catalog:
+def catalog() -> CatalogService:
     sc = site()
-    return Catalog(runtime().store, sc.store)
+    return CatalogService(runtime().store, sc.store)
 
 
-def find_product(cat: Catalog, code: str) -> m.Product:
+def find_product(cat: CatalogService, code: str) -> m.Product:
     product = cat.product(code)
     if product is None:
         raise ApiError(400, "UnknownIdentifierError", f"Product with code '{code}' not found!")
@@ -199,7 +199,7 @@ def get_location_product_stock(baseSiteId: str, productCode: str):
             "product": product_dto(cat, product, sc.lang, sc.curr)}))
 
 
-def _pos_text(cat: Catalog, pos: m.PointOfService) -> str:
+def _pos_text(cat: CatalogService, pos: m.PointOfService) -> str:
     address = cat.state.addresses.get(pos.address or -1)
     parts = [pos.name, pos.displayName or "", address.town or "" if address else "",
              address.postalcode or "" if address else ""]
@@ -238,7 +238,7 @@ def get_store_location(baseSiteId: str, storeId: str):
 # -- catalogs ----------------------------------------------------------------------------------
 
 
-def _category_hierarchy(cat: Catalog, category: m.Category, lang: str, depth: int = 0) -> Dto:
+def _category_hierarchy(cat: CatalogService, category: m.Category, lang: str, depth: int = 0) -> Dto:
     return Dto("CategoryHierarchy", {
         "id": category.code, "name": localized(category.name, lang),
         "url": f"/{category.catalogVersion[0]}/{category.catalogVersion[1]}/categories/{category.code}",
@@ -247,7 +247,7 @@ def _category_hierarchy(cat: Catalog, category: m.Category, lang: str, depth: in
                           for sub in cat.subcategories(category.code)] if depth < 10 else []})
 
 
-def _catalog_version_dto(cat: Catalog, catalog_id: str, version: str, lang: str) -> Dto:
+def _catalog_version_dto(cat: CatalogService, catalog_id: str, version: str, lang: str) -> Dto:
     roots = sorted((c for c in cat.categories()
                     if c.catalogVersion == (catalog_id, version) and not c.supercategories),
                    key=lambda c: c.code)
@@ -256,7 +256,7 @@ def _catalog_version_dto(cat: Catalog, catalog_id: str, version: str, lang: str)
         "categories": [_category_hierarchy(cat, c, lang) for c in roots]})
 
 
-def _catalog_dto(cat: Catalog, catalog_obj: m.Catalog, lang: str) -> Dto:
+def _catalog_dto(cat: CatalogService, catalog_obj: m.Catalog, lang: str) -> Dto:
     versions = [v for c, v in cat.versions if c == catalog_obj.id]
     return Dto("Catalog", {
         "id": catalog_obj.id, "name": localized(catalog_obj.name, lang) or catalog_obj.id,
@@ -264,7 +264,7 @@ def _catalog_dto(cat: Catalog, catalog_obj: m.Catalog, lang: str) -> Dto:
         "catalogVersions": [_catalog_version_dto(cat, catalog_obj.id, v, lang) for v in versions]})
 
 
-def _catalog_or_error(cat: Catalog, catalog_id: str) -> m.Catalog:
+def _catalog_or_error(cat: CatalogService, catalog_id: str) -> m.Catalog:
     found = cat.state.catalogs.get(catalog_id)
     if found is None or catalog_id not in {c for c, _ in cat.versions}:
         raise ApiError(400, "UnknownIdentifierError",
@@ -272,7 +272,7 @@ def _catalog_or_error(cat: Catalog, catalog_id: str) -> m.Catalog:
     return found
 
 
-def _version_or_error(cat: Catalog, catalog_id: str, version: str) -> None:
+def _version_or_error(cat: CatalogService, catalog_id: str, version: str) -> None:
     _catalog_or_error(cat, catalog_id)
     if (catalog_id, version) not in cat.versions:
         raise ApiError(400, "UnknownIdentifierError",
