@@ -29,7 +29,7 @@ from .api.journal import AGENT_SELF, Harness, JournalFilter
 from .app import create_app, runtime
 from .cli import ASM_PATH, OAUTH_PATH, OCC_PATH
 from .config import Config, build_config
-from .impex.loader import FileReport, load_text
+from .impex.loader import FileReport, LoadReport, load_paths, load_text
 from .runtime import Runtime
 from .snapshots import SnapshotError, dump_state, restore_state
 
@@ -155,16 +155,22 @@ class FakeSAPCC:
         if self.errors:
             raise ServerError(f"the server failed: {self.errors[0]!r}") from self.errors[0]
 
-    def load_impex(self, text_or_path: str | Path, *, strict: bool = False) -> FileReport:
-        """Load ImpEx text or a file into the running store; the file loads whole or not at
-        all (see ``FileReport.errors``)."""
-        path = Path(text_or_path) if not str(text_or_path).lstrip().startswith(
-            ("INSERT", "UPDATE", "REMOVE", "$", "#", "insert", "update", "remove")) else None
-        if path is not None and path.exists():
-            return load_text(self.runtime.store, path.read_text(encoding="utf-8"), str(path),
-                             config=self.config.properties, strict=strict)
-        return load_text(self.runtime.store, str(text_or_path), "<impex>",
-                         config=self.config.properties, strict=strict)
+    def load_impex(self, text_or_path: str | Path, *,
+                   strict: bool | None = None) -> FileReport | LoadReport:
+        """Load ImpEx into the running store: text, a file, or a folder (its ``*.impex`` files in
+        name order). Each file loads whole or not at all; see ``.errors`` of the report.
+        ``strict`` defaults to the server's ``strict_impex``."""
+        strict = self.config.strict_impex if strict is None else strict
+        text = str(text_or_path)
+        if isinstance(text_or_path, Path) or ("\n" not in text and not text.lstrip().upper().startswith(
+                ("INSERT", "UPDATE", "REMOVE", "$", "#"))):
+            path = Path(text_or_path)
+            if not path.exists():
+                raise FileNotFoundError(f"no ImpEx file or folder at {path}")
+            return load_paths(self.runtime.store, [path], config=self.config.properties,
+                              strict=strict)
+        return load_text(self.runtime.store, text, "<impex>", config=self.config.properties,
+                         strict=strict)
 
     def advance_clock(self, seconds: float) -> None:
         """Move the server's clock forward (tokens expire, timestamps follow)."""

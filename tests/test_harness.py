@@ -184,3 +184,15 @@ def test_plugin_under_xdist_with_the_no_agent_self_option(tmp_path):
         servers.setdefault(worker, set()).add(url)
     assert len(servers) == 2 and all(len(urls) == 1 for urls in servers.values()), servers
     assert len(set.union(*servers.values())) == 2
+
+
+def test_load_impex_takes_text_a_file_or_a_folder(tmp_path):
+    sap = FakeSAPCC(live=False)
+    (tmp_path / "a.impex").write_text("INSERT_UPDATE Title;code[unique=true]\n;capt\n")
+    (tmp_path / "b.impex").write_text("INSERT_UPDATE Title;code[unique=true]\n;sir\n")
+    assert not sap.load_impex(tmp_path).errors
+    assert {"capt", "sir"} <= set(sap.runtime.store.state.titles)
+    assert not sap.load_impex(tmp_path / "a.impex").errors
+    assert not sap.load_impex("INSERT_UPDATE Title;code[unique=true]\n;dame\n").errors
+    with pytest.raises(FileNotFoundError):
+        sap.load_impex(tmp_path / "missing.impex")

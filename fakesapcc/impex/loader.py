@@ -63,15 +63,6 @@ class FileReport:
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.level == "error"]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "loaded": self.loaded,
-            "counts": dict(sorted(self.counts.items())),
-            "skipped": dict(sorted(self.skipped.items())),
-            "diagnostics": [dataclasses.asdict(d) for d in self.diagnostics],
-        }
-
 
 @dataclass
 class LoadReport:
@@ -737,9 +728,3 @@ class _FileLoader:
             value = self.convert(td, col, attr, raw or "", row) if attr.kind != "localized" else raw
             fields[attr.field] = None if value is _MISSING else value
         return fields
-
-
-def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapper
-    from ..cli import main as cli_main
-
-    return cli_main(["impex", "check", *(argv or [])])

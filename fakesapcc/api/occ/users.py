@@ -5,6 +5,7 @@ from ..operations import operation
 
 from ... import models as m
 from ...app import runtime
+from ...models import localized
 from ...security.policy import (ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP,
                                 ROLE_TRUSTED_CLIENT, access_denied, require_roles)
 from ..context import ctx
@@ -44,11 +45,12 @@ def get_org_user(baseSiteId: str, userId: str):
         dto = user_dto(state, user, site().lang)
         unit_uid = getattr(user, "defaultB2BUnit", None)
         unit = store.principal(unit_uid) if unit_uid else None
+        unit = unit if isinstance(unit, m.B2BUnit) else None
         groups = [p.uid for k in store.all_groups(user.uid) if (p := store.principal(k))]
         roles = sorted(g for g in groups
                        if g.startswith("b2b") and g.endswith("group") and g != "b2bgroup")
         dto.update({
-            "orgUnit": Dto("B2BUnit", {"uid": unit.uid, "name": unit.locname.get("en") or unit.name or unit.uid,
+            "orgUnit": Dto("B2BUnit", {"uid": unit.uid, "name": localized(unit.locname, site().lang) or unit.name or unit.uid,
                                        "active": getattr(unit, "active", True)}) if unit else None,
             "roles": roles,
             "email": getattr(user, "email", None) or (user.uid if "@" in user.uid else None),
