@@ -16,7 +16,7 @@ from ...models import localized
 from ...store import uid_key
 from ..fields import project
 from ..occ.dto import user_dto
-from ..occ.payments import string_prop
+from ...commerce.payments import string_prop
 from ..operations import operation
 from .base import (agent, asm_service, base_site, bp, int_param, required_param,
                    site_context)

@@ -22,7 +22,7 @@ from .cart_dto import payment_dto
 from .catalog_dto import product_dto
 from .carts import carts_service
 from .dto import address_dto, user_dto
-from .payments import address_from_body, payment_from_fields, reference_code, string_prop
+from ...commerce.payments import address_from_body, payment_from_fields, reference_code, string_prop
 from .users import acting_user
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

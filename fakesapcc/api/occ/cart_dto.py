@@ -190,7 +190,7 @@ def order_dto(carts: Carts, order: m.Order, lang: str) -> Dto:
     values.update({
         "created": order.created.isoformat(timespec="seconds") if order.created else None,
         "status": order.status, "statusDisplay": status_display(order.status),
-        "guestCustomer": isinstance(user, m.Customer) and user.type == "GUEST",
+        "guestCustomer": isinstance(user, m.Customer) and user.guest,
         "consignments": [consignment_dto(carts, c, order, lang) for c in consignments],
         "deliveryStatus": None, "deliveryStatusDisplay": None, "unconsignedEntries": [],
         "cancellable": False, "returnable": False})

@@ -24,8 +24,8 @@ from .cart_dto import (cart_dto, delivery_mode_dto, entry_dto, modification_dto,
                        voucher_dto)
 from .catalog_dto import pagination_dto
 from .dto import address_dto
-from .payments import (SOP_LABELS, address_from_body, payment_from_fields, sop_fields_to_payment,
-                       string_prop)
+from ...commerce.payments import (SOP_LABELS, address_from_body, payment_from_fields,
+                                 sop_fields_to_payment, string_prop)
 
 CHECKOUT_ROLES = (ROLE_CUSTOMERGROUP, ROLE_GUEST, ROLE_CUSTOMERMANAGERGROUP, ROLE_TRUSTED_CLIENT)
 VOUCHER_ROLES = (ROLE_CLIENT, ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP, ROLE_TRUSTED_CLIENT,
@@ -61,7 +61,7 @@ def load_cart(carts: Carts, cart_id: str) -> m.Cart:
 
 def is_guest_cart(cart: m.Cart) -> bool:
     user = runtime().store.principal(cart.user)
-    return isinstance(user, m.Customer) and user.type == "GUEST"
+    return isinstance(user, m.Customer) and user.guest
 
 
 def require_cart_roles(cart: m.Cart, *roles: str) -> None:
@@ -622,7 +622,7 @@ def replace_cart_guest_user(baseSiteId: str, userId: str, cartId: str):
         carts = carts_service()
         cart = load_cart(carts, cartId)
         guest = rt.store.principal(cart.user)
-        if not (isinstance(guest, m.Customer) and guest.type == "GUEST"):
+        if not (isinstance(guest, m.Customer) and guest.guest):
             guest = m.Customer(uid=f"{uuid.uuid4()}|{email.lower()}", name="guest",
                                customerId=str(uuid.uuid4()), type="GUEST",
                                originalUid=email.lower(), groups={"customergroup"},

@@ -10,14 +10,14 @@ from ...commerce.carts import Carts
 from ...commerce.orders import orders_of, parse_statuses, place_order
 from ...errors import ApiError
 from ...security.policy import (ROLE_CLIENT, ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP,
-                                ROLE_TRUSTED_CLIENT, access_denied, require_roles)
+                                ROLE_GUEST, ROLE_TRUSTED_CLIENT, access_denied, require_roles)
 from ...store import uid_key
 from ..context import ctx
 from ..fields import Dto
 from ..operations import operation
 from .base import bp, int_param, require_b2b, require_b2c, required_param, respond, site
 from .cart_dto import order_dto, order_history_dto
-from .carts import agent_uid, carts_service, is_guest_cart, load_cart
+from .carts import agent_uid, carts_service, load_cart, require_cart_roles
 from .catalog_dto import pagination_dto, sort_dtos
 
 ORDER_SORTS = {"byDate": "Date", "byOrderNumber": "Order Number"}
@@ -42,9 +42,8 @@ def place_user_order(baseSiteId: str, userId: str):
     with runtime().store.atomic():
         carts = carts_service()
         cart = load_cart(carts, cart_id)
-        if not (ctx().caller.has(ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP, ROLE_TRUSTED_CLIENT,
-                                 ROLE_CLIENT) or is_guest_cart(cart)):
-            raise access_denied(401)
+        require_cart_roles(cart, ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP,
+                           ROLE_TRUSTED_CLIENT, ROLE_CLIENT, ROLE_GUEST)
         order = place_order(carts, cart, agent_uid())
         return respond(order_dto(order_carts(order), order, site().lang), 201)
 
@@ -88,7 +87,7 @@ def get_user_order(baseSiteId: str, userId: str, code: str):
             if order is None or order.guid != code:
                 raise unknown_order(code)
             owner = runtime().store.principal(order.user)
-            if not (isinstance(owner, m.Customer) and owner.type == "GUEST"):
+            if not (isinstance(owner, m.Customer) and owner.guest):
                 raise unknown_order(code)
         elif order is None or uid_key(order.user) != uid_key(acting.user.uid):
             raise unknown_order(code)
@@ -104,7 +103,7 @@ def get_order(baseSiteId: str, code: str):
         if order is None:
             raise unknown_order(code)
         owner = runtime().store.principal(order.user)
-        is_guest = isinstance(owner, m.Customer) and owner.type == "GUEST"
+        is_guest = isinstance(owner, m.Customer) and owner.guest
         if not (ctx().caller.has(ROLE_TRUSTED_CLIENT) or (is_guest and order.guid == code)):
             require_roles(ctx().caller, ROLE_TRUSTED_CLIENT)
         return respond(order_dto(order_carts(order), order, site().lang))
@@ -125,8 +124,7 @@ def place_org_order(baseSiteId: str, userId: str):
     with runtime().store.atomic():
         carts = carts_service()
         cart = load_cart(carts, cart_id)
-        if not (ctx().caller.has(ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP, ROLE_TRUSTED_CLIENT)
-                or is_guest_cart(cart)):
-            raise access_denied(401)
+        require_cart_roles(cart, ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP,
+                           ROLE_TRUSTED_CLIENT, ROLE_GUEST)
         order = place_order(carts, cart, agent_uid(), b2b=True)
         return respond(order_dto(order_carts(order), order, site().lang), 200)
