@@ -74,6 +74,14 @@ def require_checkout_role(cart: m.Cart) -> None:
     require_cart_roles(cart, *CHECKOUT_ROLES)
 
 
+def checkout_cart(cart_id: str) -> tuple[Carts, m.Cart]:
+    """The cart service and the acting user's cart, for a checkout endpoint's @Secured roles."""
+    carts = carts_service()
+    cart = load_cart(carts, cart_id)
+    require_checkout_role(cart)
+    return carts, cart
+
+
 def cart_response(carts: Carts, cart: m.Cart, status: int = 200):
     return respond(cart_dto(carts, cart, site().lang), status)
 
@@ -346,9 +354,7 @@ def replace_cart_delivery_address(baseSiteId: str, userId: str, cartId: str):
     require_b2c()
     address_id = required_param("addressId")
     with runtime().store.atomic():
-        carts = carts_service()
-        cart = load_cart(carts, cartId)
-        require_checkout_role(cart)
+        carts, cart = checkout_cart(cartId)
         owner = runtime().store.principal(cart.user)
         carts.set_delivery_address(cart, owned_address(owner if isinstance(owner, m.User) else None,
                                                         address_id))
@@ -361,9 +367,7 @@ def create_cart_delivery_address(baseSiteId: str, userId: str, cartId: str):
     body = json_body()
     rt = runtime()
     with rt.store.atomic() as state:
-        carts = carts_service()
-        cart = load_cart(carts, cartId)
-        require_checkout_role(cart)
+        carts, cart = checkout_cart(cartId)
         # the pk it gets if accepted: a refused address (invalid, or a country the store does
         # not deliver to) is not stored
         address = address_from_body(state, body, owner=cart.user, pk=state.next_pk)
@@ -379,9 +383,7 @@ def create_cart_delivery_address(baseSiteId: str, userId: str, cartId: str):
 @operation("removeCartDeliveryAddress")
 def remove_cart_delivery_address(baseSiteId: str, userId: str, cartId: str):
     with runtime().store.atomic():
-        carts = carts_service()
-        cart = load_cart(carts, cartId)
-        require_checkout_role(cart)
+        carts, cart = checkout_cart(cartId)
         cart.deliveryAddress = None
         cart.deliveryMode = None
     return empty()
@@ -391,9 +393,7 @@ def remove_cart_delivery_address(baseSiteId: str, userId: str, cartId: str):
 @operation("getCartDeliveryModes")
 def get_cart_delivery_modes(baseSiteId: str, userId: str, cartId: str):
     with runtime().store.atomic():
-        carts = carts_service()
-        cart = load_cart(carts, cartId)
-        require_checkout_role(cart)
+        carts, cart = checkout_cart(cartId)
         modes = carts.supported_delivery_modes(cart)
         return respond(Dto("DeliveryModeList", {"deliveryModes": [
             delivery_mode_dto(carts, x, cart, site().lang) for x in modes]}))
@@ -403,9 +403,7 @@ def get_cart_delivery_modes(baseSiteId: str, userId: str, cartId: str):
 @operation("getCartDeliveryMode")
 def get_cart_delivery_mode(baseSiteId: str, userId: str, cartId: str):
     with runtime().store.atomic() as state:
-        carts = carts_service()
-        cart = load_cart(carts, cartId)
-        require_checkout_role(cart)
+        carts, cart = checkout_cart(cartId)
         mode = state.delivery_modes.get(cart.deliveryMode or "")
         if mode is None:
             return respond(Dto("DeliveryMode", {"code": None}))
@@ -417,9 +415,7 @@ def get_cart_delivery_mode(baseSiteId: str, userId: str, cartId: str):
 def replace_cart_delivery_mode(baseSiteId: str, userId: str, cartId: str):
     mode = required_param("deliveryModeId")
     with runtime().store.atomic():
-        carts = carts_service()
-        cart = load_cart(carts, cartId)
-        require_checkout_role(cart)
+        carts, cart = checkout_cart(cartId)
         carts.set_delivery_mode(cart, mode)
     return empty()
 
@@ -428,9 +424,7 @@ def replace_cart_delivery_mode(baseSiteId: str, userId: str, cartId: str):
 @operation("removeCartDeliveryMode")
 def remove_cart_delivery_mode(baseSiteId: str, userId: str, cartId: str):
     with runtime().store.atomic():
-        carts = carts_service()
-        cart = load_cart(carts, cartId)
-        require_checkout_role(cart)
+        carts, cart = checkout_cart(cartId)
         cart.deliveryMode = None
     return empty()
 
@@ -464,9 +458,7 @@ def _set_new_payment(carts: Carts, cart: m.Cart, fields: dict) -> m.PaymentInfo:
 def create_cart_payment_details(baseSiteId: str, userId: str, cartId: str):
     body = json_body()
     with runtime().store.atomic():
-        carts = carts_service()
-        cart = load_cart(carts, cartId)
-        require_checkout_role(cart)
+        carts, cart = checkout_cart(cartId)
         info = _set_new_payment(carts, cart, body)
         return respond(payment_dto(carts, info, site().lang), 201)
 
@@ -476,9 +468,7 @@ def create_cart_payment_details(baseSiteId: str, userId: str, cartId: str):
 def replace_cart_payment_details(baseSiteId: str, userId: str, cartId: str):
     payment_id = required_param("paymentDetailsId")
     with runtime().store.atomic() as state:
-        carts = carts_service()
-        cart = load_cart(carts, cartId)
-        require_checkout_role(cart)
+        carts, cart = checkout_cart(cartId)
         info = state.payment_infos.get(payment_id)
         if info is None or info.deleted or info.user.lower() != cart.user.lower():
             raise ApiError(400, "UnknownIdentifierError",
@@ -494,9 +484,7 @@ def get_sop_payment_request(baseSiteId: str, userId: str, cartId: str):
     names of the card fields (``mappingLabels``), as SAP's mock provider expects them."""
     response_url = required_param("responseUrl")
     with runtime().store.atomic():
-        carts = carts_service()
-        cart = load_cart(carts, cartId)
-        require_checkout_role(cart)
+        carts, cart = checkout_cart(cartId)
         totals = carts.totals(cart)
     parameters = {"amount": f"{totals.totalPriceWithTax:.2f}", "currency": carts.currency,
                   "orderPage_transactionType": "subscription",
@@ -517,9 +505,7 @@ def handle_sop_payment_response(baseSiteId: str, userId: str, cartId: str):
     payment details."""
     fields = request.form.to_dict() or request.args.to_dict()
     with runtime().store.atomic():
-        carts = carts_service()
-        cart = load_cart(carts, cartId)
-        require_checkout_role(cart)
+        carts, cart = checkout_cart(cartId)
         decision = (fields.get("decision") or "").upper()
         if decision != "ACCEPT":
             raise ApiError(400, "PaymentAuthorizationError",
@@ -738,9 +724,7 @@ def replace_org_cart_delivery_address(baseSiteId: str, userId: str, cartId: str)
     require_b2b()
     address_id = required_param("addressId")
     with runtime().store.atomic():
-        carts = carts_service()
-        cart = load_cart(carts, cartId)
-        require_checkout_role(cart)
+        carts, cart = checkout_cart(cartId)
         owner = runtime().store.principal(cart.user)
         address = owned_address(owner if isinstance(owner, m.User) else None, address_id)
         carts.set_delivery_address(cart, address)
