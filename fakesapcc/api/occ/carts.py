@@ -82,6 +82,14 @@ def checkout_cart(cart_id: str) -> tuple[Carts, m.Cart]:
     return carts, cart
 
 
+def voucher_cart(cart_id: str) -> tuple[Carts, m.Cart]:
+    """The cart service and the acting user's cart, for a voucher endpoint's @Secured roles."""
+    carts = carts_service()
+    cart = load_cart(carts, cart_id)
+    require_cart_roles(cart, *VOUCHER_ROLES)
+    return carts, cart
+
+
 def cart_response(carts: Carts, cart: m.Cart, status: int = 200):
     return respond(cart_dto(carts, cart, site().lang), status)
 
@@ -558,9 +566,7 @@ def get_cart_vouchers(baseSiteId: str, userId: str, cartId: str):
 def apply_cart_voucher(baseSiteId: str, userId: str, cartId: str):
     voucher = required_param("voucherId")
     with runtime().store.atomic():
-        carts = carts_service()
-        cart = load_cart(carts, cartId)
-        require_cart_roles(cart, *VOUCHER_ROLES)
+        carts, cart = voucher_cart(cartId)
         carts.apply_voucher(cart, voucher)
     return empty()
 
@@ -572,9 +578,7 @@ def apply_cart_voucher_json(baseSiteId: str, userId: str, cartId: str):
     if not isinstance(code, str) or not code:
         raise validation_error("voucherId", "This field is required.", "missing")
     with runtime().store.atomic():
-        carts = carts_service()
-        cart = load_cart(carts, cartId)
-        require_cart_roles(cart, *VOUCHER_ROLES)
+        carts, cart = voucher_cart(cartId)
         carts.apply_voucher(cart, code)
     return empty(204)
 
@@ -583,9 +587,7 @@ def apply_cart_voucher_json(baseSiteId: str, userId: str, cartId: str):
 @operation("removeCartVoucher")
 def remove_cart_voucher(baseSiteId: str, userId: str, cartId: str, voucherId: str):
     with runtime().store.atomic():
-        carts = carts_service()
-        cart = load_cart(carts, cartId)
-        require_cart_roles(cart, *VOUCHER_ROLES)
+        carts, cart = voucher_cart(cartId)
         carts.release_voucher(cart, voucherId)
     return empty(204)
 
