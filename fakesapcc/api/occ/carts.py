@@ -600,8 +600,7 @@ def remove_cart_voucher(baseSiteId: str, userId: str, cartId: str, voucherId: st
 def replace_cart_guest_user(baseSiteId: str, userId: str, cartId: str):
     """Guest checkout: a client token, the anonymous cart and an e-mail make a guest customer
     the cart's user."""
-    if not ctx().caller.has(ROLE_CLIENT, ROLE_TRUSTED_CLIENT):
-        raise access_denied(401)
+    require_roles(ctx().caller, ROLE_CLIENT, ROLE_TRUSTED_CLIENT)
     email = required_param("email").strip()
     if not EMAIL.fullmatch(email):
         raise validation_error("login", f"Email [{email}] is not a valid e-mail address!")
