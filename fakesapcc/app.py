@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
-from .api import cors, errors, journal
+from .api import cors, errors, journal, runtime  # noqa: F401  (runtime: re-exported)
 from .clock import Clock
 from .config import Config, build_config
 from .runtime import Runtime
@@ -67,8 +67,3 @@ def create_app(config: Config | None = None, *, store: Store | None = None,
     if load_seed:
         rt.load_seed()
     return app
-
-
-def runtime(app: Flask | None = None) -> Runtime:
-    """The Runtime behind an app (the current one inside a request)."""
-    return (app or current_app).extensions["fakesapcc"]

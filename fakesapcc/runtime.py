@@ -31,6 +31,7 @@ class Runtime:
         self.seed_report: LoadReport | None = None
         self._seed_snapshot: bytes | None = self.store.snapshot()  # until a seed loads
         self.error_listeners: list = []  # called with every unexpected exception (test harness)
+        self.reset_listeners: list = []  # called by reset(): layers with state of their own
         self.tokens = TokenService(self.store, self.clock, config)
         self.authserver = AuthorizationServer(self.store, self.clock, config, self.tokens)
 
@@ -51,7 +52,10 @@ class Runtime:
         return report
 
     def reset(self) -> None:
-        """Back to the state right after the seed loaded; the clock back to real time."""
+        """Back to start-up: the state right after the seed loaded, the clock back to real
+        time, and whatever the registered layers keep (journal, faults, runtime flags)."""
         if self._seed_snapshot is not None:
             self.store.restore(self._seed_snapshot)
         self.clock.reset()
+        for listener in self.reset_listeners:
+            listener()

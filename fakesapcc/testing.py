@@ -124,7 +124,7 @@ class FakeSAPCC:
 
     def reset(self) -> None:
         """Back to start-up: state, tokens, clock, journal, faults, properties and flags."""
-        journal.reset(self.app)
+        self.runtime.reset()
         self.errors.clear()
 
     def snapshot(self) -> dict[str, Any]:

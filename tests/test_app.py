@@ -73,3 +73,15 @@ def test_reset_returns_to_the_seed(app):
     rt.reset()
     assert rt.store.principal("asagent") is not None
     assert rt.clock.offset_seconds == 0
+
+
+def test_one_reset_covers_every_layer(app):
+    """The Runtime owns the one reset: journal, faults and runtime properties go back too."""
+    client = app.test_client()
+    client.post("/_fakesapcc/faults", json={"path": "/occ/*", "status": 503})
+    client.patch("/_fakesapcc/config", json={"properties": {"toggle.customer360.enabled": "false"}})
+    client.get("/occ/v2/electronics-spa/titles")
+    runtime(app).reset()
+    assert client.get("/_fakesapcc/faults").json["faults"] == []
+    assert client.get("/_fakesapcc/requests").json["requests"] == []
+    assert runtime(app).config.prop_bool("toggle.customer360.enabled") is True

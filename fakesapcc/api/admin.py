@@ -102,7 +102,7 @@ def openapi():
 
 @bp.post("/reset")
 def reset():
-    journal.reset()
+    runtime().reset()
     return jsonify({"status": "RESET"})
 
 

@@ -31,10 +31,9 @@ from flask import Flask, Response, current_app, g, jsonify, request
 from ..config import Config
 from ..errors import ApiError, validation_error
 from ..faults import Fault, FaultBook
-from ..runtime import Runtime
 from ..security.policy import Acting
 from .errors import render_api_errors
-from . import cors
+from . import cors, runtime
 from .operations import operation_id
 
 CONTROL_PLANE = "/_fakesapcc"
@@ -196,6 +195,12 @@ class Harness:
     def flags(self) -> dict[str, Any]:
         return {name: getattr(self.config, attr) for name, attr in FLAGS.items()}
 
+    def reset(self) -> None:
+        """Journal, faults, properties and flags back to start-up (a Runtime reset listener)."""
+        self.faults.clear()
+        self.restore_config()
+        self.journal.clear(restart_ids=True)
+
     def restore_config(self) -> None:
         """Properties and flags back to start-up. The properties dict is swapped whole, never
         edited in place, so a concurrent request sees the old set or the new one."""
@@ -205,22 +210,8 @@ class Harness:
         self.journal.resize(self.config.journal_size)
 
 
-def runtime(app: Flask | None = None) -> Runtime:
-    # the app module imports this one: read the extension directly
-    return (app or current_app).extensions["fakesapcc"]
-
-
 def harness(app: Flask | None = None) -> Harness:
     return (app or current_app).extensions["fakesapcc.harness"]
-
-
-def reset(app: Flask | None = None) -> None:
-    """State, tokens, clock, journal, faults, properties and flags back to start-up."""
-    h = harness(app)
-    runtime(app).reset()
-    h.faults.clear()
-    h.restore_config()
-    h.journal.clear(restart_ids=True)
 
 
 # ---------------------------------------------------------------------------- emulation lint
@@ -415,7 +406,8 @@ class DropConnections:
 
 def install(app: Flask) -> None:
     """Hook the journal, the faults and the emulation lint into every request."""
-    app.extensions["fakesapcc.harness"] = Harness.for_config(runtime(app).config)
+    h = app.extensions["fakesapcc.harness"] = Harness.for_config(runtime(app).config)
+    runtime(app).reset_listeners.append(h.reset)
     app.before_request(_before)
     app.after_request(_after)
     app.teardown_request(_teardown)
