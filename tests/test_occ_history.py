@@ -58,3 +58,25 @@ def test_a_login_change_carries_the_customers_data(sapcc):
     assert any(t.get("currentConsent") for t in templates if t["id"] == "MARKETING_NEWSLETTER")
     reviews = sapcc.runtime.store.state.reviews.values()
     assert any(r.user == "mark.new@pronto-hw.com" for r in reviews)  # the seeded review moved too
+
+
+def test_sop_response_endpoints_keep_the_checkout_roles(sapcc):
+    occ = f"{sapcc.occ_url}/{SITE}/users/anonymous/carts"
+    guid = requests.post(occ, json={}, timeout=10).json()["guid"]
+    for method in ("GET", "DELETE"):
+        response = requests.request(method, f"{occ}/{guid}/payment/sop/response", timeout=10)
+        assert response.status_code == 401 and response.json()["errors"][0]["type"] == "AccessDeniedError"
+
+
+def test_replacing_a_cards_billing_address_leaves_no_orphan(sapcc):
+    headers = {"Authorization": f"Bearer {sapcc.customer_token(CUSTOMER)}"}
+    occ = f"{sapcc.occ_url}/{SITE}/users/current"
+    code = requests.post(f"{occ}/carts", json={}, headers=headers, timeout=10).json()["code"]
+    card = requests.post(f"{occ}/carts/{code}/paymentdetails", json=CARD, headers=headers, timeout=10).json()
+    addresses = len(sapcc.runtime.store.state.addresses)
+    moved = {**CARD["billingAddress"], "line1": "Howard Street 9"}
+    assert requests.patch(f"{occ}/paymentdetails/{card['id']}", json={"billingAddress": moved},
+                          headers=headers, timeout=10).status_code == 200
+    assert len(sapcc.runtime.store.state.addresses) == addresses
+    again = requests.get(f"{occ}/paymentdetails/{card['id']}", headers=headers, timeout=10).json()
+    assert again["billingAddress"]["line1"] == "Howard Street 9"

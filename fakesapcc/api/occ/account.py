@@ -37,6 +37,11 @@ def _password_errors(password: object, subject: str = "password") -> list[ApiErr
     return []
 
 
+def merge_patch(current: dict, body: dict) -> dict:
+    """A PATCH body over the resource as it is (its DTO, nulls left out)."""
+    return {**{k: v for k, v in current.items() if v is not None}, **body}
+
+
 def _revoke(user: m.User) -> None:
     runtime().tokens.revoke_user(user.uid)
 
@@ -285,8 +290,7 @@ def _update_address(address_id: str, replace: bool):
         if replace:
             merged = body
         else:
-            current = address_dto(state, address, site().lang)
-            merged = {**{k: v for k, v in current.items() if v is not None}, **body}
+            merged = merge_patch(address_dto(state, address, site().lang), body)
         updated = address_from_body(state, merged, owner=user.uid, pk=address.pk)
         updated.ownerType = address.ownerType
         state.addresses[address.pk] = updated
@@ -378,13 +382,16 @@ def _update_payment(payment_id: str, replace: bool):
         user = acting_user()
         info = _own_payment(user, payment_id)
         if not replace:
-            current = payment_dto(carts_service(), info, site().lang)
-            body = {**{k: v for k, v in current.items() if v is not None}, **body}
+            body = merge_patch(payment_dto(carts_service(), info, site().lang), body)
         updated, address = payment_from_fields(state, body, owner=user.uid, pk=rt.store.new_pk,
                                                today=rt.clock.now().date())
         updated.id = info.id
         if address is not None:
             state.addresses[address.pk] = address
+            old = info.billingAddress  # replaced: the wallet's own copy goes (orders keep theirs)
+            if old is not None and not any(p.billingAddress == old for p in state.payment_infos.values()
+                                           if p is not info):
+                state.addresses.pop(old, None)
         if updated.defaultPayment:
             for other in _wallet(user):
                 other.defaultPayment = False

@@ -528,8 +528,7 @@ def handle_sop_payment_response(baseSiteId: str, userId: str, cartId: str):
 @operation("getSopPaymentResponse")
 def get_sop_payment_response(baseSiteId: str, userId: str, cartId: str):
     with runtime().store.atomic() as state:
-        carts = carts_service()
-        cart = load_cart(carts, cartId)
+        carts, cart = checkout_cart(cartId)
         info = state.payment_infos.get(cart.paymentInfo or "")
         if info is None:
             raise ApiError(400, "UnknownIdentifierError", "Payment details not found")
@@ -540,8 +539,7 @@ def get_sop_payment_response(baseSiteId: str, userId: str, cartId: str):
 @operation("removeSopPaymentResponse")
 def remove_sop_payment_response(baseSiteId: str, userId: str, cartId: str):
     with runtime().store.atomic():
-        carts = carts_service()
-        cart = load_cart(carts, cartId)
+        _, cart = checkout_cart(cartId)
         cart.paymentInfo = None
     return empty()
 
