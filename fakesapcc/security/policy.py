@@ -151,6 +151,20 @@ def act_as(store: Store, caller: Caller, user_id: str) -> Acting:
     raise forbidden()
 
 
+def asm_customer(store: Store, user_id: str) -> m.Customer:
+    """The ASM web app's UserMatchingFilter (``/{site}/users/{userId}/customer360``): the path
+    names a customer by uid or customerId; ROLE_ASAGENTGROUP is checked before, and no
+    customer-manager role is needed."""
+    user = store.user_by_id(user_id)
+    if user is None:
+        raise _unknown_user(user_id)
+    if not isinstance(user, m.Customer):
+        raise ApiError(400, "RequestParameterError",
+                       "request path parameter userId must be a customer userId",
+                       reason="invalid", subject="userId", subject_type="parameter")
+    return user
+
+
 def act_by_header(store: Store, caller: Caller, header_user_id: str | None) -> Acting:
     """The acting user of an endpoint without a userId in its path: a customer manager may
     name one in ``sap-commerce-cloud-user-id``; otherwise a customer or customer manager acts

@@ -10,7 +10,7 @@ from ...app import runtime
 from ...commerce import sitecontext
 from ...commerce.asm import AssistedService
 from ...errors import ApiError
-from ...security.policy import require_asm_agent
+from ...security.policy import asm_customer, require_asm_agent
 from ..context import authenticate, check_restrictions, ctx
 
 bp = Blueprint("asm", __name__, url_prefix="/assistedservicewebservices")
@@ -69,13 +69,4 @@ def int_param(name: str, default: int) -> int:
 
 
 def customer_by_id(user_id: str) -> m.Customer:
-    """The ASM web app's UserMatchingFilter: a uid or a customerId; it must be a customer."""
-    user = runtime().store.user_by_id(user_id)
-    if user is None:
-        raise ApiError(400, "UnknownIdentifierError",
-                       f"Cannot find user with propertyValue '{user_id}'")
-    if not isinstance(user, m.Customer):
-        raise ApiError(400, "RequestParameterError",
-                       "request path parameter userId must be a customer userId",
-                       reason="invalid", subject="userId", subject_type="parameter")
-    return user
+    return asm_customer(runtime().store, user_id)
