@@ -80,3 +80,20 @@ def test_replacing_a_cards_billing_address_leaves_no_orphan(sapcc):
     assert len(sapcc.runtime.store.state.addresses) == addresses
     again = requests.get(f"{occ}/paymentdetails/{card['id']}", headers=headers, timeout=10).json()
     assert again["billingAddress"]["line1"] == "Howard Street 9"
+
+
+def test_validate_reduces_or_removes_what_stock_no_longer_covers(sapcc):
+    headers = {"Authorization": f"Bearer {sapcc.customer_token(CUSTOMER)}"}
+    occ = f"{sapcc.occ_url}/{SITE}/users/current/carts"
+    code = requests.post(occ, json={}, headers=headers, timeout=10).json()["code"]
+    for product, quantity in (("300938", 5), ("1382080", 2)):
+        requests.post(f"{occ}/{code}/entries", json={"quantity": quantity, "product": {"code": product}},
+                      headers=headers, timeout=10)
+    report = sapcc.load_impex("UPDATE StockLevel;productCode[unique=true];warehouse(code)[unique=true];available\n"
+                              ";300938;warehouse_e;3\n;1382080;warehouse_e;0\n")
+    assert not report.errors
+    mods = requests.post(f"{occ}/{code}/validate", headers=headers, timeout=10).json()["cartModifications"]
+    assert [(x["statusCode"], x["quantity"], x["quantityAdded"]) for x in mods] == [("lowStock", 3, -2),
+                                                                                  ("noStock", 0, -2)]
+    entries = requests.get(f"{occ}/{code}/entries", headers=headers, timeout=10).json()["orderEntries"]
+    assert [(e["entryNumber"], e["product"]["code"], e["quantity"]) for e in entries] == [(0, "300938", 3)]

@@ -322,6 +322,31 @@ class Carts:
         return CartModification("success" if allowed == quantity else "lowStock", added, quantity,
                             entry)
 
+    def shortfalls(self, cart: m.Cart) -> list[tuple[m.OrderEntry, int]]:
+        """The entries whose store (or online stock) has fewer free units than they ask for,
+        with what is free."""
+        result = []
+        for entry in cart.entries:
+            pos = self.state.points_of_service.get(entry.deliveryPointOfService or "")
+            available = self.catalog.available(entry.product, pos.warehouses if pos else None)
+            if available is not None and available < entry.quantity:
+                result.append((entry, max(available, 0)))
+        return result
+
+    def validate(self, cart: m.Cart) -> list[CartModification]:
+        """SAP's cart validation: an entry that cannot be delivered in full is reduced
+        (``lowStock``) or removed (``noStock``)."""
+        mods = []
+        for entry, available in self.shortfalls(cart):
+            wanted = entry.quantity
+            if available:
+                entry.quantity = available
+            else:
+                self.remove_entry(cart, entry.entryNumber)
+            mods.append(CartModification("lowStock" if available else "noStock",
+                                         available - wanted, available, entry))
+        return mods
+
     def remove_entry(self, cart: m.Cart, number: int | str) -> None:
         entry = self.entry(cart, number)
         cart.entries.remove(entry)

@@ -39,14 +39,11 @@ def check_cart(carts: Carts, cart: m.Cart, b2b: bool = False) -> None:
         errors.append(_cart_error("Payment info is not set"))
     if errors:
         raise ApiErrors(400, errors)
-    for entry in cart.entries:
-        pos = carts.state.points_of_service.get(entry.deliveryPointOfService or "")
-        available = carts.catalog.available(entry.product, pos.warehouses if pos else None)
-        if available is not None and available < entry.quantity:
-            raise ApiError(400, "InsufficientStockError",
-                           f"Product [{entry.product}] is currently out of stock",
-                           reason="noStock" if available <= 0 else "lowStock",
-                           subject=str(entry.entryNumber), subject_type="entry")
+    for entry, available in carts.shortfalls(cart)[:1]:
+        raise ApiError(400, "InsufficientStockError",
+                       f"Product [{entry.product}] is currently out of stock",
+                       reason="lowStock" if available else "noStock",
+                       subject=str(entry.entryNumber), subject_type="entry")
 
 
 def place_order(carts: Carts, cart: m.Cart, placed_by: str | None = None,

@@ -630,26 +630,11 @@ def replace_cart_guest_user(baseSiteId: str, userId: str, cartId: str):
 def validate_cart(baseSiteId: str, userId: str, cartId: str):
     """Stock check of every entry: entries that cannot be delivered in full are reduced or
     removed, and reported as modifications."""
-    with runtime().store.atomic() as state:
+    with runtime().store.atomic():
         carts = carts_service()
-        cart = load_cart(carts, cartId)
-        mods = []
-        for entry in list(cart.entries):
-            pos = state.points_of_service.get(entry.deliveryPointOfService or "")
-            available = carts.catalog.available(entry.product, pos.warehouses if pos else None)
-            if available is not None and available < entry.quantity:
-                status = "lowStock" if available > 0 else "noStock"
-                wanted = entry.quantity
-                if available > 0:
-                    entry.quantity = available
-                else:
-                    carts.remove_entry(cart, entry.entryNumber)
-                mods.append(Dto("CartModification", {
-                    "statusCode": status, "quantityAdded": available - wanted,
-                    "quantity": max(available, 0),
-                    "entry": entry_dto(carts, entry, site().lang), "deliveryModeChanged": False,
-                    "statusMessage": None}))
-        return respond(Dto("CartModificationList", {"cartModifications": mods}))
+        mods = carts.validate(load_cart(carts, cartId))
+        return respond(Dto("CartModificationList", {"cartModifications": [
+            modification_dto(carts, mod, site().lang) for mod in mods]}))
 
 
 # -- B2B ----------------------------------------------------------------------------------------
