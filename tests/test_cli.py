@@ -1,10 +1,8 @@
 """The fakesapcc command, run as a user runs it."""
 import json
 import re
-import shlex
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest

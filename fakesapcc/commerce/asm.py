@@ -119,11 +119,6 @@ class AssistedService:
                                            customer.name or ""])).lower()
         return needle in haystack
 
-    def last_order_time(self, customer: m.Customer) -> datetime | None:
-        times = [o.created for o in self.state.orders.values()
-                 if uid_key(o.user) == uid_key(customer.uid) and o.created]
-        return max(times) if times else None
-
     def search(self, agent: m.User, site: m.BaseSite, query: str | None, order_id: str | None,
                customer_list_id: str | None, sort: str | None, current_page: int,
                page_size: int) -> CustomerPage:

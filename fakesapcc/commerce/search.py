@@ -61,10 +61,6 @@ class SearchResult:
     category_code: str | None = None
     selected: list[tuple[str, str]] = field(default_factory=list)
 
-    @property
-    def total_pages(self) -> int:
-        return math.ceil(self.total / self.page_size) if self.page_size else 0
-
 
 def parse_query(query: str) -> tuple[str, str | None, list[tuple[str, str]]]:
     """``camera:price-asc:brand:brand_5`` → (``camera``, ``price-asc``, [(brand, brand_5)])."""
