@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from fakesapcc.impex.loader import load_paths, load_text  # noqa: E402
 from fakesapcc.impex.parser import parse  # noqa: E402
 from fakesapcc.runtime import default_data_dir  # noqa: E402
-from fakesapcc.store import Store  # noqa: E402
+from fakesapcc.db import Db  # noqa: E402
 
 EMPTY_APP = textwrap.dedent("""
     import sys
@@ -101,7 +101,7 @@ def bench_impex(rows: int) -> dict[str, float]:
     parsed = parse(text, file="bench.impex")
     parse_s = time.perf_counter() - start
     assert not parsed.errors
-    store = Store()
+    store = Db()
     start = time.perf_counter()
     report = load_text(store, text, "bench.impex")
     load_s = time.perf_counter() - start
@@ -114,7 +114,7 @@ def bench_impex(rows: int) -> dict[str, float]:
 
 
 def bench_snapshot(repeat: int) -> dict[str, float]:
-    store = Store()
+    store = Db()
     assert load_paths(store, [default_data_dir()]).ok
     snaps, restores, deep = [], [], []
     for _ in range(repeat):

@@ -1,11 +1,11 @@
 """fakesapcc: an emulator of SAP Commerce Cloud's OAuth server, OCC v2 and ASM web services,
 with real state seeded from ImpEx.
 
-The public surface: ``create_app`` (a WSGI app), ``Config``/``build_config``, ``Store``.
+The public surface: ``create_app`` (a WSGI app), ``Config``/``build_config``, ``Db``.
 """
 from .app import create_app
 from .config import Config, build_config
-from .store import Store
+from .db import Db
 
-__all__ = ["create_app", "Config", "build_config", "Store"]
+__all__ = ["create_app", "Config", "build_config", "Db"]
 __version__ = "0.1.0"

@@ -9,11 +9,11 @@ from typing import Any
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
-from .api import cors, errors, journal, runtime  # noqa: F401  (runtime: re-exported)
+from .api import cors, errors, journal
 from .clock import Clock
 from .config import Config, build_config
 from .runtime import Runtime
-from .store import Store
+from .db import Db
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -33,7 +33,7 @@ def _not_json(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def create_app(config: Config | None = None, *, store: Store | None = None,
+def create_app(config: Config | None = None, *, db: Db | None = None,
                clock: Clock | None = None, load_seed: bool = True) -> Flask:
     """A fakesapcc WSGI app. With ``load_seed`` the seed loads before this returns; otherwise
     call ``runtime(app).load_seed()`` (the server does it after it starts listening, so that
@@ -44,7 +44,7 @@ def create_app(config: Config | None = None, *, store: Store | None = None,
     app.config["JSON_SORT_KEYS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    rt = Runtime(config, store=store, clock=clock)
+    rt = Runtime(config, db=db, clock=clock)
     app.extensions["fakesapcc"] = rt
     errors.install(app)
     journal.install(app)  # every request: the journal, faults, the emulation lint

@@ -13,7 +13,7 @@ from typing import Any
 from .config import Config, ConfigError, build_config
 from .impex.loader import ImpexLoadError, LoadReport, impex_files, load_paths
 from .runtime import Runtime, default_data_dir
-from .store import Store
+from .db import Db
 
 OAUTH_PATH = "/authorizationserver"
 OCC_PATH = "/occ/v2"
@@ -122,13 +122,13 @@ def impex_check(config: Config, paths: list[str]) -> int:
     if missing:
         print(f"fakesapcc: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    store = Store()
+    db = Db()
     if config.default_data:
-        base = load_paths(store, [default_data_dir()], config=config.properties)
+        base = load_paths(db, [default_data_dir()], config=config.properties)
         if not base.ok:
             print_report(base)
             return 1
-    report = load_paths(store, impex_files(paths), config=config.properties,
+    report = load_paths(db, impex_files(paths), config=config.properties,
                         strict=config.strict_impex, stop_on_error=False)
     print_report(report)
     errors = len(report.errors)
@@ -145,7 +145,7 @@ def print_env(config: Config, site_uid: str | None) -> int:
     except ImpexLoadError as exc:
         print_report(exc.report, sys.stderr)
         return 1
-    state = rt.store.state
+    state = rt.db.state
     sites = sorted(state.base_sites.values(), key=lambda s: (s.channel != "B2C", s.uid))
     site = state.base_sites.get(site_uid) if site_uid else (sites[0] if sites else None)
     if site_uid and site is None:
@@ -177,7 +177,8 @@ def print_env(config: Config, site_uid: str | None) -> int:
 def serve(config: Config) -> int:
     """Serve with waitress (a production-grade threaded WSGI server); the seed loads after the
     socket listens, so /_fakesapcc/health answers at once and /_fakesapcc/ready when loaded."""
-    from .app import create_app, runtime
+    from .api import runtime
+    from .app import create_app
     from .server import make_server
     from .tls import tls_from_config
 

@@ -10,7 +10,7 @@ from .config import Config
 from .impex.loader import ImpexLoadError, LoadReport, impex_files, load_paths
 from .security.authserver import AuthorizationServer
 from .security.tokens import TokenService
-from .store import Store
+from .db import Db
 
 
 def default_data_dir() -> Path:
@@ -22,18 +22,18 @@ def default_data_dir() -> Path:
 
 
 class Runtime:
-    def __init__(self, config: Config, store: Store | None = None,
+    def __init__(self, config: Config, db: Db | None = None,
                  clock: Clock | None = None) -> None:
         self.config = config
-        self.store = store or Store()
+        self.db = db or Db()
         self.clock = clock or Clock()
         self.ready = threading.Event()
         self.seed_report: LoadReport | None = None
-        self._seed_snapshot: bytes | None = self.store.snapshot()  # until a seed loads
+        self._seed_snapshot: bytes | None = self.db.snapshot()  # until a seed loads
         self.error_listeners: list = []  # called with every unexpected exception (test harness)
         self.reset_listeners: list = []  # called by reset(): layers with state of their own
-        self.tokens = TokenService(self.store, self.clock, config)
-        self.authserver = AuthorizationServer(self.store, self.clock, config, self.tokens)
+        self.tokens = TokenService(self.db, self.clock, config)
+        self.authserver = AuthorizationServer(self.db, self.clock, config, self.tokens)
 
     def seed_paths(self) -> list[Path]:
         paths = [default_data_dir()] if self.config.default_data else []
@@ -42,12 +42,12 @@ class Runtime:
     def load_seed(self) -> LoadReport:
         """Load the default data and every ``--impex`` path; remember the result as the state
         that ``reset()`` returns to. Raises ImpexLoadError if any file has an error."""
-        report = load_paths(self.store, self.seed_paths(), config=self.config.properties,
+        report = load_paths(self.db, self.seed_paths(), config=self.config.properties,
                             strict=self.config.strict_impex)
         self.seed_report = report
         if not report.ok:
             raise ImpexLoadError(report)
-        self._seed_snapshot = self.store.snapshot()
+        self._seed_snapshot = self.db.snapshot()
         self.ready.set()
         return report
 
@@ -55,7 +55,7 @@ class Runtime:
         """Back to start-up: the state right after the seed loaded, the clock back to real
         time, and whatever the registered layers keep (journal, faults, runtime flags)."""
         if self._seed_snapshot is not None:
-            self.store.restore(self._seed_snapshot)
+            self.db.restore(self._seed_snapshot)
         self.clock.reset()
         for listener in self.reset_listeners:
             listener()

@@ -1,6 +1,6 @@
 """The store's state as JSON, and back.
 
-``Store.snapshot()`` is a pickle: fast, private to one process. This module is the portable
+``Db.snapshot()`` is a pickle: fast, private to one process. This module is the portable
 form behind ``GET /_fakesapcc/snapshot`` and ``POST /_fakesapcc/restore``: a document a test
 can save, diff, edit and put back.
 
@@ -20,7 +20,7 @@ attributes need no code here:
   tagged (``{"$datetime": …}``, ``{"$tuple": […]}``, ``{"$set": […]}``).
 
 The indexes (customerId, group members, cart and order guids, prices and stock by product) are
-not written: restore rebuilds them through the Store, so a hand-edited snapshot stays coherent.
+not written: restore rebuilds them through the Db, so a hand-edited snapshot stays coherent.
 A snapshot is read whole before anything changes; a bad one raises ``ApiError`` (400
 ValidationError naming the JSON path) and leaves the store as it was.
 """
@@ -36,14 +36,14 @@ from typing import Any, Union
 
 from . import models as m
 from .errors import ApiError
-from .store import State, Store
+from .db import State, Db
 
 FORMAT = "fakesapcc-snapshot"
 VERSION = 1
 ITEMTYPE = "itemtype"
 INDEX_FIELDS = frozenset({"customer_ids", "group_members", "cart_guids", "order_guids",
                           "stock_by_product", "prices_by_product"})
-# collections whose items go back through the Store, which keeps the indexes
+# collections whose items go back through the Db, which keeps the indexes
 _STORE_ADDERS = {"principals": "add_principal", "carts": "add_cart", "orders": "add_order",
                  "price_rows": "add_price_row", "stock_levels": "add_stock_level"}
 
@@ -59,9 +59,9 @@ class SnapshotError(ApiError):
 # ---------------------------------------------------------------------------------- public
 
 
-def dump_state(store: Store) -> dict[str, Any]:
+def dump_state(db: Db) -> dict[str, Any]:
     """The whole state as a JSON-ready document."""
-    with store.atomic() as state:
+    with db.atomic() as state:
         body = {f.name: _encode(getattr(state, f.name), hint, f"state.{f.name}")
                 for f, hint in _fields(State) if f.name not in INDEX_FIELDS}
     return {"format": FORMAT, "version": VERSION, "state": body}
@@ -86,15 +86,15 @@ def read_state(document: Any) -> State:
     return _rebuild(values)
 
 
-def restore_state(store: Store, document: Any) -> None:
+def restore_state(db: Db, document: Any) -> None:
     """Put a snapshot document back into the store (all or nothing)."""
     state = read_state(document)
-    store.restore(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+    db.restore(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _rebuild(values: dict[str, Any]) -> State:
     plain = {k: v for k, v in values.items() if k not in _STORE_ADDERS}
-    fresh = Store(State(**plain))
+    fresh = Db(State(**plain))
     for name, adder in _STORE_ADDERS.items():
         for item in values.get(name, {}).values():
             getattr(fresh, adder)(item)

@@ -26,7 +26,8 @@ from flask.testing import FlaskClient
 
 from .api import admin, journal
 from .api.journal import AGENT_SELF, Harness, JournalFilter
-from .app import create_app, runtime
+from .api import runtime
+from .app import create_app
 from .cli import ASM_PATH, OAUTH_PATH, OCC_PATH
 from .config import Config, build_config
 from .impex.loader import FileReport, LoadReport, load_paths, load_text
@@ -130,7 +131,7 @@ class FakeSAPCC:
     def snapshot(self) -> dict[str, Any]:
         """The whole state as a JSON-ready document (what ``GET /_fakesapcc/snapshot``
         returns)."""
-        return dump_state(self.runtime.store)
+        return dump_state(self.runtime.db)
 
     def restore(self, snapshot: Mapping[str, Any] | str) -> None:
         """Put a snapshot back (a document or its JSON text); a bad one raises ``ApiError``
@@ -139,7 +140,7 @@ class FakeSAPCC:
             document = json.loads(snapshot) if isinstance(snapshot, str) else snapshot
         except json.JSONDecodeError as exc:
             raise SnapshotError("$", f"not valid JSON ({exc})") from None
-        restore_state(self.runtime.store, document)
+        restore_state(self.runtime.db, document)
 
     def configure(self, properties: Mapping[str, str | None] | None = None,
                   **flags: Any) -> None:
@@ -167,9 +168,9 @@ class FakeSAPCC:
             path = Path(text_or_path)
             if not path.exists():
                 raise FileNotFoundError(f"no ImpEx file or folder at {path}")
-            return load_paths(self.runtime.store, [path], config=self.config.properties,
+            return load_paths(self.runtime.db, [path], config=self.config.properties,
                               strict=strict)
-        return load_text(self.runtime.store, text, "<impex>", config=self.config.properties,
+        return load_text(self.runtime.db, text, "<impex>", config=self.config.properties,
                          strict=strict)
 
     def advance_clock(self, seconds: float) -> None:

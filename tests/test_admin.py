@@ -35,16 +35,16 @@ def assert_sap_error(response, status, error_type):
 
 def test_reset_brings_state_back_and_kills_tokens(sapcc):
     token = sapcc.customer_token(CUSTOMER)
-    sapcc.runtime.store.remove_principal(CUSTOMER)
-    assert sapcc.runtime.store.principal(CUSTOMER) is None
+    sapcc.runtime.db.remove_principal(CUSTOMER)
+    assert sapcc.runtime.db.principal(CUSTOMER) is None
     assert admin(sapcc, "POST", "impex", data=NEW_CUSTOMER_IMPEX,
                  headers={"Content-Type": "text/plain"}).status_code == 200
 
     response = admin(sapcc, "POST", "reset")
 
     assert response.status_code == 200 and response.json() == {"status": "RESET"}
-    assert sapcc.runtime.store.principal(CUSTOMER) is not None
-    assert sapcc.runtime.store.principal("new.customer@example.com") is None
+    assert sapcc.runtime.db.principal(CUSTOMER) is not None
+    assert sapcc.runtime.db.principal("new.customer@example.com") is None
     stale = get_user(sapcc, token)
     assert_sap_error(stale, 401, "InvalidTokenError")
     assert get_user(sapcc, sapcc.customer_token(CUSTOMER)).json()["uid"] == CUSTOMER
@@ -75,7 +75,7 @@ def test_snapshot_restore_round_trip_brings_back_a_removed_customer(sapcc):
     document = snapshot.json()
     assert document["format"] == "fakesapcc-snapshot" and document["version"] == 1
     assert document["state"]["principals"][CUSTOMER]["itemtype"] == "Customer"
-    sapcc.runtime.store.remove_principal(CUSTOMER)
+    sapcc.runtime.db.remove_principal(CUSTOMER)
 
     restored = admin(sapcc, "POST", "restore", json=document)
 
@@ -89,7 +89,7 @@ def test_restore_rebuilds_the_indexes(sapcc):
     customer_id = document["state"]["principals"][CUSTOMER]["customerId"]
     document["state"]["principals"][CUSTOMER]["customerId"] = "c0ffee"
     sapcc.restore(json.dumps(document))
-    store = sapcc.runtime.store
+    store = sapcc.runtime.db
     assert store.user_by_id("c0ffee").uid == CUSTOMER
     assert store.user_by_id(customer_id) is None
     assert {p.uid for p in store.members_of("customergroup")} >= {CUSTOMER}
@@ -146,7 +146,7 @@ def test_impex_with_an_error_is_400_with_file_line_and_loads_nothing(sapcc):
     errors = assert_sap_error(response, 400, "ImpExError")
     assert errors[0]["subject"] == "bad.impex:5"
     assert errors[0]["message"].startswith("bad.impex:5: ")
-    assert sapcc.runtime.store.principal("new.customer@example.com") is None
+    assert sapcc.runtime.db.principal("new.customer@example.com") is None
 
 
 @pytest.mark.parametrize("data, content_type, status, error_type", [

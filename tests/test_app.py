@@ -4,7 +4,7 @@ import logging
 import pytest
 
 from fakesapcc import create_app
-from fakesapcc.app import runtime
+from fakesapcc.api import runtime
 from fakesapcc.config import build_config
 
 
@@ -61,17 +61,17 @@ def test_unexpected_exception_is_unknown_error_with_one_log_line(client, caplog)
 def test_seed_state_is_isolated_per_app():
     a = create_app(build_config({}, env={}))
     b = create_app(build_config({}, env={}))
-    runtime(a).store.remove_principal("asagent")
-    assert runtime(a).store.principal("asagent") is None
-    assert runtime(b).store.principal("asagent") is not None
+    runtime(a).db.remove_principal("asagent")
+    assert runtime(a).db.principal("asagent") is None
+    assert runtime(b).db.principal("asagent") is not None
 
 
 def test_reset_returns_to_the_seed(app):
     rt = runtime(app)
-    rt.store.remove_principal("asagent")
+    rt.db.remove_principal("asagent")
     rt.clock.advance(3600)
     rt.reset()
-    assert rt.store.principal("asagent") is not None
+    assert rt.db.principal("asagent") is not None
     assert rt.clock.offset_seconds == 0
 
 

@@ -21,7 +21,7 @@ def error(response):
 
 
 def customer_id(sapcc):
-    return sapcc.runtime.store.principal(CUSTOMER).customerId
+    return sapcc.runtime.db.principal(CUSTOMER).customerId
 
 
 # -- the three group rules --------------------------------------------------------------------
@@ -281,7 +281,7 @@ def test_a_reset_waits_for_the_request_that_holds_the_store():
     import threading
 
     sap = FakeSAPCC(live=False)
-    store = sap.runtime.store
+    store = sap.runtime.db
     store.acquire()
     done = threading.Event()
     threading.Thread(target=lambda: (sap.reset(), done.set()), daemon=True).start()
@@ -299,7 +299,7 @@ def test_customer360_checks_curr_and_leaves_the_cart_alone(sapcc):
     assert bad.status_code == 400 and error(bad)["type"] == "UnsupportedCurrencyError"
     euro = requests.post(f"{sapcc.asm_url}/{SITE}/users/{cid}/customer360?curr=EUR", json=body, headers=headers, timeout=10)
     assert euro.status_code == 200
-    assert sapcc.runtime.store.cart(code).currency == "USD"
+    assert sapcc.runtime.db.cart(code).currency == "USD"
 
 
 def test_payment_card_expiry_follows_the_servers_clock(sapcc):

@@ -337,7 +337,7 @@ def test_control_plane_refuses_other_origins(sapcc_client):
     impex = sapcc_client.post("/_fakesapcc/impex", data="INSERT_UPDATE Title;code[unique=true]\n;evil\n",
                               headers={"Origin": ELSEWHERE, "Content-Type": "text/plain"})
     assert impex.status_code == 403 and impex.json["errors"][0]["type"] == "ForbiddenError"
-    assert "evil" not in sapcc_client.application.extensions["fakesapcc"].store.state.titles
+    assert "evil" not in sapcc_client.application.extensions["fakesapcc"].db.state.titles
     response = sapcc_client.get("/_fakesapcc/health", headers={"Origin": ELSEWHERE})
     assert response.status_code == 200 and "Access-Control-Allow-Origin" not in response.headers
     assert "X-Frame-Options" not in response.headers

@@ -64,13 +64,13 @@ def test_a_delay_only_rule_lets_the_endpoint_and_the_lint_run(sapcc):
 
 def test_status_override_answers_sap_envelope_and_skips_the_endpoint(sapcc):
     add_fault(sapcc, method="POST", path="/authorizationserver/oauth/token", status=503)
-    tokens_before = len(sapcc.runtime.store.state.access_tokens)
+    tokens_before = len(sapcc.runtime.db.state.access_tokens)
     response = requests.post(f"{sapcc.oauth_url}/oauth/token", timeout=10, data={
         "grant_type": "client_credentials", "client_id": "mobile_android", "client_secret": "secret"})
     assert response.status_code == 503
     assert response.json() == {"errors": [{"message": "Service Unavailable", "type": "UnknownError"}]}
     assert response.headers["X-Fakesapcc-Fault"] == "fault-1"
-    assert len(sapcc.runtime.store.state.access_tokens) == tokens_before
+    assert len(sapcc.runtime.db.state.access_tokens) == tokens_before
 
 
 @pytest.mark.parametrize("status, error_type", [

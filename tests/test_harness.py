@@ -40,15 +40,15 @@ def test_add_fault_returns_the_id_and_checks_its_input(sapcc):
 
 def test_snapshot_and_restore_in_python(sapcc):
     saved = sapcc.snapshot()
-    sapcc.runtime.store.remove_principal(CUSTOMER)
+    sapcc.runtime.db.remove_principal(CUSTOMER)
     sapcc.restore(saved)
-    assert sapcc.runtime.store.principal(CUSTOMER).uid == CUSTOMER
+    assert sapcc.runtime.db.principal(CUSTOMER).uid == CUSTOMER
     with pytest.raises(ApiError) as bad:
         sapcc.restore({"format": "fakesapcc-snapshot", "version": 1, "state": {"principals": 3}})
     assert bad.value.status == 400 and bad.value.subject == "state.principals"
     with pytest.raises(ApiError, match="not valid JSON"):
         sapcc.restore("{oops")
-    assert sapcc.runtime.store.principal(CUSTOMER) is not None
+    assert sapcc.runtime.db.principal(CUSTOMER) is not None
 
 
 def test_snapshot_keeps_every_kind_of_value(sapcc):
@@ -56,7 +56,7 @@ def test_snapshot_keeps_every_kind_of_value(sapcc):
 
     from fakesapcc import models as m
 
-    store = sapcc.runtime.store
+    store = sapcc.runtime.db
     when = datetime(2026, 3, 1, 10, 30, tzinfo=timezone.utc)
     store.add_cart(m.Cart(code="00009999", guid="g-1", user=CUSTOMER, site="electronics-spa",
                           store="electronics", currency="USD", created=when,
@@ -140,11 +140,11 @@ def test_server_error(sapcc, monkeypatch):
 
 @pytest.mark.sapcc_impex("INSERT_UPDATE Customer;uid[unique=true];name\\n;marker@example.com;Marker")
 def test_impex_marker(sapcc):
-    assert sapcc.runtime.store.principal("marker@example.com") is not None
+    assert sapcc.runtime.db.principal("marker@example.com") is not None
 
 @pytest.mark.parametrize("n", range(8))
 def test_worker_server(sapcc, n):
-    assert sapcc.runtime.store.principal("marker@example.com") is None
+    assert sapcc.runtime.db.principal("marker@example.com") is None
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     with open(os.environ["SAPCC_PORTS"], "a") as ports:
         ports.write(f"{worker} {sapcc.base_url}\\n")
@@ -191,7 +191,7 @@ def test_load_impex_takes_text_a_file_or_a_folder(tmp_path):
     (tmp_path / "a.impex").write_text("INSERT_UPDATE Title;code[unique=true]\n;capt\n")
     (tmp_path / "b.impex").write_text("INSERT_UPDATE Title;code[unique=true]\n;sir\n")
     assert not sap.load_impex(tmp_path).errors
-    assert {"capt", "sir"} <= set(sap.runtime.store.state.titles)
+    assert {"capt", "sir"} <= set(sap.runtime.db.state.titles)
     assert not sap.load_impex(tmp_path / "a.impex").errors
     assert not sap.load_impex("INSERT_UPDATE Title;code[unique=true]\n;dame\n").errors
     with pytest.raises(FileNotFoundError):

@@ -6,7 +6,7 @@ import pytest
 from fakesapcc import models as m
 from fakesapcc.impex.loader import load_paths, load_text
 from fakesapcc.runtime import default_data_dir
-from fakesapcc.store import Store
+from fakesapcc.db import Db
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT.parent / "shared" / "impex-samples"
@@ -20,7 +20,7 @@ def load(store, text, **kw):
 
 @pytest.fixture(scope="module")
 def seeded_snapshot():
-    store = Store()
+    store = Db()
     report = load_paths(store, [default_data_dir()])
     assert report.ok, [str(d) for d in report.errors]
     return store.snapshot()
@@ -28,7 +28,7 @@ def seeded_snapshot():
 
 @pytest.fixture
 def seeded(seeded_snapshot):
-    store = Store()
+    store = Db()
     store.restore(seeded_snapshot)
     return store
 
@@ -36,7 +36,7 @@ def seeded(seeded_snapshot):
 @pytest.fixture(scope="module")
 def with_samples(seeded_snapshot):
     """The default seed plus every SAP sample file, in name order."""
-    store = Store()
+    store = Db()
     store.restore(seeded_snapshot)
     report = load_paths(store, [SAMPLES], stop_on_error=False)
     assert report.ok, [str(d) for d in report.errors]
@@ -103,7 +103,7 @@ def test_sample_group_chain_is_transitive(with_samples):
 
 
 def test_insert_update_then_update_then_remove():
-    store = Store()
+    store = Db()
     load(store, "INSERT_UPDATE Title;code[unique=true];name[lang=en];name[lang=de]\n;capt;Captain;Kapitän\n")
     assert store.state.titles["capt"].name == {"en": "Captain", "de": "Kapitän"}
     load(store, "UPDATE Title;code[unique=true];name[lang=en]\n;capt;Skipper\n")
@@ -113,7 +113,7 @@ def test_insert_update_then_update_then_remove():
 
 
 def test_update_of_a_missing_item_is_a_warning_or_a_strict_error():
-    store = Store()
+    store = Db()
     report = load_text(store, "UPDATE Title;code[unique=true];name[lang=en]\n;nope;x\n", "t.impex")
     assert report.loaded and "no item matches" in report.diagnostics[0].message
     strict = load_text(store, "UPDATE Title;code[unique=true];name[lang=en]\n;nope;x\n", "t.impex", strict=True)
@@ -121,7 +121,7 @@ def test_update_of_a_missing_item_is_a_warning_or_a_strict_error():
 
 
 def test_ignore_keeps_and_empty_clears_on_update():
-    store = Store()
+    store = Db()
     load(store, "INSERT_UPDATE Employee;uid[unique=true];name;description\n;bob;Bob;first\n")
     load(store, "INSERT_UPDATE Employee;uid[unique=true];name;description\n;bob;<ignore>;\n")
     bob = store.principal("bob")
@@ -129,7 +129,7 @@ def test_ignore_keeps_and_empty_clears_on_update():
 
 
 def test_collection_modes_append_replace_remove_and_prefixes():
-    store = Store()
+    store = Db()
     load(store, "INSERT_UPDATE UserGroup;uid[unique=true]\n;a\n;b\n;c\n")
     load(store, "INSERT_UPDATE Employee;uid[unique=true];groups(uid)\n;bob;a, b\n")
     load(store, "INSERT_UPDATE Employee;uid[unique=true];groups(uid)[mode=append]\n;bob;c\n")
@@ -148,21 +148,21 @@ def test_collection_modes_append_replace_remove_and_prefixes():
 
 
 def test_forward_reference_by_unique_key_is_retried_after_the_file():
-    store = Store()
+    store = Db()
     load(store, "INSERT_UPDATE Employee;uid[unique=true];groups(uid)\n;bob;later\n"
                 "INSERT_UPDATE UserGroup;uid[unique=true]\n;later\n")
     assert store.principal("bob").groups == {"later"}
 
 
 def test_subtype_in_first_cell():
-    store = Store()
+    store = Db()
     load(store, "INSERT User;uid[unique=true];name\nCustomer;ann@x.com;Ann Lee\nEmployee;emp;Emp\n")
     assert isinstance(store.principal("ann@x.com"), m.Customer)
     assert isinstance(store.principal("emp"), m.Employee)
 
 
 def test_bad_value_is_an_error_and_the_file_loads_not_at_all():
-    store = Store()
+    store = Db()
     report = load_text(store, "INSERT_UPDATE Title;code[unique=true]\n;ok\n"
                               "INSERT_UPDATE Currency;isocode[unique=true];digits\n;XXX;two\n", "f.impex")
     assert not report.loaded
@@ -180,7 +180,7 @@ def test_failed_load_leaves_the_running_store_unchanged(seeded):
 
 
 def test_catalog_aware_product_price_and_stock():
-    store = Store()
+    store = Db()
     load(store, """
 $catalogVersion=catalogversion(catalog(id[default=cat]),version[default='Online'])[unique=true,default=cat:Online]
 INSERT_UPDATE Currency;isocode[unique=true];symbol
@@ -209,13 +209,13 @@ INSERT_UPDATE StockLevel;productCode[unique=true];warehouse(code)[unique=true];a
 
 
 def test_german_locale_numbers():
-    store = Store()
+    store = Db()
     load(store, '#% impex.setLocale(Locale.GERMAN);\nINSERT_UPDATE Currency;isocode[unique=true];conversion\n;EUR;1,38\n')
     assert store.state.currencies["EUR"].conversion == 1.38
 
 
 def test_a_null_uid_is_an_error_not_a_crash():
-    store = Store()
+    store = Db()
     report = load_text(store, "INSERT_UPDATE Employee;uid[unique=true];name\n;bob;Bob\n"
                               "UPDATE Employee;name[unique=true];uid\n;Bob;<null>\n", "f.impex")
     assert not report.loaded and "uid cannot be emptied" in report.errors[0].message
@@ -225,7 +225,7 @@ def test_a_null_uid_is_an_error_not_a_crash():
 def test_an_unforeseen_loader_failure_refuses_the_file_whole(monkeypatch):
     from fakesapcc.impex import loader
 
-    store = Store()
+    store = Db()
     monkeypatch.setattr(loader._FileLoader, "relation", lambda *a, **k: 1 / 0)
     report = load_text(store, "INSERT_UPDATE UserGroup;uid[unique=true]\n;g\n"
                               "INSERT_UPDATE PrincipalGroupRelation;source(uid)[unique=true];target(uid)[unique=true]\n;g;g\n",

@@ -37,7 +37,7 @@ def test_get_org_user(sapcc, sapcc_client, customer_token):
     assert admin.get("orgUsers/current?fields=FULL").get_json()["orgUnit"]["active"] is True
     assert user["roles"] == ["b2badmingroup", "b2bcustomergroup"]
     assert (user["firstName"], user["lastName"]) == ("Linda", "Wolf")
-    customer_id = sapcc.runtime.store.principal(ADMIN).customerId
+    customer_id = sapcc.runtime.db.principal(ADMIN).customerId
     assert admin.get(f"orgUsers/{customer_id}?fields=uid,orgUnit(uid)").get_json() == {
         "uid": ADMIN, "orgUnit": {"uid": "Rustic"}}
     assert set(admin.get("orgUsers/current?fields=BASIC").get_json()) <= {

@@ -300,7 +300,7 @@ def test_entry_replace_and_update_checks(occ):
 
 def test_delivery_address_of_another_user(sapcc, me):
     code = user_cart(me, CAMERA)
-    theirs = next(str(a.pk) for a in sapcc.runtime.store.state.addresses.values()
+    theirs = next(str(a.pk) for a in sapcc.runtime.db.state.addresses.values()
                   if a.owner == OTHER)
     assert spec.error(me.put(f"users/current/carts/{code}/addresses/delivery?addressId={theirs}"),
                       400) == {
@@ -468,7 +468,7 @@ def test_registration_errors(occ, client_token, customer_token):
 def test_registration_with_a_taken_uid_answers_dummy_data(sapcc, occ, client_token):
     """SAP does not tell whether an e-mail address has an account: 201 with a made-up
     customerId, and the account stays as it was."""
-    existing = sapcc.runtime.store.principal(CUSTOMER)
+    existing = sapcc.runtime.db.principal(CUSTOMER)
     response = occ.post("users", token=client_token(), json={
         "uid": CUSTOMER.upper(), "firstName": "Eve", "lastName": "Intruder", "password": "Evil123!"})
     assert response.status_code == 201
@@ -476,7 +476,7 @@ def test_registration_with_a_taken_uid_answers_dummy_data(sapcc, occ, client_tok
     body = response.get_json()
     assert body["uid"] == CUSTOMER and body["name"] == "Eve Intruder"
     assert body["customerId"] != existing.customerId
-    assert sapcc.runtime.store.principal(CUSTOMER) is existing
+    assert sapcc.runtime.db.principal(CUSTOMER) is existing
     assert existing.name == "Mark Rivers" and existing.password == "Password123!"
 
 
@@ -504,7 +504,7 @@ def test_login_change_errors(me):
 
 
 def test_address_not_found(sapcc, me):
-    theirs = next(str(a.pk) for a in sapcc.runtime.store.state.addresses.values()
+    theirs = next(str(a.pk) for a in sapcc.runtime.db.state.addresses.values()
                   if a.owner == OTHER)
     for address_id in ("999999", theirs):
         expected = {"type": "UnknownIdentifierError",

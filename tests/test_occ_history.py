@@ -56,7 +56,7 @@ def test_a_login_change_carries_the_customers_data(sapcc):
     assert [r["product"]["code"] for r in interests["results"]] == ["300938"]
     templates = requests.get(f"{occ}/consenttemplates", headers=new, timeout=10).json()["consentTemplates"]
     assert any(t.get("currentConsent") for t in templates if t["id"] == "MARKETING_NEWSLETTER")
-    reviews = sapcc.runtime.store.state.reviews.values()
+    reviews = sapcc.runtime.db.state.reviews.values()
     assert any(r.user == "mark.new@pronto-hw.com" for r in reviews)  # the seeded review moved too
 
 
@@ -73,11 +73,11 @@ def test_replacing_a_cards_billing_address_leaves_no_orphan(sapcc):
     occ = f"{sapcc.occ_url}/{SITE}/users/current"
     code = requests.post(f"{occ}/carts", json={}, headers=headers, timeout=10).json()["code"]
     card = requests.post(f"{occ}/carts/{code}/paymentdetails", json=CARD, headers=headers, timeout=10).json()
-    addresses = len(sapcc.runtime.store.state.addresses)
+    addresses = len(sapcc.runtime.db.state.addresses)
     moved = {**CARD["billingAddress"], "line1": "Howard Street 9"}
     assert requests.patch(f"{occ}/paymentdetails/{card['id']}", json={"billingAddress": moved},
                           headers=headers, timeout=10).status_code == 200
-    assert len(sapcc.runtime.store.state.addresses) == addresses
+    assert len(sapcc.runtime.db.state.addresses) == addresses
     again = requests.get(f"{occ}/paymentdetails/{card['id']}", headers=headers, timeout=10).json()
     assert again["billingAddress"]["line1"] == "Howard Street 9"
 

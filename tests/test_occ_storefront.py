@@ -388,7 +388,7 @@ def test_spartacus_storefront_flow(sapcc, actor, lang, curr, open_cart):
         user_id = "current"
     else:
         shop.login("asagent", "pw4all")
-        user_id = sapcc.runtime.store.principal(CUSTOMER).customerId
+        user_id = sapcc.runtime.db.principal(CUSTOMER).customerId
     cart = log_in_and_merge(shop, user_id, anonymous)
     expected = {CAMERA: 2, SLR: 2 if open_cart else 1}
     assert {e["product"]["code"]: e["quantity"] for e in cart["entries"]} == expected

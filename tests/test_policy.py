@@ -6,14 +6,14 @@ import pytest
 from fakesapcc import models as m
 from fakesapcc.errors import ApiError
 from fakesapcc.security import policy
-from fakesapcc.store import Store
+from fakesapcc.db import Db
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="module")
 def store():
-    store = Store()
+    store = Db()
     for uid, parents in (("customergroup", ()), ("customermanagergroup", ()), ("asagentgroup", ()),
                          ("asagentsalesgroup", ("asagentgroup",))):
         store.add_principal(m.UserGroup(uid=uid, groups=set(parents)))

@@ -114,7 +114,7 @@ def token_for(sapcc, caller):
 
 def user_id(sapcc, user):
     return {"customer": CUSTOMER, "other": OTHER, "unknown": "nobody@nowhere.example",
-            "customerId": sapcc.runtime.store.principal(CUSTOMER).customerId}.get(user, user)
+            "customerId": sapcc.runtime.db.principal(CUSTOMER).customerId}.get(user, user)
 
 
 def call(sapcc, column, token, uid):
@@ -143,7 +143,7 @@ def test_policy_matrix(sapcc, caller, user, column, status, error):
 
 def test_agent_acting_for_a_customer_reads_the_customer(sapcc):
     token = sapcc.agent_token("asagent")
-    customer_id = sapcc.runtime.store.principal(CUSTOMER).customerId
+    customer_id = sapcc.runtime.db.principal(CUSTOMER).customerId
     body = requests.get(f"{sapcc.occ_url}/electronics-spa/users/{customer_id}",
                         headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
     assert body["uid"] == CUSTOMER and body["customerId"] == customer_id
@@ -204,7 +204,7 @@ def test_occ_cart_policy(sapcc, caller, user, column, status, error):
         assert response.get_json()["errors"][0]["type"] == error
     else:
         assert response.get_json()["statusCode"] == "success"
-        owner = sapcc.runtime.store.cart(cart).user
+        owner = sapcc.runtime.db.cart(cart).user
         assert owner == ("anonymous" if user == "anonymous" else CUSTOMER)
 
 

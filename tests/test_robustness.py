@@ -40,7 +40,7 @@ import requests
 
 from fakesapcc.api import journal
 from fakesapcc.snapshots import dump_state
-from fakesapcc.store import Store
+from fakesapcc.db import Db
 from fakesapcc.testing import FakeSAPCC
 
 SEED = 1234
@@ -269,7 +269,7 @@ def build_world(sap: FakeSAPCC) -> World:
     _ok(c.post(f"/occ/v2/{B2B_SITE}/orgUsers/current/carts/{b2b_cart}/entries?quantity=1"
                f"&code={DRILL}", data="{}", content_type="application/x-www-form-urlencoded",
                headers=b2b))
-    category = sap.runtime.store.state.products[
+    category = sap.runtime.db.state.products[
         ("electronicsProductCatalog", "Online", CAMERA)].supercategories[0]
     world = World(sap, tokens, cart, b2b_cart, anonymous, str(address), str(payment), order,
                   consent, category)
@@ -317,9 +317,9 @@ def build_world(sap: FakeSAPCC) -> World:
     sap.errors.clear()
     # the state every batch starts from, and the bytes it pickles to once restored (a set
     # rebuilt from a pickle may iterate in another order than the one pickled)
-    world.baseline = sap.runtime.store.snapshot()
-    sap.runtime.store.restore(world.baseline)
-    world.reference = sap.runtime.store.snapshot()
+    world.baseline = sap.runtime.db.snapshot()
+    sap.runtime.db.restore(world.baseline)
+    world.reference = sap.runtime.db.snapshot()
     return world
 
 
@@ -570,8 +570,8 @@ def state_diff(before: bytes, after: bytes) -> str:
     return "\n".join(lines) or "(only the pickle differs)"
 
 
-def _store(snapshot: bytes) -> Store:
-    store = Store()
+def _store(snapshot: bytes) -> Db:
+    store = Db()
     store.restore(snapshot)
     return store
 
@@ -584,7 +584,7 @@ def run_batch(world: World, calls: list[Call]) -> None:
     pending = calls
     while pending:
         failing = [c for c in pending if send(sap, client, c).status_code >= 400]
-        after = sap.runtime.store.snapshot()
+        after = sap.runtime.db.snapshot()
         changed = after != world.reference
         if changed:
             _back_to_baseline(world)
@@ -600,7 +600,7 @@ def run_batch(world: World, calls: list[Call]) -> None:
 
 def _back_to_baseline(world: World) -> None:
     _reset_harness(world)
-    world.sap.runtime.store.restore(world.baseline)
+    world.sap.runtime.db.restore(world.baseline)
 
 
 def _reset_harness(world: World) -> None:
@@ -704,7 +704,7 @@ def sap(sapcc):
 def unchanged(sap: FakeSAPCC, before: bytes) -> bool:
     """The store holds what it held (compared as objects: equal states can pickle sets in
     another order)."""
-    return pickle.loads(sap.runtime.store.snapshot()) == pickle.loads(before)
+    return pickle.loads(sap.runtime.db.snapshot()) == pickle.loads(before)
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -824,7 +824,7 @@ def test_card_expiry_that_only_looks_numeric(sap):
 def test_fields_syntax_is_checked_before_anything_changes(sap):
     me = bearer(sap.customer_token(CUSTOMER))
     occ = f"/occ/v2/{SITE}/users/current"
-    before = sap.runtime.store.snapshot()
+    before = sap.runtime.db.snapshot()
     for fields in ("(", "a((b))", "," * 5000, "DEFAULT("):
         response = sap.client.post(f"{occ}/carts?fields={quote(fields)}", headers=me)
         assert response.status_code == 400
@@ -841,7 +841,7 @@ def test_a_refused_entry_update_leaves_the_entry_as_it_was(sap):
     sap.client.post(f"{occ}/carts/{code}/entries", json={"product": {"code": CAMERA}}, headers=me)
     sap.client.post(f"{occ}/carts/{code}/entries", headers=me, json={
         "product": {"code": CAMERA}, "quantity": 5, "deliveryPointOfService": {"name": "Nakano"}})
-    before = sap.runtime.store.snapshot()
+    before = sap.runtime.db.snapshot()
     response = sap.client.patch(f"{occ}/carts/{code}/entries/0", headers=me, json={
         "quantity": 1, "deliveryPointOfService": {"name": "Nakano"}})
     assert response.status_code == 400
@@ -859,7 +859,7 @@ def test_a_refused_b2b_entry_list_leaves_the_cart_as_it_was(sap):
     url = f"{occ}/orgUsers/current/carts/{code}/entries/"
     assert sap.client.post(url, headers=buyer, json={"orderEntries": [
         {"product": {"code": DRILL}, "quantity": 2}]}).status_code == 200
-    before = sap.runtime.store.snapshot()
+    before = sap.runtime.db.snapshot()
     for method in ("PUT", "POST"):
         response = sap.client.open(url, method=method, headers=buyer, json={"orderEntries": [
             {"product": {"code": DRILL}, "quantity": 1}, {"product": {"code": "nope"}}]})
@@ -874,7 +874,7 @@ def test_refused_addresses_and_cards_take_no_id(sap):
     me = bearer(sap.customer_token(CUSTOMER))
     occ = f"/occ/v2/{SITE}/users/current"
     code = sap.client.post(f"{occ}/carts", headers=me).json["code"]
-    before = sap.runtime.store.snapshot()
+    before = sap.runtime.db.snapshot()
     bad_address = {**ADDRESS, "lastName": {"a": 1}}
     assert sap.client.post(f"{occ}/addresses", json=bad_address, headers=me).status_code == 400
     assert sap.client.post(f"{occ}/carts/{code}/addresses/delivery", json=bad_address,
@@ -904,7 +904,7 @@ def test_paging_beyond_a_java_int_is_refused(sap):
 
 def test_a_snapshot_that_cannot_be_restored_changes_nothing(sap):
     document = sap.snapshot()
-    before = sap.runtime.store.snapshot()
+    before = sap.runtime.db.snapshot()
     principal = document["state"]["principals"][CUSTOMER]
     principal["extra"] = {"x": {"$set": [[1, 2]]}}
     response = sap.client.post("/_fakesapcc/restore", json=document)
@@ -937,7 +937,7 @@ def test_token_lifetimes_beyond_the_calendar(sap):
 
 
 def test_impex_numbers_no_column_can_hold_are_errors(sap):
-    before = sap.runtime.store.snapshot()
+    before = sap.runtime.db.snapshot()
     stock = ("INSERT_UPDATE StockLevel; productCode[unique=true]; "
              f"warehouse(code)[unique=true]; available\n;{CAMERA};warehouse_e;{'9' * 5000}\n")
     price = ("INSERT_UPDATE PriceRow; product(code, catalogVersion(catalog(id), version))"
@@ -985,7 +985,7 @@ def test_concurrent_carts_and_orders_stay_consistent():
     which some have 1 to 3 units left. Afterwards every cart and order is whole, the stock
     taken is the stock ordered, none is negative, and the server raised nothing."""
     with FakeSAPCC() as sap:
-        store = sap.runtime.store
+        store = sap.runtime.db
         with store.atomic() as state:
             customers = sorted(
                 p.uid for p in state.principals.values()

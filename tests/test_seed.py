@@ -11,13 +11,13 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 
 @pytest.fixture
 def state(sapcc):
-    return sapcc.runtime.store.state
+    return sapcc.runtime.db.state
 
 
 def test_electronics_catalog_has_priced_pictured_stocked_products(sapcc, state):
     products = [p for p in state.products.values() if p.catalogVersion == ("electronicsProductCatalog", "Online")]
     assert len(products) >= 50
-    store = sapcc.runtime.store
+    store = sapcc.runtime.db
     for p in products:
         assert {r.currency for r in store.prices(p.code)} >= {"USD", "EUR"}, p.code
         assert p.picture and p.galleryImages and p.supercategories, p.code
@@ -38,7 +38,7 @@ def test_sites_stores_and_context(state):
 
 
 def test_customers_and_points_of_service(sapcc, state):
-    store = sapcc.runtime.store
+    store = sapcc.runtime.db
     customers = [p for p in state.principals.values() if type(p) is m.Customer]
     assert len(customers) >= 30 and all(c.customerId for c in customers)
     assert any(c.loginDisabled for c in customers)
@@ -50,7 +50,7 @@ def test_customers_and_points_of_service(sapcc, state):
 
 
 def test_agents_have_the_groups_the_readme_says(sapcc):
-    store = sapcc.runtime.store
+    store = sapcc.runtime.db
     assert {"asagentgroup", "customermanagergroup", "nakanostoreemployees"} <= store.all_groups("asagent")
     assert "customermanagergroup" not in store.all_groups("asagent-nocm")
     assert "asagentgroup" in store.all_groups("asagent-nocm")
@@ -63,7 +63,7 @@ def test_agents_have_the_groups_the_readme_says(sapcc):
 
 
 def test_b2b_units_and_customers(sapcc):
-    store = sapcc.runtime.store
+    store = sapcc.runtime.db
     gi = store.principal("gi.sun@rustic-hw.com")
     assert isinstance(gi, m.B2BCustomer) and gi.defaultB2BUnit == "Custom Retail"
     assert "rustic" in store.all_groups(gi.uid)
@@ -80,7 +80,7 @@ def readme_accounts():
 
 @pytest.mark.parametrize("uid, password", list(readme_accounts()))
 def test_every_readme_account_logs_in(sapcc, uid, password):
-    user = sapcc.runtime.store.principal(uid)
+    user = sapcc.runtime.db.principal(uid)
     assert user is not None, uid
     if user.loginDisabled:
         pytest.skip("login-disabled on purpose")

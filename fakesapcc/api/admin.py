@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify, request
 
-from ..app import runtime
+from . import runtime
 from ..errors import ApiError, ApiErrors, not_found_path, validation_error
 from ..impex.loader import FileReport, load_text
 from ..snapshots import dump_state, restore_state
@@ -108,12 +108,12 @@ def reset():
 
 @bp.get("/snapshot")
 def snapshot():
-    return jsonify(dump_state(runtime().store))
+    return jsonify(dump_state(runtime().db))
 
 
 @bp.post("/restore")
 def restore():
-    restore_state(runtime().store, json_body())
+    restore_state(runtime().db, json_body())
     return jsonify({"status": "RESTORED"})
 
 
@@ -121,7 +121,7 @@ def restore():
 def impex():
     text = _impex_text()
     strict = _bool_arg("strict", runtime().config.strict_impex)
-    report = load_text(runtime().store, text, request.args.get("file") or "<request>",
+    report = load_text(runtime().db, text, request.args.get("file") or "<request>",
                        config=runtime().config.properties, strict=strict)
     if report.errors:
         raise _impex_errors(report)

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
-from ..app import runtime
+from . import runtime
 from ..errors import not_found_path
 from ..security.policy import ANONYMOUS_ACTING, ROLE_ASAGENTGROUP, Acting, Caller, caller_from_token
 from .operations import operation_id, webapp
@@ -38,11 +38,11 @@ def authenticate() -> RequestContext:
     from another thread can never slip in between and leave a write on a detached object. Fault
     delays run before this point and so never hold the lock."""
     rt = runtime()
-    rt.store.acquire()
-    g.store_locked = rt.store
+    rt.db.acquire()
+    g.store_locked = rt.db
     value = bearer_token()
     token = rt.tokens.authenticate(value) if value else None
-    ctx = RequestContext(caller=caller_from_token(rt.store, token))
+    ctx = RequestContext(caller=caller_from_token(rt.db, token))
     g.ctx = ctx
     return ctx
 
@@ -81,7 +81,7 @@ def install(app: Flask) -> None:
             from ..commerce.asm import AssistedService
 
             rt = runtime()
-            with rt.store.atomic():
-                AssistedService(rt.store, rt.clock, rt.config).record_session(
+            with rt.db.atomic():
+                AssistedService(rt.db, rt.clock, rt.config).record_session(
                     c.caller.user, c.acting.user, c.caller.token.value if c.caller.token else None)
         return response

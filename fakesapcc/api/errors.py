@@ -9,6 +9,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from ..errors import ApiError, ApiErrors, OAuthError, not_found_path
+from . import runtime
 
 log = logging.getLogger("fakesapcc")
 
@@ -85,8 +86,6 @@ def install(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.path)
-        from ..app import runtime
-
         for listener in runtime().error_listeners:
             listener(exc)
         return render_api_errors(500, [ApiError(500, "UnknownError", "Unknown server error")])

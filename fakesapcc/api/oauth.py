@@ -6,7 +6,7 @@ from .operations import operation
 
 from flask import Blueprint, jsonify, request
 
-from ..app import runtime
+from . import runtime
 from ..errors import OAuthError, not_found_path
 
 bp = Blueprint("oauth", __name__, url_prefix="/authorizationserver")

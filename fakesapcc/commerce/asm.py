@@ -22,7 +22,7 @@ from .. import models as m
 from ..clock import Clock
 from ..config import Config
 from ..errors import ApiError
-from ..store import State, Store, uid_key
+from ..db import State, Db, uid_key
 
 IN_STORE = "IN_STORE"
 BOPIS = "BOPIS"
@@ -56,9 +56,9 @@ def implementation_type(customer_list: m.CustomerList) -> str | None:
 
 
 class AssistedService:
-    def __init__(self, store: Store, clock: Clock, config: Config) -> None:
-        self.store = store
-        self.state: State = store.state
+    def __init__(self, db: Db, clock: Clock, config: Config) -> None:
+        self.db = db
+        self.state: State = db.state
         self.clock = clock
         self.config = config
 
@@ -67,14 +67,14 @@ class AssistedService:
     def agent_stores(self, agent: m.User) -> list[m.PointOfService]:
         """The stores of the agent's store employee groups (directly or through groups)."""
         names: list[str] = []
-        for key in sorted(self.store.all_groups(agent.uid)):
+        for key in sorted(self.db.all_groups(agent.uid)):
             group = self.state.principals.get(key)
             if isinstance(group, m.StoreEmployeeGroup) and group.store and group.store not in names:
                 names.append(group.store)
         return [self.state.points_of_service[n] for n in names if n in self.state.points_of_service]
 
     def customer_lists(self, agent: m.User) -> list[m.CustomerList]:
-        lists = [g for k in self.store.all_groups(agent.uid)
+        lists = [g for k in self.db.all_groups(agent.uid)
                  if isinstance(g := self.state.principals.get(k), m.CustomerList)]
         return sorted(lists, key=lambda x: (-x.priority, x.uid))
 
@@ -129,8 +129,8 @@ class AssistedService:
         if page_size <= 0:
             raise _page_error("pageSize", "must be greater than 0")
         if order_id and order_id.strip():
-            order = self.store.order(order_id.strip())
-            customer = self.store.principal(order.user) if order else None
+            order = self.db.order(order_id.strip())
+            customer = self.db.principal(order.user) if order else None
             if order is None or not isinstance(customer, m.Customer) or order.site != site.uid:
                 raise ApiError(400, "UnknownIdentifierError",
                                f"Order with code '{order_id}' not found")
@@ -156,7 +156,7 @@ class AssistedService:
         elif kind == RECENT_SESSIONS:
             members = self._recent(agent)
         else:  # a list without a known strategy: its direct customer members
-            members = [p for p in self.store.members_of(customer_list.uid) if isinstance(p, m.Customer)]
+            members = [p for p in self.db.members_of(customer_list.uid) if isinstance(p, m.Customer)]
         members = [c for c in members if self.active(c) and self.matches(c, query)]
         return self._page(self._sorted(members, sort, agent), current_page, page_size, sort, sorts)
 
@@ -164,7 +164,7 @@ class AssistedService:
         prefix = self.config.prop("assistedserviceservices.instore.customergroup.prefix", "POS_") or "POS_"
         result: dict[str, m.Customer] = {}
         for pos in self.agent_stores(agent):
-            for member in self.store.members_of(prefix + pos.name.upper()):
+            for member in self.db.members_of(prefix + pos.name.upper()):
                 if isinstance(member, m.Customer):
                     result[uid_key(member.uid)] = member
         return list(result.values())
@@ -177,7 +177,7 @@ class AssistedService:
             if consignment.status != status or consignment.deliveryPointOfService not in stores:
                 continue
             order = self.state.orders.get(consignment.order)
-            customer = self.store.principal(order.user) if order else None
+            customer = self.db.principal(order.user) if order else None
             if isinstance(customer, m.Customer) and order.site == site.uid:
                 result[uid_key(customer.uid)] = customer
         return list(result.values())

@@ -15,7 +15,7 @@ from .. import models as m
 from ..clock import Clock
 from ..config import Config
 from ..errors import ApiError, validation_error
-from ..store import Store, uid_key
+from ..db import Db, uid_key
 from .catalog import CatalogService, StockInfo
 from .money import round_amount
 
@@ -104,16 +104,16 @@ class CartModification:
 class Carts:
     """Cart operations for one base site and session currency."""
 
-    def __init__(self, store: Store, clock: Clock, config: Config, site: m.BaseSite,
+    def __init__(self, db: Db, clock: Clock, config: Config, site: m.BaseSite,
                  base_store: m.BaseStore | None, currency: str) -> None:
-        self.store = store
-        self.state = store.state
+        self.db = db
+        self.state = db.state
         self.clock = clock
         self.config = config
         self.site = site
         self.base_store = base_store
         self.currency = currency
-        self.catalog = CatalogService(store, base_store)
+        self.catalog = CatalogService(db, base_store)
 
     # -- lookup ------------------------------------------------------------------------------
 
@@ -130,7 +130,7 @@ class Carts:
         the guest checkout e-mail — by its guid. Anything else is "not found", also a cart that
         exists but is someone else's."""
         if user is None:
-            cart = self.store.cart(cart_id)
+            cart = self.db.cart(cart_id)
             if cart is None or cart.guid != cart_id or cart.site != self.site.uid \
                     or not self.is_anonymous_or_guest_cart(cart):
                 raise cart_not_found(cart_id)
@@ -148,7 +148,7 @@ class Carts:
     def is_anonymous_or_guest_cart(self, cart: m.Cart) -> bool:
         if cart.user == ANONYMOUS:
             return True
-        owner = self.store.principal(cart.user)
+        owner = self.db.principal(cart.user)
         return isinstance(owner, m.Customer) and owner.type == "GUEST"
 
     # -- creation ----------------------------------------------------------------------------
@@ -156,12 +156,12 @@ class Carts:
     def new_cart(self, user_uid: str, placed_by: str | None = None) -> m.Cart:
         now = self.clock.now()
         cart = m.Cart(
-            code=self.store.next_code("cart", CART_CODE_START), guid=uuid.uuid4().hex,
+            code=self.db.next_code("cart", CART_CODE_START), guid=uuid.uuid4().hex,
             user=user_uid, site=self.site.uid,
             store=self.base_store.uid if self.base_store else "", currency=self.currency,
             net=self.base_store.net if self.base_store else False, created=now, modified=now,
             placedBy=placed_by)
-        return self.store.add_cart(cart)
+        return self.db.add_cart(cart)
 
     def create(self, user: m.User | None, old_cart_id: str | None,
                to_merge_guid: str | None, placed_by: str | None = None) -> m.Cart:
@@ -174,7 +174,7 @@ class Carts:
             if to_merge_guid:
                 return self._merge_target(user, to_merge_guid)
             return self.new_cart(user.uid, placed_by)
-        old = self.store.cart(old_cart_id)
+        old = self.db.cart(old_cart_id)
         if old is None or old.user != ANONYMOUS or old.guid != old_cart_id or old.site != self.site.uid:
             raise cart_error("Cart is not anonymous", "cannotRestore", old_cart_id)
         if to_merge_guid:
@@ -188,7 +188,7 @@ class Carts:
         return old
 
     def _merge_target(self, user: m.User, guid: str) -> m.Cart:
-        target = self.store.cart(guid)
+        target = self.db.cart(guid)
         if target is None or uid_key(target.user) != uid_key(user.uid) or target.guid != guid \
                 or target.site != self.site.uid:
             raise cart_error("Cart is not current user's cart", "cannotRestore", guid)
@@ -202,7 +202,7 @@ class Carts:
                            cap_silently=True)
         if source.appliedVouchers and not target.appliedVouchers:
             target.appliedVouchers = list(source.appliedVouchers)
-        self.store.remove_cart(source.code)
+        self.db.remove_cart(source.code)
         target.modified = self.clock.now()
 
     # -- entries -----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import models as m
-from ..store import State, Store
+from ..db import State, Db
 
 LOW_STOCK_THRESHOLD = 5  # below this many free units a product is "lowStock"
 IMAGE_FORMATS = {"1200Wx1200H": "superZoom", "515Wx515H": "zoom", "300Wx300H": "product",
@@ -20,9 +20,9 @@ class StockInfo:
 class CatalogService:
     """The online catalog version of one base store."""
 
-    def __init__(self, store: Store, base_store: m.BaseStore | None) -> None:
-        self.store = store
-        self.state: State = store.state
+    def __init__(self, db: Db, base_store: m.BaseStore | None) -> None:
+        self.db = db
+        self.state: State = db.state
         self.base_store = base_store
         catalogs = base_store.catalogs if base_store else []
         self.versions = [(c, "Online") for c in catalogs
@@ -76,7 +76,7 @@ class CatalogService:
     def price(self, product_code: str, currency: str) -> float | None:
         """The product's price in ``currency`` (SAP's price row for the currency, else the base
         currency's row converted)."""
-        rows = self.store.prices(product_code)
+        rows = self.db.prices(product_code)
         for row in rows:
             if row.currency == currency and row.minqtd <= 1:
                 return row.price
@@ -100,7 +100,7 @@ class CatalogService:
     def stock(self, product_code: str, warehouses: list[str] | None = None) -> StockInfo:
         """SAP's stock level status over a set of warehouses (online ones by default)."""
         wanted = set(self.online_warehouses() if warehouses is None else warehouses)
-        levels = [s for s in self.store.stock_levels(product_code) if s.warehouse in wanted]
+        levels = [s for s in self.db.stock_levels(product_code) if s.warehouse in wanted]
         if any(s.inStockStatus == "forceInStock" for s in levels):
             return StockInfo("inStock", None)
         if not levels or all(s.inStockStatus == "forceOutOfStock" for s in levels):
@@ -132,7 +132,7 @@ class CatalogService:
     def reserve(self, product_code: str, quantity: int, warehouses: list[str]) -> None:
         """Take ``quantity`` units from the warehouses' free stock (placing an order)."""
         left = quantity
-        for level in self.store.stock_levels(product_code):
+        for level in self.db.stock_levels(product_code):
             if level.warehouse in warehouses and level.inStockStatus != "forceInStock" and left > 0:
                 take = min(level.free, left)
                 level.reserved += take

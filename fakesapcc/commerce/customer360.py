@@ -9,7 +9,7 @@ from typing import Any
 from .. import models as m
 from ..errors import ApiError, ApiErrors
 from ..models import localized
-from ..store import uid_key
+from ..db import uid_key
 from .asm import AssistedService
 from .carts import Carts
 from .money import format_amount
@@ -118,7 +118,7 @@ class Customer360:
         if cart is None:
             return None
         # in the cart's own currency: reading Customer 360 must not reprice the cart
-        own = Carts(self.carts.store, self.carts.clock, self.carts.config, self.site,
+        own = Carts(self.carts.db, self.carts.clock, self.carts.config, self.site,
                     self.carts.base_store, cart.currency)
         totals = own.totals(cart)
 

@@ -8,7 +8,7 @@ import uuid
 
 from .. import models as m
 from ..errors import ApiError, ApiErrors
-from ..store import uid_key
+from ..db import uid_key
 from .carts import Carts
 
 ORDER_STATUSES = ("CREATED", "ON_VALIDATION", "COMPLETED", "CANCELLED", "CHECKED_VALID",
@@ -64,8 +64,8 @@ def place_order(carts: Carts, cart: m.Cart, placed_by: str | None = None,
         totals=totals.as_dict(), cartCode=cart.code)
     _freeze_copies(carts, order)
     _consign(carts, order)
-    carts.store.add_order(order)
-    carts.store.remove_cart(cart.code)
+    carts.db.add_order(order)
+    carts.db.remove_cart(cart.code)
     return order
 
 
@@ -73,7 +73,7 @@ def _freeze_copies(carts: Carts, order: m.Order) -> None:
     """The order keeps its own copies of the delivery address and the payment details (owned by
     the order, as SAP clones them), so later edits of the address book or the wallet do not
     rewrite order history."""
-    state, store = carts.state, carts.store
+    state, store = carts.state, carts.db
 
     def copy_address(pk: int | None) -> int | None:
         address = state.addresses.get(pk if pk is not None else -1)

@@ -9,7 +9,7 @@ from datetime import date
 
 from .. import models as m
 from ..errors import ApiError, ApiErrors, validation_error
-from ..store import State
+from ..db import State
 
 SOP_LABELS = {
     "hybris_sop_amount": "amount", "hybris_sop_currency": "currency",

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import models as m
-from ..store import State
+from ..db import State
 
 
 def approved_reviews(state: State, product_code: str) -> list[m.CustomerReview]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .. import models as m
 from ..errors import ApiError
-from ..store import State
+from ..db import State
 
 
 @dataclass(frozen=True)

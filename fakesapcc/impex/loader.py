@@ -1,7 +1,7 @@
-"""The ImpEx loader: applies parsed ImpEx to a Store with SAP's INSERT / UPDATE /
+"""The ImpEx loader: applies parsed ImpEx to a Db with SAP's INSERT / UPDATE /
 INSERT_UPDATE / REMOVE semantics.
 
-One file loads whole or not at all: it runs inside ``Store.transaction()``, and any error
+One file loads whole or not at all: it runs inside ``Db.transaction()``, and any error
 rolls the store back. What counts as an error and what as a warning:
 
 - errors (the file is malformed): the parser's errors, a value that does not convert for a
@@ -28,7 +28,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from ..store import Store, uid_key
+from ..db import Db, uid_key
 from . import parser as p
 from .syntax import Column, Diagnostic, Header, ParsedImpex, Pattern, ValueLine
 from .types import Attr, TypeDef, is_subtype, type_def
@@ -105,21 +105,21 @@ def impex_files(paths: Iterable[str | Path]) -> list[Path]:
     return result
 
 
-def load_text(store: Store, text: str, file: str = "<string>", *,
+def load_text(db: Db, text: str, file: str = "<string>", *,
               config: Mapping[str, str] | None = None, strict: bool = False) -> FileReport:
     """Parse and load one ImpEx text. Never raises for bad input: see ``FileReport.errors``
     (and ``loaded``: False means nothing of the file was applied)."""
     parsed = p.parse(text, file=file, config=dict(config or {}))
-    return load_parsed(store, parsed, strict=strict)
+    return load_parsed(db, parsed, strict=strict)
 
 
-def load_parsed(store: Store, parsed: ParsedImpex, *, strict: bool = False) -> FileReport:
+def load_parsed(db: Db, parsed: ParsedImpex, *, strict: bool = False) -> FileReport:
     report = FileReport(parsed.file, diagnostics=list(parsed.diagnostics))
     if parsed.errors:
         return report
     try:
-        with store.transaction():
-            _FileLoader(store, parsed, report, strict).run()
+        with db.transaction():
+            _FileLoader(db, parsed, report, strict).run()
             if report.errors:
                 raise ImpexLoadError(LoadReport([report]))
     except ImpexLoadError:
@@ -133,7 +133,7 @@ def load_parsed(store: Store, parsed: ParsedImpex, *, strict: bool = False) -> F
     return report
 
 
-def load_paths(store: Store, paths: Iterable[str | Path], *,
+def load_paths(db: Db, paths: Iterable[str | Path], *,
                config: Mapping[str, str] | None = None, strict: bool = False,
                stop_on_error: bool = True) -> LoadReport:
     """Load files and folders in order. Each file is all-or-nothing; with ``stop_on_error``
@@ -147,7 +147,7 @@ def load_paths(store: Store, paths: Iterable[str | Path], *,
             fr.diagnostics.append(Diagnostic("error", f"cannot read file: {exc}", str(path), 0))
             report.files.append(fr)
         else:
-            report.files.append(load_text(store, text, str(path), config=config, strict=strict))
+            report.files.append(load_text(db, text, str(path), config=config, strict=strict))
         if stop_on_error and report.files[-1].errors:
             break
     return report
@@ -165,9 +165,9 @@ def _field_names(model: type) -> frozenset[str]:
 
 
 class _FileLoader:
-    def __init__(self, store: Store, parsed: ParsedImpex, report: FileReport, strict: bool):
-        self.store = store
-        self.state = store.state
+    def __init__(self, db: Db, parsed: ParsedImpex, report: FileReport, strict: bool):
+        self.db = db
+        self.state = db.state
         self.parsed = parsed
         self.report = report
         self.strict = strict
@@ -358,7 +358,7 @@ class _FileLoader:
             self.report.skipped[td.code] += 1
             return None
         if "pk" in field_names:
-            kwargs["pk"] = self.store.new_pk()
+            kwargs["pk"] = self.db.new_pk()
         try:
             item = td.model(**{k: v for k, v in kwargs.items() if k in field_names})
         except TypeError:
@@ -413,22 +413,22 @@ class _FileLoader:
 
     def add(self, td: TypeDef, item: Any) -> None:
         if td.collection == "principals":
-            self.store.add_principal(item)
+            self.db.add_principal(item)
         elif td.collection == "price_rows":
-            self.store.add_price_row(item)
+            self.db.add_price_row(item)
         elif td.collection == "stock_levels":
-            self.store.add_stock_level(item)
+            self.db.add_stock_level(item)
         else:
             getattr(self.state, td.collection)[td.store_key(item)] = item
 
     def remove(self, td: TypeDef, item: Any) -> None:
         self.resolved.clear()
         if td.collection == "principals":
-            self.store.remove_principal(item.uid)
+            self.db.remove_principal(item.uid)
         elif td.collection == "price_rows":
-            self.store.remove_price_row(item.pk)
+            self.db.remove_price_row(item.pk)
         elif td.collection == "stock_levels":
-            self.store.remove_stock_level(item.pk)
+            self.db.remove_stock_level(item.pk)
         else:
             getattr(self.state, td.collection).pop(td.store_key(item), None)
 
@@ -471,7 +471,7 @@ class _FileLoader:
         if value is _MISSING:
             value = self.field_default(item, attr.field)
         if attr.hook == "customer_id":
-            self.store.set_customer_id(item, value)
+            self.db.set_customer_id(item, value)
         elif attr.hook == "owner":
             owner_td, ident = value if value is not None else (None, None)
             item.owner = ident
@@ -480,7 +480,7 @@ class _FileLoader:
             if not isinstance(value, str) or not value.strip():
                 self.diag("error", "a principal's uid cannot be emptied", row.line, col)
             elif uid_key(value) != uid_key(item.uid):
-                self.store.rename_principal(item, value)
+                self.db.rename_principal(item, value)
                 self.resolved.clear()
         else:
             setattr(item, attr.field, value)
@@ -529,7 +529,7 @@ class _FileLoader:
         current = list(item.groups if attr.hook == "groups" else getattr(item, attr.field))
         result = self.apply_mode(current, elements, mode, same=uid_key if attr.hook else None)
         if attr.hook == "groups":
-            self.store.set_groups(item, set(result))
+            self.db.set_groups(item, set(result))
         else:
             setattr(item, attr.field, result)
 
@@ -548,19 +548,19 @@ class _FileLoader:
         return result
 
     def set_members(self, group: Any, elements: list[tuple[str, Any]], mode: str) -> None:
-        current = [x.uid for x in self.store.members_of(group.uid)]
+        current = [x.uid for x in self.db.members_of(group.uid)]
         wanted = self.apply_mode(current, elements, mode, same=uid_key)
         wanted_keys = {uid_key(x) for x in wanted}
         for uid in current:
             if uid_key(uid) not in wanted_keys:
-                member = self.store.principal(uid)
+                member = self.db.principal(uid)
                 if member is not None:
-                    self.store.set_groups(member, {g for g in member.groups
+                    self.db.set_groups(member, {g for g in member.groups
                                                    if uid_key(g) != uid_key(group.uid)})
         for uid in wanted:
-            member = self.store.principal(uid)
+            member = self.db.principal(uid)
             if member is not None:
-                self.store.add_to_group(member, group.uid)
+                self.db.add_to_group(member, group.uid)
 
     # -- relations ---------------------------------------------------------------------------
 
@@ -587,7 +587,7 @@ class _FileLoader:
         hook = td.relation[2]
         if hook == "group_membership":
             groups = {g for g in source.groups if uid_key(g) != uid_key(target.uid)}
-            self.store.set_groups(source, groups if remove else groups | {target.uid})
+            self.db.set_groups(source, groups if remove else groups | {target.uid})
         else:
             holder_end, field_name = {
                 "subcategory": ("target", "supercategories"),

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import models as m
-from ..store import uid_key
+from ..db import uid_key
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from .. import models as m
 from ..clock import Clock
 from ..config import Config
 from ..errors import OAuthError
-from ..store import Store
+from ..db import Db
 from .policy import user_authorities
 from .tokens import TokenService
 
@@ -43,8 +43,8 @@ def _bad_basic() -> OAuthError:
 
 
 class AuthorizationServer:
-    def __init__(self, store: Store, clock: Clock, config: Config, tokens: TokenService) -> None:
-        self.store = store
+    def __init__(self, db: Db, clock: Clock, config: Config, tokens: TokenService) -> None:
+        self.db = db
         self.clock = clock
         self.config = config
         self.tokens = tokens
@@ -52,7 +52,7 @@ class AuthorizationServer:
     # -- clients -----------------------------------------------------------------------------
 
     def authenticate_client(self, creds: ClientCredentials) -> m.OAuthClientDetails:
-        client = self.store.state.oauth_clients.get(creds.client_id or "")
+        client = self.db.state.oauth_clients.get(creds.client_id or "")
         if client is None or not self._secret_ok(client, creds.secret):
             if creds.via_basic:
                 raise _bad_basic()
@@ -103,13 +103,13 @@ class AuthorizationServer:
     def _password(self, client: m.OAuthClientDetails, form: Mapping[str, str]) -> dict[str, Any]:
         username = (form.get("username") or "").strip()
         password = form.get("password") or ""
-        user = self.store.principal(username) if username else None
+        user = self.db.principal(username) if username else None
         if not isinstance(user, m.User) or user.password is None or user.password != password:
             raise OAuthError(400, "invalid_grant", "Bad credentials")
         if not user.is_active(self.clock.now()):
             raise OAuthError(400, "invalid_grant", "User is disabled")
         scope = self._scope(client, form, "password")
-        access, refresh = self.tokens.issue(client, user, scope, user_authorities(self.store, user),
+        access, refresh = self.tokens.issue(client, user, scope, user_authorities(self.db, user),
                                             "password", with_refresh=True)
         return self._body(access, refresh)
 
@@ -125,11 +125,11 @@ class AuthorizationServer:
         caller; only then are the old tokens removed (an expired one too, with its error) and
         new ones issued. A refused refresh changes nothing."""
         value = (form.get("refresh_token") or "").strip()
-        with self.store.atomic() as state:
+        with self.db.atomic() as state:
             refresh = state.refresh_tokens.get(value) if value else None
             if refresh is None:
                 raise OAuthError(400, "invalid_grant", f"Invalid refresh token: {value}")
-            user = self.store.principal(refresh.userUid)
+            user = self.db.principal(refresh.userUid)
             if not isinstance(user, m.User):
                 raise OAuthError(400, "invalid_grant", f"Invalid refresh token: {value}")
             if not user.is_active(self.clock.now()):
@@ -140,7 +140,7 @@ class AuthorizationServer:
             if refresh.expiresAt <= self.clock.now():
                 raise OAuthError(401, "invalid_token", f"Invalid refresh token (expired): {value}")
             access, new_refresh = self.tokens.issue(
-                client, user, refresh.scope, user_authorities(self.store, user), "refresh_token",
+                client, user, refresh.scope, user_authorities(self.db, user), "refresh_token",
                 with_refresh=True)
         return self._body(access, new_refresh)
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from .. import models as m
 from ..errors import ApiError
-from ..store import Store, uid_key
+from ..db import Db, uid_key
 
 ANONYMOUS = "anonymous"
 CURRENT = "current"
@@ -46,10 +46,10 @@ def role_of_group(group_uid: str) -> str:
     return "ROLE_" + group_uid.upper()
 
 
-def user_authorities(store: Store, user: m.User) -> list[str]:
+def user_authorities(db: Db, user: m.User) -> list[str]:
     """The authorities a user's token carries: one role per group, through nested groups;
     every customer carries ROLE_CUSTOMERGROUP."""
-    roles = {role_of_group(g) for g in store.all_groups(user.uid)}
+    roles = {role_of_group(g) for g in db.all_groups(user.uid)}
     if isinstance(user, m.Customer):
         roles.add(ROLE_CUSTOMERGROUP)
     return sorted(roles)
@@ -101,10 +101,10 @@ class Acting:
 ANONYMOUS_ACTING = Acting(ANONYMOUS, None)
 
 
-def caller_from_token(store: Store, token: m.OAuthAccessToken | None) -> Caller:
+def caller_from_token(db: Db, token: m.OAuthAccessToken | None) -> Caller:
     if token is None:
         return Caller()
-    user = store.principal(token.userUid) if token.userUid else None
+    user = db.principal(token.userUid) if token.userUid else None
     user = user if isinstance(user, m.User) else None
     return Caller(token=token, user=user, roles=frozenset(token.authorities))
 
@@ -126,14 +126,14 @@ def _unknown_user(user_id: str) -> ApiError:
                     f"Cannot find user with propertyValue '{user_id}'")
 
 
-def act_as(store: Store, caller: Caller, user_id: str) -> Acting:
+def act_as(db: Db, caller: Caller, user_id: str) -> Acting:
     """Resolve the ``userId`` of a path (``/{site}/users/{userId}/…``) for this caller."""
     if user_id == ANONYMOUS and not caller.has(ROLE_CUSTOMERGROUP):
         return ANONYMOUS_ACTING
     if caller.has(ROLE_CUSTOMERMANAGERGROUP) and caller.user is not None and user_id == CURRENT:
         return Acting(caller.user.uid, caller.user, agent_self=True)
     if caller.has(ROLE_TRUSTED_CLIENT, ROLE_CUSTOMERMANAGERGROUP):
-        user = store.user_by_id(user_id)
+        user = db.user_by_id(user_id)
         if user is None:
             raise _unknown_user(user_id)
         me = caller.user
@@ -142,7 +142,7 @@ def act_as(store: Store, caller: Caller, user_id: str) -> Acting:
         me = caller.user
         if user_id == CURRENT:
             return Acting(me.uid, me)
-        user = store.user_by_id(user_id)
+        user = db.user_by_id(user_id)
         if user is not None and uid_key(user.uid) == uid_key(me.uid):
             return Acting(me.uid, me)
         raise forbidden()
@@ -151,11 +151,11 @@ def act_as(store: Store, caller: Caller, user_id: str) -> Acting:
     raise forbidden()
 
 
-def asm_customer(store: Store, user_id: str) -> m.Customer:
+def asm_customer(db: Db, user_id: str) -> m.Customer:
     """The ASM web app's UserMatchingFilter (``/{site}/users/{userId}/customer360``): the path
     names a customer by uid or customerId; ROLE_ASAGENTGROUP is checked before, and no
     customer-manager role is needed."""
-    user = store.user_by_id(user_id)
+    user = db.user_by_id(user_id)
     if user is None:
         raise _unknown_user(user_id)
     if not isinstance(user, m.Customer):
@@ -165,13 +165,13 @@ def asm_customer(store: Store, user_id: str) -> m.Customer:
     return user
 
 
-def act_by_header(store: Store, caller: Caller, header_user_id: str | None) -> Acting:
+def act_by_header(db: Db, caller: Caller, header_user_id: str | None) -> Acting:
     """The acting user of an endpoint without a userId in its path: a customer manager may
     name one in ``sap-commerce-cloud-user-id``; otherwise a customer or customer manager acts
     as itself and anyone else as anonymous."""
     if header_user_id and caller.has(ROLE_CUSTOMERMANAGERGROUP) \
             and header_user_id not in (CURRENT, ANONYMOUS):
-        return act_as(store, caller, header_user_id)
+        return act_as(db, caller, header_user_id)
     if caller.user is not None and caller.has(ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP):
         return Acting(caller.user.uid, caller.user)
     return ANONYMOUS_ACTING

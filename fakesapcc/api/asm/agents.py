@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from ... import models as m
-from ...app import runtime
+from .. import runtime
 from ...errors import ApiError
 from ..operations import operation
 from .base import agent, asm_service, bp
@@ -13,8 +13,8 @@ from .base import agent, asm_service, bp
 @bp.get("/agents/<agentId>/pointOfServices")
 @operation("getPointOfServices")
 def get_point_of_services(agentId: str):
-    with runtime().store.atomic():
-        who = agent() if agentId == "current" else runtime().store.principal(agentId)
+    with runtime().db.atomic():
+        who = agent() if agentId == "current" else runtime().db.principal(agentId)
         if not isinstance(who, m.Employee):
             raise ApiError(400, "UnknownIdentifierError", f"Cannot find agent with uid '{agentId}'")
         stores = asm_service().agent_stores(who)

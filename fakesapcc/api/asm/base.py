@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from ... import models as m
-from ...app import runtime
+from .. import runtime
 from ...commerce import sitecontext
 from ...commerce.asm import AssistedService
 from ...errors import ApiError
@@ -36,12 +36,12 @@ def base_site(param: str | None = None) -> m.BaseSite:
     """The ``baseSite`` query parameter (required by the older ASM endpoints), or a site id
     from the path."""
     uid = param if param is not None else required_param("baseSite")
-    return sitecontext.base_site(runtime().store.state, uid)
+    return sitecontext.base_site(runtime().db.state, uid)
 
 
 def site_context(site: m.BaseSite, default_curr: str | None = None) -> sitecontext.SiteContext:
     """The request's ``lang``/``curr`` for a site, checked against its store."""
-    return sitecontext.site_context(runtime().store.state, site, request.args.get("lang"),
+    return sitecontext.site_context(runtime().db.state, site, request.args.get("lang"),
                                     request.args.get("curr"), default_curr)
 
 
@@ -51,7 +51,7 @@ def agent() -> m.User:
 
 def asm_service() -> AssistedService:
     rt = runtime()
-    return AssistedService(rt.store, rt.clock, rt.config)
+    return AssistedService(rt.db, rt.clock, rt.config)
 
 
 def int_param(name: str, default: int) -> int:
@@ -69,4 +69,4 @@ def int_param(name: str, default: int) -> int:
 
 
 def customer_by_id(user_id: str) -> m.Customer:
-    return asm_customer(runtime().store, user_id)
+    return asm_customer(runtime().db, user_id)

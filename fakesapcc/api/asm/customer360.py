@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from ...app import runtime
+from .. import runtime
 from ...commerce.carts import Carts
 from ...commerce.customer360 import Customer360, validate
 from ...errors import ApiError
@@ -23,12 +23,12 @@ def search_customer360(baseSiteId: str, userId: str):
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError(400, "HttpMessageNotReadableError", "Request body is invalid or missing")
-    with rt.store.atomic():
+    with rt.db.atomic():
         customer = customer_by_id(userId)
         queries = validate(body, rt.config.prop_bool("toggle.customer360.enabled"))
         sc = site_context(site, default_curr=customer.sessionCurrency)
         lang = sc.lang
-        carts = Carts(rt.store, rt.clock, rt.config, site, sc.store, sc.curr)
+        carts = Carts(rt.db, rt.clock, rt.config, site, sc.store, sc.curr)
         asm = asm_service()
         asm.record_session(agent(), customer, ctx_token())
         return jsonify({"value": Customer360(asm, carts, customer, agent(), lang).fragments(queries)})

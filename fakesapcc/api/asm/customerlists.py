@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from ... import models as m
-from ...app import runtime
+from .. import runtime
 from ...models import localized
 from ..operations import operation
 from .base import agent, asm_service, base_site, bp
@@ -18,7 +18,7 @@ def list_name(customer_list: m.CustomerList) -> str:
 @operation("getCustomerLists")
 def get_customer_lists():
     base_site()
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         lists = asm_service().customer_lists(agent())
         return jsonify({"userGroups": [{"uid": x.uid, "name": list_name(x)} for x in lists]})
 
@@ -27,7 +27,7 @@ def get_customer_lists():
 @operation("getCustomerListDetails")
 def get_customer_list_details(customerlist: str):
     base_site()
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         x = asm_service().customer_list(agent(), customerlist)
         return jsonify({"uid": x.uid, "name": list_name(x),
                         "searchBoxEnabled": x.searchBoxEnabled,

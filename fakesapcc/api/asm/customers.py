@@ -8,12 +8,12 @@ import uuid
 from flask import Response, jsonify, request
 
 from ... import models as m
-from ...app import runtime
+from .. import runtime
 from ...commerce.asm import CustomerPage
 from ...commerce.carts import ANONYMOUS
 from ...errors import ApiError, ApiErrors, validation_error
 from ...models import localized
-from ...store import uid_key
+from ...db import uid_key
 from ..fields import project
 from ..occ.dto import user_dto
 from ...commerce.payments import string_prop
@@ -33,7 +33,7 @@ def customer_entry(customer: m.Customer, site: m.BaseSite, lang: str = "en") -> 
     """An OCC User (DEFAULT) with the ASM extras, which only ``toggle.customerList.enabled``
     fills."""
     rt = runtime()
-    state = rt.store.state
+    state = rt.db.state
     dto = user_dto(state, customer, lang)
     fields = "DEFAULT"
     if rt.config.prop_bool("toggle.customerList.enabled"):
@@ -65,7 +65,7 @@ def page_body(page: CustomerPage, site: m.BaseSite) -> dict:
 @operation("getPageableCustomers")
 def get_pageable_customers():
     site = base_site()
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         page = asm_service().search(
             agent(), site, request.args.get("query"), request.args.get("orderId"),
             request.args.get("customerListId"), request.args.get("sort"),
@@ -83,7 +83,7 @@ def search_pageable_customers():
     body = body or {}
     query, order_id, list_id = (string_prop(body, k)
                                 for k in ("query", "orderId", "customerListId"))
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         page = asm_service().search(
             agent(), site, query, order_id, list_id,
             request.args.get("sort"), int_param("page", 0), int_param("pageSize", 20))
@@ -97,7 +97,7 @@ def _suggestions(query: str, site: m.BaseSite) -> list[dict]:
         raise ApiError(400, "BadRequestError",
                        f"Customer query length must not be less than {minimum}")
     asm = asm_service()
-    state = runtime().store.state
+    state = runtime().db.state
     result = []
     for customer in sorted(asm.customers(site), key=lambda c: c.uid):
         if not asm.matches(customer, query):
@@ -118,7 +118,7 @@ def _suggestions(query: str, site: m.BaseSite) -> list[dict]:
 def auto_complete():
     site = base_site()
     query = required_param("customerQuery")
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         return jsonify(_suggestions(query, site))
 
 
@@ -129,7 +129,7 @@ def customer_suggestions():
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("customerQuery"), str):
         raise ApiErrors(400, [validation_error("customerQuery", "This field is required.", "missing")])
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         return jsonify({"suggestions": _suggestions(body["customerQuery"], site)})
 
 
@@ -139,7 +139,7 @@ def create_customer():
     """An agent registers a customer by first name, last name and e-mail (no password: the
     customer sets one through the forgotten-password flow)."""
     uid = required_param("baseSite")
-    if uid not in runtime().store.state.base_sites:  # this endpoint's own text, from SAP's tests
+    if uid not in runtime().db.state.base_sites:  # this endpoint's own text, from SAP's tests
         raise ApiError(400, "InvalidResourceError", f"The requested BaseSite: {uid} doesn't exist")
     site = base_site()
     body = request.get_json(silent=True)
@@ -157,19 +157,19 @@ def create_customer():
     if errors:
         raise ApiErrors(400, errors)
     rt = runtime()
-    state = rt.store.state
+    state = rt.db.state
     sc = site_context(site)
     lang, curr = sc.lang, sc.curr
     uid = email.strip().lower()
-    with rt.store.atomic():
-        if rt.store.principal(uid) is not None:
+    with rt.db.atomic():
+        if rt.db.principal(uid) is not None:
             raise ApiError(400, "DuplicateUidError", uid)
         customer = m.Customer(
             uid=uid, originalUid=uid, name=f"{body['firstName'].strip()} {body['lastName'].strip()}",
             customerId=str(uuid.uuid4()), groups={"customergroup"}, sessionLanguage=lang,
             sessionCurrency=curr, creationtime=rt.clock.now(),
             site=site.uid if site.isolated else None)
-        rt.store.add_principal(customer)
+        rt.db.add_principal(customer)
         response = jsonify(project(user_dto(state, customer, lang), "DEFAULT"))
         response.status_code = 201
         return response
@@ -187,11 +187,11 @@ def bind_cart():
     if not cart_id:
         raise _bind_error("Missing cart id")
     rt = runtime()
-    with rt.store.atomic():
-        customer = rt.store.user_by_id(customer_id)
+    with rt.db.atomic():
+        customer = rt.db.user_by_id(customer_id)
         if not isinstance(customer, m.Customer):
             raise _bind_error(f"Customer with id {customer_id} not found")
-        cart = rt.store.cart(cart_id)
+        cart = rt.db.cart(cart_id)
         if cart is None or cart.site != site.uid or cart.user != ANONYMOUS:
             raise _bind_error(f"Cart with id {cart_id} not found or not anonymous")
         cart.user = customer.uid

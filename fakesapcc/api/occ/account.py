@@ -8,12 +8,12 @@ import uuid
 from flask import request
 
 from ... import models as m
-from ...app import runtime
+from .. import runtime
 from ...errors import ApiError, ApiErrors, validation_error
 from ...models import localized
 from ...security.policy import (ROLE_CLIENT, ROLE_CUSTOMERMANAGERGROUP, ROLE_TRUSTED_CLIENT,
                                 require_roles)
-from ...store import uid_key
+from ...db import uid_key
 from ..context import ctx
 from ..fields import Dto
 from ..operations import operation
@@ -68,29 +68,29 @@ def create_user(baseSiteId: str):
     errors += _password_errors(body.get("password"))
     rt = runtime()
     title = string_prop(body, "titleCode")
-    if title and title not in rt.store.state.titles:
+    if title and title not in rt.db.state.titles:
         errors.append(validation_error("titleCode", "This field is not valid."))
     if errors:
         raise ApiErrors(400, errors)
     uid = uid.strip().lower()
     sc = site()
     location = request.base_url.rstrip("/") + "/" + uid
-    with rt.store.atomic():
+    with rt.db.atomic():
         customer = m.Customer(
             uid=uid, name=f"{body['firstName'].strip()} {body['lastName'].strip()}",
             customerId=str(uuid.uuid4()), title=title or None, password=body["password"],
             originalUid=uid, groups={"customergroup"}, sessionLanguage=sc.lang,
             sessionCurrency=sc.curr, creationtime=rt.clock.now(),
             site=sc.site.uid if sc.site.isolated else None)
-        if rt.store.principal(uid) is None:
-            rt.store.add_principal(customer)
+        if rt.db.principal(uid) is None:
+            rt.db.add_principal(customer)
         # else: SAP answers a taken uid with dummy data (a fresh customerId, nothing stored),
         # so that registration cannot tell which e-mail addresses have an account
-        return respond(user_dto(rt.store.state, customer, sc.lang), 201, {"Location": location})
+        return respond(user_dto(rt.db.state, customer, sc.lang), 201, {"Location": location})
 
 
 def _apply_profile(user: m.User, body: dict, replace: bool) -> None:
-    state = runtime().store.state
+    state = runtime().db.state
     errors: list[ApiError] = []
     first, last = body.get("firstName"), body.get("lastName")
     current_first, _, current_last = (user.name or "").partition(" ")
@@ -125,7 +125,7 @@ def _apply_profile(user: m.User, body: dict, replace: bool) -> None:
 @operation("updateUser")
 def update_user(baseSiteId: str, userId: str):
     body = json_body()
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         _apply_profile(acting_user(), body, replace=False)
     return empty()
 
@@ -134,7 +134,7 @@ def update_user(baseSiteId: str, userId: str):
 @operation("replaceUser")
 def replace_user(baseSiteId: str, userId: str):
     body = json_body()
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         _apply_profile(acting_user(), body, replace=True)
     return empty()
 
@@ -144,7 +144,7 @@ def replace_user(baseSiteId: str, userId: str):
 def remove_user(baseSiteId: str, userId: str):
     """Close the account: the customer is deactivated now and its tokens die."""
     rt = runtime()
-    with rt.store.atomic():
+    with rt.db.atomic():
         user = acting_user()
         user.deactivationDate = rt.clock.now()
         _revoke(user)
@@ -176,7 +176,7 @@ def _change_password(user: m.User, old: object, new: object) -> None:
 @operation("replaceUserPassword")
 def replace_user_password(baseSiteId: str, userId: str):
     new = required_param("new")
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         _change_password(acting_user(), request.values.get("old"), new)
     return empty(202)
 
@@ -187,7 +187,7 @@ def change_user_password(baseSiteId: str, userId: str):
     body = json_body()
     if not body.get("newPassword"):
         raise validation_error("newPassword", "This field is required.", "missing")
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         _change_password(acting_user(), body.get("oldPassword"), body.get("newPassword"))
     return empty()
 
@@ -199,10 +199,10 @@ def _change_login(user: m.User, new_login: str, password: object) -> None:
     new_login = new_login.strip().lower()
     if not isinstance(password, str) or password != user.password:
         raise password_mismatch(user)
-    if rt.store.principal(new_login) is not None:
+    if rt.db.principal(new_login) is not None:
         raise ApiError(400, "DuplicateUidError", new_login)
     old = user.uid
-    rt.store.rename_principal(user, new_login)
+    rt.db.rename_principal(user, new_login)
     if isinstance(user, m.Customer):
         user.originalUid = new_login
     _revoke(m.User(uid=old))
@@ -212,7 +212,7 @@ def _change_login(user: m.User, new_login: str, password: object) -> None:
 @operation("replaceUserLogin")
 def replace_user_login(baseSiteId: str, userId: str):
     new_login = required_param("newLogin")
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         _change_login(acting_user(), new_login, request.values.get("password"))
     return empty()
 
@@ -223,7 +223,7 @@ def change_user_login(baseSiteId: str, userId: str):
     body = json_body()
     if not body.get("newLoginId"):
         raise validation_error("newLoginId", "This field is required.", "missing")
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         _change_login(acting_user(), str(body["newLoginId"]), body.get("password"))
     return empty()
 
@@ -232,7 +232,7 @@ def change_user_login(baseSiteId: str, userId: str):
 
 
 def _own_address(user: m.User, address_id: str) -> m.Address:
-    state = runtime().store.state
+    state = runtime().db.state
     try:
         address = state.addresses.get(int(address_id))
     except ValueError:
@@ -244,7 +244,7 @@ def _own_address(user: m.User, address_id: str) -> m.Address:
 
 
 def _address_book(user: m.User) -> list[m.Address]:
-    state = runtime().store.state
+    state = runtime().db.state
     return sorted((a for a in state.addresses.values() if a.owner and a.ownerType == "User"
                    and uid_key(a.owner) == uid_key(user.uid) and a.visibleInAddressBook),
                   key=lambda a: a.pk)
@@ -253,7 +253,7 @@ def _address_book(user: m.User) -> list[m.Address]:
 @bp.get("/<baseSiteId>/users/<userId>/addresses")
 @operation("getAddresses")
 def get_addresses(baseSiteId: str, userId: str):
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         user = acting_user()
         return respond(Dto("AddressList", {"addresses": [
             address_dto(state, a, site().lang, user.defaultShipmentAddress) for a in _address_book(user)]}))
@@ -264,9 +264,9 @@ def get_addresses(baseSiteId: str, userId: str):
 def create_address(baseSiteId: str, userId: str):
     body = json_body()
     rt = runtime()
-    with rt.store.atomic() as state:
+    with rt.db.atomic() as state:
         user = acting_user()
-        address = address_from_body(state, body, owner=user.uid, pk=rt.store.new_pk)
+        address = address_from_body(state, body, owner=user.uid, pk=rt.db.new_pk)
         state.addresses[address.pk] = address
         if body.get("defaultAddress") or user.defaultShipmentAddress is None:
             user.defaultShipmentAddress = address.pk
@@ -276,7 +276,7 @@ def create_address(baseSiteId: str, userId: str):
 @bp.get("/<baseSiteId>/users/<userId>/addresses/<addressId>")
 @operation("getAddress")
 def get_address(baseSiteId: str, userId: str, addressId: str):
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         user = acting_user()
         return respond(address_dto(state, _own_address(user, addressId), site().lang,
                                    user.defaultShipmentAddress))
@@ -284,7 +284,7 @@ def get_address(baseSiteId: str, userId: str, addressId: str):
 
 def _update_address(address_id: str, replace: bool):
     body = json_body()
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         user = acting_user()
         address = _own_address(user, address_id)
         if replace:
@@ -315,7 +315,7 @@ def update_address(baseSiteId: str, userId: str, addressId: str):
 @operation("removeAddress")
 def remove_address(baseSiteId: str, userId: str, addressId: str):
     """Out of the address book; carts and orders that use it keep their copy of it."""
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         user = acting_user()
         address = _own_address(user, addressId)
         address.visibleInAddressBook = False
@@ -329,13 +329,13 @@ def remove_address(baseSiteId: str, userId: str, addressId: str):
 
 
 def _wallet(user: m.User, saved_only: bool = False) -> list[m.PaymentInfo]:
-    state = runtime().store.state
+    state = runtime().db.state
     return sorted((p for p in state.payment_infos.values() if uid_key(p.user) == uid_key(user.uid)
                    and not p.deleted and (p.saved or not saved_only)), key=lambda p: int(p.id))
 
 
 def _own_payment(user: m.User, payment_id: str) -> m.PaymentInfo:
-    info = runtime().store.state.payment_infos.get(payment_id)
+    info = runtime().db.state.payment_infos.get(payment_id)
     if info is None or info.deleted or uid_key(info.user) != uid_key(user.uid):
         raise ApiError(400, "UnknownIdentifierError", f"Payment details [{payment_id}] not found.")
     return info
@@ -345,7 +345,7 @@ def _own_payment(user: m.User, payment_id: str) -> m.PaymentInfo:
 @operation("getPaymentDetailsList")
 def get_payment_details_list(baseSiteId: str, userId: str):
     saved = (request.args.get("saved") or "false").lower() == "true"
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         user = acting_user()
         carts = carts_service()
         return respond(Dto("PaymentDetailsList", {"payments": [
@@ -355,7 +355,7 @@ def get_payment_details_list(baseSiteId: str, userId: str):
 @bp.get("/<baseSiteId>/users/<userId>/paymentdetails/<paymentDetailsId>")
 @operation("getPaymentDetails")
 def get_payment_details(baseSiteId: str, userId: str, paymentDetailsId: str):
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         info = _own_payment(acting_user(), paymentDetailsId)
         return respond(payment_dto(carts_service(), info, site().lang))
 
@@ -363,7 +363,7 @@ def get_payment_details(baseSiteId: str, userId: str, paymentDetailsId: str):
 @bp.delete("/<baseSiteId>/users/<userId>/paymentdetails/<paymentDetailsId>")
 @operation("removePaymentDetails")
 def remove_payment_details(baseSiteId: str, userId: str, paymentDetailsId: str):
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         user = acting_user()
         info = _own_payment(user, paymentDetailsId)
         info.deleted = True
@@ -378,12 +378,12 @@ def remove_payment_details(baseSiteId: str, userId: str, paymentDetailsId: str):
 def _update_payment(payment_id: str, replace: bool):
     body = json_body()
     rt = runtime()
-    with rt.store.atomic() as state:
+    with rt.db.atomic() as state:
         user = acting_user()
         info = _own_payment(user, payment_id)
         if not replace:
             body = merge_patch(payment_dto(carts_service(), info, site().lang), body)
-        updated, address = payment_from_fields(state, body, owner=user.uid, pk=rt.store.new_pk,
+        updated, address = payment_from_fields(state, body, owner=user.uid, pk=rt.db.new_pk,
                                                today=rt.clock.now().date())
         updated.id = info.id
         if address is not None:
@@ -417,14 +417,14 @@ def update_payment_details(baseSiteId: str, userId: str, paymentDetailsId: str):
 def _templates() -> list[m.ConsentTemplate]:
     """The newest version of each template of this site."""
     newest: dict[str, m.ConsentTemplate] = {}
-    for t in runtime().store.state.consent_templates.values():
+    for t in runtime().db.state.consent_templates.values():
         if t.baseSite in (None, site().site.uid) and (t.id not in newest or t.version > newest[t.id].version):
             newest[t.id] = t
     return sorted(newest.values(), key=lambda t: t.id)
 
 
 def _template_dto(template: m.ConsentTemplate, user: m.User) -> Dto:
-    consents = [c for c in runtime().store.state.consents.values()
+    consents = [c for c in runtime().db.state.consents.values()
                 if c.template == template.id and uid_key(c.user) == uid_key(user.uid)]
     current = max(consents, key=lambda c: c.consentGivenDate or 0, default=None) if consents else None
     lang = site().lang
@@ -442,7 +442,7 @@ def _template_dto(template: m.ConsentTemplate, user: m.User) -> Dto:
 @bp.get("/<baseSiteId>/users/<userId>/consenttemplates")
 @operation("getConsentTemplates")
 def get_consent_templates(baseSiteId: str, userId: str):
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         user = acting_user()
         return respond(Dto("ConsentTemplateList", {"consentTemplates": [
             _template_dto(t, user) for t in _templates()]}))
@@ -459,7 +459,7 @@ def _template(template_id: str) -> m.ConsentTemplate:
 @bp.get("/<baseSiteId>/users/<userId>/consenttemplates/<consentTemplateId>")
 @operation("getConsentTemplate")
 def get_consent_template(baseSiteId: str, userId: str, consentTemplateId: str):
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         return respond(_template_dto(_template(consentTemplateId), acting_user()))
 
 
@@ -469,12 +469,12 @@ def give_consent(baseSiteId: str, userId: str):
     template_id = required_param("consentTemplateId")
     version = required_param("consentTemplateVersion")
     rt = runtime()
-    with rt.store.atomic() as state:
+    with rt.db.atomic() as state:
         user = acting_user()
         template = _template(template_id)
         if version != str(template.version):
             raise validation_error("consentTemplateVersion", "Consent template version is not valid.")
-        consent = m.Consent(code=str(rt.store.new_pk()), template=template.id,
+        consent = m.Consent(code=str(rt.db.new_pk()), template=template.id,
                             templateVersion=template.version, user=user.uid,
                             consentGivenDate=rt.clock.now())
         state.consents[consent.code] = consent
@@ -485,7 +485,7 @@ def give_consent(baseSiteId: str, userId: str):
 @operation("removeConsent")
 def remove_consent(baseSiteId: str, userId: str, consentCode: str):
     rt = runtime()
-    with rt.store.atomic() as state:
+    with rt.db.atomic() as state:
         user = acting_user()
         consent = state.consents.get(consentCode)
         if consent is None or uid_key(consent.user) != uid_key(user.uid):
@@ -507,7 +507,7 @@ def get_product_interests(baseSiteId: str, userId: str):
     kind = request.args.get("notificationType")
     code = request.args.get("productCode")
     sc = site()
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         user = acting_user()
         carts = carts_service()
         interests = sorted((i for i in state.product_interests.values()
@@ -551,7 +551,7 @@ def _interest_params() -> tuple[str, str]:
 def create_product_interest(baseSiteId: str, userId: str):
     code, kind = _interest_params()
     rt = runtime()
-    with rt.store.atomic() as state:
+    with rt.db.atomic() as state:
         user = acting_user()
         carts = carts_service()
         product = carts.catalog.product(code)
@@ -560,7 +560,7 @@ def create_product_interest(baseSiteId: str, userId: str):
         exists = any(i for i in state.product_interests.values() if uid_key(i.user) == uid_key(user.uid)
                      and i.product == code and i.notificationType == kind and i.site == site().site.uid)
         if not exists:
-            interest = m.ProductInterest(rt.store.new_pk(), user.uid, code, kind, site().site.uid,
+            interest = m.ProductInterest(rt.db.new_pk(), user.uid, code, kind, site().site.uid,
                                          rt.clock.now())
             state.product_interests[interest.pk] = interest
         entries = [i for i in state.product_interests.values() if uid_key(i.user) == uid_key(user.uid)
@@ -577,7 +577,7 @@ def create_product_interest(baseSiteId: str, userId: str):
 @operation("removeProductInterest")
 def remove_product_interest(baseSiteId: str, userId: str):
     code, kind = _interest_params()
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         user = acting_user()
         found = [pk for pk, i in state.product_interests.items() if uid_key(i.user) == uid_key(user.uid)
                  and i.product == code and i.notificationType == kind]

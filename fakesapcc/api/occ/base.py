@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from ...app import runtime
+from .. import runtime
 from ...errors import ApiError
 from ...commerce.sitecontext import SiteContext, base_site
 from ...commerce.sitecontext import site_context as resolve_site
@@ -29,7 +29,7 @@ def _resolve() -> None:
         c.site = site_context(site_id)  # type: ignore[assignment]
         check_site_channel(c.caller, c.site.site)
     user_id = args.get("userId")
-    store = runtime().store
+    store = runtime().db
     if user_id is not None:
         c.acting = act_as(store, c.caller, user_id)
         check_acting(c.acting)  # --strict-emulation: an agent acting as itself → 400 now
@@ -43,7 +43,7 @@ def _resolve() -> None:
 
 
 def site_context(site_id: str) -> SiteContext:
-    state = runtime().store.state
+    state = runtime().db.state
     return resolve_site(state, base_site(state, site_id), request.args.get("lang"),
                         request.args.get("curr"))
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import request
 
 from ... import models as m
-from ...app import runtime
+from .. import runtime
 from ...commerce.carts import ANONYMOUS, Carts
 from ...errors import ApiError, ApiErrors, validation_error
 from ...security.policy import (ROLE_CLIENT, ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP,
@@ -38,7 +38,7 @@ CART = CARTS + "/<cartId>"
 def carts_service() -> Carts:
     sc = site()
     rt = runtime()
-    return Carts(rt.store, rt.clock, rt.config, sc.site, sc.store, sc.curr)
+    return Carts(rt.db, rt.clock, rt.config, sc.site, sc.store, sc.curr)
 
 
 def agent_uid() -> str | None:
@@ -60,13 +60,13 @@ def load_cart(carts: Carts, cart_id: str) -> m.Cart:
 
 
 def is_guest_cart(cart: m.Cart) -> bool:
-    user = runtime().store.principal(cart.user)
+    user = runtime().db.principal(cart.user)
     return isinstance(user, m.Customer) and user.guest
 
 
 def require_cart_roles(cart: m.Cart, *roles: str) -> None:
     """A cart endpoint's @Secured roles, with the guest role SAP grants on a guest's cart."""
-    require_roles(with_guest_role(ctx().caller, runtime().store.principal(cart.user)), *roles)
+    require_roles(with_guest_role(ctx().caller, runtime().db.principal(cart.user)), *roles)
 
 
 def require_checkout_role(cart: m.Cart) -> None:
@@ -105,7 +105,7 @@ def get_carts(baseSiteId: str, userId: str):
         raise access_denied(401)
     saved_only = (request.args.get("savedCartsOnly") or "false").lower() == "true"
     page, size = int_param("currentPage", 0), int_param("pageSize", 20, minimum=1)
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts = carts_service()
         found = carts.carts_of(acting.user.uid, saved=True if saved_only else None)
         chunk = found[page * size:(page + 1) * size] if "pageSize" in request.args or saved_only else found
@@ -120,7 +120,7 @@ def get_carts(baseSiteId: str, userId: str):
 @operation("createCart")
 def create_cart(baseSiteId: str, userId: str):
     acting = ctx().acting
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts = carts_service()
         cart = carts.create(acting.user, request.args.get("oldCartId") or None,
                             request.args.get("toMergeCartGuid") or None, agent_uid())
@@ -130,7 +130,7 @@ def create_cart(baseSiteId: str, userId: str):
 @bp.get(CART)
 @operation("getCart")
 def get_cart(baseSiteId: str, userId: str, cartId: str):
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts = carts_service()
         return cart_response(carts, load_cart(carts, cartId))
 
@@ -138,10 +138,10 @@ def get_cart(baseSiteId: str, userId: str, cartId: str):
 @bp.delete(CART)
 @operation("removeCart")
 def remove_cart(baseSiteId: str, userId: str, cartId: str):
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         carts = carts_service()
         cart = load_cart(carts, cartId)
-        carts.store.remove_cart(cart.code)
+        carts.db.remove_cart(cart.code)
         if cart.paymentInfo and cart.paymentInfo in state.payment_infos \
                 and not state.payment_infos[cart.paymentInfo].saved:
             del state.payment_infos[cart.paymentInfo]
@@ -274,7 +274,7 @@ def check_entry_update(carts: Carts, current: m.OrderEntry, entry: EntryRequest,
 @bp.get(CART + "/entries")
 @operation("getCartEntries")
 def get_cart_entries(baseSiteId: str, userId: str, cartId: str):
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts = carts_service()
         cart = load_cart(carts, cartId)
         carts.reprice(cart)
@@ -287,7 +287,7 @@ def get_cart_entries(baseSiteId: str, userId: str, cartId: str):
 def create_cart_entry(baseSiteId: str, userId: str, cartId: str):
     require_b2c()
     entry = entry_request()
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts = carts_service()
         cart = load_cart(carts, cartId)
         check_new_entry(carts, entry)
@@ -299,7 +299,7 @@ def create_cart_entry(baseSiteId: str, userId: str, cartId: str):
 @bp.get(CART + "/entries/<entryNumber>")
 @operation("getCartEntry")
 def get_cart_entry(baseSiteId: str, userId: str, cartId: str, entryNumber: str):
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts = carts_service()
         cart = load_cart(carts, cartId)
         carts.reprice(cart)
@@ -308,7 +308,7 @@ def get_cart_entry(baseSiteId: str, userId: str, cartId: str, entryNumber: str):
 
 def _update_entry(cart_id: str, entry_number: str, replace: bool):
     entry = entry_request()
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts = carts_service()
         cart = load_cart(carts, cart_id)
         check_entry_update(carts, carts.entry(cart, entry_number), entry, replace)
@@ -333,7 +333,7 @@ def update_cart_entry(baseSiteId: str, userId: str, cartId: str, entryNumber: st
 @bp.delete(CART + "/entries/<entryNumber>")
 @operation("removeCartEntry")
 def remove_cart_entry(baseSiteId: str, userId: str, cartId: str, entryNumber: str):
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts = carts_service()
         carts.remove_entry(load_cart(carts, cartId), entryNumber)
     return empty()
@@ -343,7 +343,7 @@ def remove_cart_entry(baseSiteId: str, userId: str, cartId: str, entryNumber: st
 
 
 def owned_address(user: m.User | None, address_id: str) -> m.Address:
-    state = runtime().store.state
+    state = runtime().db.state
     try:
         address = state.addresses.get(int(address_id))
     except ValueError:
@@ -361,9 +361,9 @@ def owned_address(user: m.User | None, address_id: str) -> m.Address:
 def replace_cart_delivery_address(baseSiteId: str, userId: str, cartId: str):
     require_b2c()
     address_id = required_param("addressId")
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts, cart = checkout_cart(cartId)
-        owner = runtime().store.principal(cart.user)
+        owner = runtime().db.principal(cart.user)
         carts.set_delivery_address(cart, owned_address(owner if isinstance(owner, m.User) else None,
                                                         address_id))
     return empty()
@@ -374,13 +374,13 @@ def replace_cart_delivery_address(baseSiteId: str, userId: str, cartId: str):
 def create_cart_delivery_address(baseSiteId: str, userId: str, cartId: str):
     body = json_body()
     rt = runtime()
-    with rt.store.atomic() as state:
+    with rt.db.atomic() as state:
         carts, cart = checkout_cart(cartId)
         # the pk it gets if accepted: a refused address (invalid, or a country the store does
         # not deliver to) is not stored
         address = address_from_body(state, body, owner=cart.user, pk=state.next_pk)
         carts.check_delivery_address(address)
-        address.pk = rt.store.new_pk()
+        address.pk = rt.db.new_pk()
         address.visibleInAddressBook = bool(body.get("visibleInAddressBook", cart.user != ANONYMOUS))
         state.addresses[address.pk] = address
         carts.set_delivery_address(cart, address)
@@ -390,7 +390,7 @@ def create_cart_delivery_address(baseSiteId: str, userId: str, cartId: str):
 @bp.delete(CART + "/addresses/delivery")
 @operation("removeCartDeliveryAddress")
 def remove_cart_delivery_address(baseSiteId: str, userId: str, cartId: str):
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts, cart = checkout_cart(cartId)
         cart.deliveryAddress = None
         cart.deliveryMode = None
@@ -400,7 +400,7 @@ def remove_cart_delivery_address(baseSiteId: str, userId: str, cartId: str):
 @bp.get(CART + "/deliverymodes")
 @operation("getCartDeliveryModes")
 def get_cart_delivery_modes(baseSiteId: str, userId: str, cartId: str):
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts, cart = checkout_cart(cartId)
         modes = carts.supported_delivery_modes(cart)
         return respond(Dto("DeliveryModeList", {"deliveryModes": [
@@ -410,7 +410,7 @@ def get_cart_delivery_modes(baseSiteId: str, userId: str, cartId: str):
 @bp.get(CART + "/deliverymode")
 @operation("getCartDeliveryMode")
 def get_cart_delivery_mode(baseSiteId: str, userId: str, cartId: str):
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         carts, cart = checkout_cart(cartId)
         mode = state.delivery_modes.get(cart.deliveryMode or "")
         if mode is None:
@@ -422,7 +422,7 @@ def get_cart_delivery_mode(baseSiteId: str, userId: str, cartId: str):
 @operation("replaceCartDeliveryMode")
 def replace_cart_delivery_mode(baseSiteId: str, userId: str, cartId: str):
     mode = required_param("deliveryModeId")
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts, cart = checkout_cart(cartId)
         carts.set_delivery_mode(cart, mode)
     return empty()
@@ -431,7 +431,7 @@ def replace_cart_delivery_mode(baseSiteId: str, userId: str, cartId: str):
 @bp.delete(CART + "/deliverymode")
 @operation("removeCartDeliveryMode")
 def remove_cart_delivery_mode(baseSiteId: str, userId: str, cartId: str):
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts, cart = checkout_cart(cartId)
         cart.deliveryMode = None
     return empty()
@@ -442,8 +442,8 @@ def remove_cart_delivery_mode(baseSiteId: str, userId: str, cartId: str):
 
 def _set_new_payment(carts: Carts, cart: m.Cart, fields: dict) -> m.PaymentInfo:
     rt = runtime()
-    state = rt.store.state
-    info, address = payment_from_fields(state, fields, owner=cart.user, pk=rt.store.new_pk,
+    state = rt.db.state
+    info, address = payment_from_fields(state, fields, owner=cart.user, pk=rt.db.new_pk,
                                         today=rt.clock.now().date())
     if address is not None:
         state.addresses[address.pk] = address
@@ -465,7 +465,7 @@ def _set_new_payment(carts: Carts, cart: m.Cart, fields: dict) -> m.PaymentInfo:
 @operation("createCartPaymentDetails")
 def create_cart_payment_details(baseSiteId: str, userId: str, cartId: str):
     body = json_body()
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts, cart = checkout_cart(cartId)
         info = _set_new_payment(carts, cart, body)
         return respond(payment_dto(carts, info, site().lang), 201)
@@ -475,7 +475,7 @@ def create_cart_payment_details(baseSiteId: str, userId: str, cartId: str):
 @operation("replaceCartPaymentDetails")
 def replace_cart_payment_details(baseSiteId: str, userId: str, cartId: str):
     payment_id = required_param("paymentDetailsId")
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         carts, cart = checkout_cart(cartId)
         info = state.payment_infos.get(payment_id)
         if info is None or info.deleted or info.user.lower() != cart.user.lower():
@@ -491,7 +491,7 @@ def get_sop_payment_request(baseSiteId: str, userId: str, cartId: str):
     """The silent order post form: where to post the card, the hidden parameters and the
     names of the card fields (``mappingLabels``), as SAP's mock provider expects them."""
     response_url = required_param("responseUrl")
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts, cart = checkout_cart(cartId)
         totals = carts.totals(cart)
     parameters = {"amount": f"{totals.totalPriceWithTax:.2f}", "currency": carts.currency,
@@ -512,7 +512,7 @@ def handle_sop_payment_response(baseSiteId: str, userId: str, cartId: str):
     """The provider's answer, posted back by the client: on ACCEPT the card becomes the cart's
     payment details."""
     fields = request.form.to_dict() or request.args.to_dict()
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts, cart = checkout_cart(cartId)
         decision = (fields.get("decision") or "").upper()
         if decision != "ACCEPT":
@@ -527,7 +527,7 @@ def handle_sop_payment_response(baseSiteId: str, userId: str, cartId: str):
 @bp.get(CART + "/payment/sop/response")
 @operation("getSopPaymentResponse")
 def get_sop_payment_response(baseSiteId: str, userId: str, cartId: str):
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         carts, cart = checkout_cart(cartId)
         info = state.payment_infos.get(cart.paymentInfo or "")
         if info is None:
@@ -538,7 +538,7 @@ def get_sop_payment_response(baseSiteId: str, userId: str, cartId: str):
 @bp.delete(CART + "/payment/sop/response")
 @operation("removeSopPaymentResponse")
 def remove_sop_payment_response(baseSiteId: str, userId: str, cartId: str):
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         _, cart = checkout_cart(cartId)
         cart.paymentInfo = None
     return empty()
@@ -550,7 +550,7 @@ def remove_sop_payment_response(baseSiteId: str, userId: str, cartId: str):
 @bp.get(CART + "/vouchers")
 @operation("getCartVouchers")
 def get_cart_vouchers(baseSiteId: str, userId: str, cartId: str):
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         carts = carts_service()
         cart = load_cart(carts, cartId)
         subtotal = carts.totals(cart).subTotal
@@ -563,7 +563,7 @@ def get_cart_vouchers(baseSiteId: str, userId: str, cartId: str):
 @operation("doApplyCartVoucher")
 def apply_cart_voucher(baseSiteId: str, userId: str, cartId: str):
     voucher = required_param("voucherId")
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts, cart = voucher_cart(cartId)
         carts.apply_voucher(cart, voucher)
     return empty()
@@ -575,7 +575,7 @@ def apply_cart_voucher_json(baseSiteId: str, userId: str, cartId: str):
     code = json_body().get("voucherId")
     if not isinstance(code, str) or not code:
         raise validation_error("voucherId", "This field is required.", "missing")
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts, cart = voucher_cart(cartId)
         carts.apply_voucher(cart, code)
     return empty(204)
@@ -584,7 +584,7 @@ def apply_cart_voucher_json(baseSiteId: str, userId: str, cartId: str):
 @bp.delete(CART + "/vouchers/<voucherId>")
 @operation("removeCartVoucher")
 def remove_cart_voucher(baseSiteId: str, userId: str, cartId: str, voucherId: str):
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts, cart = voucher_cart(cartId)
         carts.release_voucher(cart, voucherId)
     return empty(204)
@@ -603,23 +603,23 @@ def replace_cart_guest_user(baseSiteId: str, userId: str, cartId: str):
     if not EMAIL.fullmatch(email):
         raise validation_error("login", f"Email [{email}] is not a valid e-mail address!")
     rt = runtime()
-    with rt.store.atomic():
+    with rt.db.atomic():
         carts = carts_service()
         cart = load_cart(carts, cartId)
-        guest = rt.store.principal(cart.user)
+        guest = rt.db.principal(cart.user)
         if not (isinstance(guest, m.Customer) and guest.guest):
             guest = m.Customer(uid=f"{uuid.uuid4()}|{email.lower()}", name="guest",
                                customerId=str(uuid.uuid4()), type="GUEST",
                                originalUid=email.lower(), groups={"customergroup"},
                                creationtime=rt.clock.now())
-            rt.store.add_principal(guest)
+            rt.db.add_principal(guest)
         else:
             guest.originalUid = email.lower()
-            rt.store.rename_principal(guest, guest.uid.split("|", 1)[0] + "|" + email.lower())
+            rt.db.rename_principal(guest, guest.uid.split("|", 1)[0] + "|" + email.lower())
         cart.user = guest.uid
         cart.guestEmail = email.lower()
         for address_pk in (cart.deliveryAddress,):
-            address = rt.store.state.addresses.get(address_pk or -1)
+            address = rt.db.state.addresses.get(address_pk or -1)
             if address is not None and address.owner == ANONYMOUS:
                 address.owner = guest.uid
     return empty()
@@ -630,7 +630,7 @@ def replace_cart_guest_user(baseSiteId: str, userId: str, cartId: str):
 def validate_cart(baseSiteId: str, userId: str, cartId: str):
     """Stock check of every entry: entries that cannot be delivered in full are reduced or
     removed, and reported as modifications."""
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts = carts_service()
         mods = carts.validate(load_cart(carts, cartId))
         return respond(Dto("CartModificationList", {"cartModifications": [
@@ -683,7 +683,7 @@ def add_org_entries(carts: Carts, cart: m.Cart, entries: list[EntryRequest],
 def add_org_cart_entries(baseSiteId: str, userId: str, cartId: str):
     require_b2b()
     entries = org_entry_requests()
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts = carts_service()
         dtos = add_org_entries(carts, load_cart(carts, cartId), entries)
         if not is_json_request():
@@ -696,7 +696,7 @@ def add_org_cart_entries(baseSiteId: str, userId: str, cartId: str):
 def replace_org_cart_entries(baseSiteId: str, userId: str, cartId: str):
     require_b2b()
     entries = org_entry_requests()
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts = carts_service()
         dtos = add_org_entries(carts, load_cart(carts, cartId), entries, replace=True)
         return respond(Dto("CartModificationList", {"cartModifications": dtos}))
@@ -707,9 +707,9 @@ def replace_org_cart_entries(baseSiteId: str, userId: str, cartId: str):
 def replace_org_cart_delivery_address(baseSiteId: str, userId: str, cartId: str):
     require_b2b()
     address_id = required_param("addressId")
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts, cart = checkout_cart(cartId)
-        owner = runtime().store.principal(cart.user)
+        owner = runtime().db.principal(cart.user)
         address = owned_address(owner if isinstance(owner, m.User) else None, address_id)
         carts.set_delivery_address(cart, address)
         return respond(cart_dto(carts, cart, site().lang))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ... import models as m
 from ...models import localized
-from ...store import State
+from ...db import State
 from ..fields import Dto
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Response, request
 
 from ... import models as m
-from ...app import runtime
+from .. import runtime
 from ...commerce.carts import Carts
 from ...commerce.orders import orders_of, parse_statuses, place_order
 from ...errors import ApiError
 from ...security.policy import (ROLE_CLIENT, ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP,
                                 ROLE_GUEST, ROLE_TRUSTED_CLIENT, access_denied, require_roles)
-from ...store import uid_key
+from ...db import uid_key
 from ..context import ctx
 from ..fields import Dto
 from ..operations import operation
@@ -27,7 +27,7 @@ def order_carts(order: m.Order) -> Carts:
     """A cart service in the order's own currency (its totals were frozen in it)."""
     sc = site()
     rt = runtime()
-    return Carts(rt.store, rt.clock, rt.config, sc.site, sc.store, order.currency)
+    return Carts(rt.db, rt.clock, rt.config, sc.site, sc.store, order.currency)
 
 
 def unknown_order(code: str) -> ApiError:
@@ -39,7 +39,7 @@ def unknown_order(code: str) -> ApiError:
 def place_user_order(baseSiteId: str, userId: str):
     require_b2c()
     cart_id = required_param("cartId")  # Spartacus' termsChecked: not a parameter of SAP's B2C call
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts = carts_service()
         cart = load_cart(carts, cart_id)
         require_cart_roles(cart, ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP,
@@ -57,7 +57,7 @@ def get_user_order_history(baseSiteId: str, userId: str):
     statuses = parse_statuses(request.args.get("statuses"))
     page, size = int_param("currentPage", 0), int_param("pageSize", 20, minimum=1)
     sort = request.args.get("sort") or "byDate"
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts = carts_service()
         orders = orders_of(carts, acting.user.uid, statuses)
         if request.method == "HEAD":
@@ -72,7 +72,7 @@ def get_user_order_history(baseSiteId: str, userId: str):
 
 
 def find_order(code: str) -> m.Order | None:
-    order = runtime().store.order(code)
+    order = runtime().db.order(code)
     return order if order is not None and order.site == site().site.uid else None
 
 
@@ -80,13 +80,13 @@ def find_order(code: str) -> m.Order | None:
 @operation("getUserOrders")
 def get_user_order(baseSiteId: str, userId: str, code: str):
     acting = ctx().acting
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         order = find_order(code)
         if acting.user is None:
             # an anonymous caller reaches a guest's order by its guid only
             if order is None or order.guid != code:
                 raise unknown_order(code)
-            owner = runtime().store.principal(order.user)
+            owner = runtime().db.principal(order.user)
             if not (isinstance(owner, m.Customer) and owner.guest):
                 raise unknown_order(code)
         elif order is None or uid_key(order.user) != uid_key(acting.user.uid):
@@ -98,11 +98,11 @@ def get_user_order(baseSiteId: str, userId: str, code: str):
 @operation("getOrder")
 def get_order(baseSiteId: str, code: str):
     """A trusted client reads any order; anyone reads a guest order by its guid."""
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         order = find_order(code)
         if order is None:
             raise unknown_order(code)
-        owner = runtime().store.principal(order.user)
+        owner = runtime().db.principal(order.user)
         is_guest = isinstance(owner, m.Customer) and owner.guest
         if not (ctx().caller.has(ROLE_TRUSTED_CLIENT) or (is_guest and order.guid == code)):
             require_roles(ctx().caller, ROLE_TRUSTED_CLIENT)
@@ -121,7 +121,7 @@ def place_org_order(baseSiteId: str, userId: str):
         raise ApiError(400, "ValidationError",
                        "If you want to place an order you must accept terms and conditions.",
                        reason="invalid", subject="termsChecked", subject_type="parameter")
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         carts = carts_service()
         cart = load_cart(carts, cart_id)
         require_cart_roles(cart, ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP,

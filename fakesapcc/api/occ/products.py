@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Response, request
 
 from ... import models as m
-from ...app import runtime
+from .. import runtime
 from ...commerce.catalog import CatalogService
 from ...commerce.search import ProductSearch, SearchError
 from ...errors import ApiError, validation_error
@@ -19,7 +19,7 @@ from .catalog_dto import (pagination_dto, pos_dto, product_dto, review_dto,
 
 def catalog() -> CatalogService:
     sc = site()
-    return CatalogService(runtime().store, sc.store)
+    return CatalogService(runtime().db, sc.store)
 
 
 def find_product(cat: CatalogService, code: str) -> m.Product:
@@ -33,7 +33,7 @@ def find_product(cat: CatalogService, code: str) -> m.Product:
 @operation("getProduct")
 def get_product(baseSiteId: str, productCode: str):
     sc = site()
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         cat = catalog()
         return respond(product_dto(cat, find_product(cat, productCode), sc.lang, sc.curr))
 
@@ -56,7 +56,7 @@ def _search(category_code: str | None = None):
 @operation("getProducts", head="countProducts")
 def get_products(baseSiteId: str):
     sc = site()
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         result = _search()
         if request.method == "HEAD":
             return Response(status=200, headers={"X-Total-Count": str(result.total)})
@@ -67,7 +67,7 @@ def get_products(baseSiteId: str):
 @operation("getProductsByCategory")
 def get_products_by_category(baseSiteId: str, categoryId: str):
     sc = site()
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         result = _search(categoryId)
         return respond(search_page_dto(catalog(), result, sc.lang, sc.curr))
 
@@ -82,7 +82,7 @@ def get_suggestions(baseSiteId: str):
     limit = int_param("max", 10, minimum=1)
     sc = site()
     words: list[str] = []
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         needle = term.strip().lower()
         for product in sorted(catalog().products(), key=lambda p: p.code):
             for word in (localized(product.name, sc.lang) or "").lower().split():
@@ -98,7 +98,7 @@ def get_product_references(baseSiteId: str, productCode: str):
     sc = site()
     kinds = {k.strip() for k in (request.args.get("referenceType") or "").split(",") if k.strip()}
     limit = int_param("pageSize", 2147483647, minimum=1)
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         cat = catalog()
         find_product(cat, productCode)
         refs = [r for r in state.product_references.values()
@@ -120,7 +120,7 @@ def get_product_reviews(baseSiteId: str, productCode: str):
     from ...commerce.reviews import approved_reviews
 
     max_count = request.args.get("maxCount")
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         find_product(catalog(), productCode)
         reviews = approved_reviews(state, productCode)
         if max_count:
@@ -147,10 +147,10 @@ def create_product_review(baseSiteId: str, productCode: str):
         raise ApiErrors(400, errors)
     rt = runtime()
     caller = ctx().caller
-    with rt.store.atomic() as state:
+    with rt.db.atomic() as state:
         find_product(catalog(), productCode)
         review = m.CustomerReview(
-            pk=rt.store.new_pk(), product=productCode,
+            pk=rt.db.new_pk(), product=productCode,
             user=caller.user.uid if caller.user else None, rating=float(rating),
             headline=body["headline"].strip(), comment=body["comment"].strip(),
             alias=body.get("alias") if isinstance(body.get("alias"), str) else None,
@@ -162,7 +162,7 @@ def create_product_review(baseSiteId: str, productCode: str):
 @bp.get("/<baseSiteId>/products/<productCode>/stock/<storeName>")
 @operation("getStoreProductStock")
 def get_store_product_stock(baseSiteId: str, productCode: str, storeName: str):
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         cat = catalog()
         find_product(cat, productCode)
         pos = state.points_of_service.get(storeName)
@@ -178,7 +178,7 @@ def get_store_product_stock(baseSiteId: str, productCode: str, storeName: str):
 def get_location_product_stock(baseSiteId: str, productCode: str):
     sc = site()
     page, size = int_param("currentPage", 0), int_param("pageSize", 20, minimum=1)
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         cat = catalog()
         product = find_product(cat, productCode)
         stores = cat.stores_of_base_store()
@@ -211,7 +211,7 @@ def _pos_text(cat: CatalogService, pos: m.PointOfService) -> str:
 def get_store_locations(baseSiteId: str):
     sc = site()
     page, size = int_param("currentPage", 0), int_param("pageSize", 20, minimum=1)
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         cat = catalog()
         stores = cat.stores_of_base_store()
         text = (request.args.get("query") or "").strip().lower()
@@ -228,7 +228,7 @@ def get_store_locations(baseSiteId: str):
 @operation("getStoreLocation")
 def get_store_location(baseSiteId: str, storeId: str):
     sc = site()
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         pos = state.points_of_service.get(storeId)
         if pos is None:
             raise ApiError(400, "UnknownIdentifierError", f"Store with name '{storeId}' not found")
@@ -283,7 +283,7 @@ def _version_or_error(cat: CatalogService, catalog_id: str, version: str) -> Non
 @operation("getCatalogs")
 def get_catalogs(baseSiteId: str):
     sc = site()
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         cat = catalog()
         ids = sorted({c for c, _ in cat.versions})
         return respond(Dto("CatalogList", {"catalogs": [
@@ -294,7 +294,7 @@ def get_catalogs(baseSiteId: str):
 @operation("getCatalog")
 def get_catalog(baseSiteId: str, catalogId: str):
     sc = site()
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         cat = catalog()
         return respond(_catalog_dto(cat, _catalog_or_error(cat, catalogId), sc.lang))
 
@@ -303,7 +303,7 @@ def get_catalog(baseSiteId: str, catalogId: str):
 @operation("getCatalogVersion")
 def get_catalog_version(baseSiteId: str, catalogId: str, catalogVersionId: str):
     sc = site()
-    with runtime().store.atomic():
+    with runtime().db.atomic():
         cat = catalog()
         _version_or_error(cat, catalogId, catalogVersionId)
         return respond(_catalog_version_dto(cat, catalogId, catalogVersionId, sc.lang))
@@ -313,7 +313,7 @@ def get_catalog_version(baseSiteId: str, catalogId: str, catalogVersionId: str):
 @operation("getCategories")
 def get_categories(baseSiteId: str, catalogId: str, catalogVersionId: str, categoryId: str):
     sc = site()
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         cat = catalog()
         _version_or_error(cat, catalogId, catalogVersionId)
         category = state.categories.get((catalogId, catalogVersionId, categoryId))

@@ -5,7 +5,7 @@ from ..operations import operation
 
 from flask import request
 
-from ...app import runtime
+from .. import runtime
 from ...errors import ApiError
 from ...models import localized
 from ..fields import Dto
@@ -17,7 +17,7 @@ from .dto import country_dto, currency_dto, language_dto, region_dto, title_dto
 @operation("getBaseSites")
 def get_base_sites():
     lang = request.args.get("lang") or "en"
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         sites = []
         for s in sorted(state.base_sites.values(), key=lambda x: x.uid):
             store = state.base_stores.get(s.stores[0]) if s.stores else None
@@ -44,7 +44,7 @@ def get_base_sites():
 @operation("getLanguages")
 def get_languages(baseSiteId: str):
     sc = site()
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         codes = sc.store.languages if sc.store else list(state.languages)
         return respond(Dto("LanguageList", {"languages": [
             language_dto(state.languages[c], sc.lang) for c in codes if c in state.languages]}))
@@ -54,7 +54,7 @@ def get_languages(baseSiteId: str):
 @operation("getCurrencies")
 def get_currencies(baseSiteId: str):
     sc = site()
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         codes = sc.store.currencies if sc.store else list(state.currencies)
         return respond(Dto("CurrencyList", {"currencies": [
             currency_dto(state.currencies[c], sc.lang) for c in codes if c in state.currencies]}))
@@ -68,7 +68,7 @@ def get_countries(baseSiteId: str):
     if kind not in ("", "SHIPPING", "BILLING"):
         raise ApiError(400, "ValidationError", f"Invalid type: {kind}", reason="invalid",
                        subject="type", subject_type="parameter")
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         if sc.store and kind == "SHIPPING":
             codes = sc.store.deliveryCountries
         elif sc.store and kind == "BILLING":
@@ -84,7 +84,7 @@ def get_countries(baseSiteId: str):
 @operation("getCountryRegions")
 def get_country_regions(baseSiteId: str, countyIsoCode: str):
     sc = site()
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         if countyIsoCode not in state.countries:
             raise ApiError(400, "UnknownIdentifierError",
                            f"Country with isocode '{countyIsoCode}' not found")
@@ -97,7 +97,7 @@ def get_country_regions(baseSiteId: str, countyIsoCode: str):
 @operation("getTitles")
 def get_titles(baseSiteId: str):
     sc = site()
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         return respond(Dto("TitleList", {"titles": [title_dto(t, sc.lang) for t in state.titles.values()]}))
 
 
@@ -105,7 +105,7 @@ def get_titles(baseSiteId: str):
 @operation("getCardTypes")
 def get_card_types(baseSiteId: str):
     sc = site()
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         return respond(Dto("CardTypeList", {"cardTypes": [
             Dto("CardType", {"code": t.code, "name": localized(t.name, sc.lang)})
             for t in state.card_types.values()]}))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..operations import operation
 
 from ... import models as m
-from ...app import runtime
+from .. import runtime
 from ...models import localized
 from ...security.policy import (ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP,
                                 ROLE_TRUSTED_CLIENT, access_denied, require_roles)
@@ -31,7 +31,7 @@ def get_user(baseSiteId: str, userId: str):
     """getUser"""
     require_b2c()
     user = acting_user()
-    with runtime().store.atomic() as state:
+    with runtime().db.atomic() as state:
         return respond(user_dto(state, user, site().lang))
 
 
@@ -40,7 +40,7 @@ def get_user(baseSiteId: str, userId: str):
 def get_org_user(baseSiteId: str, userId: str):
     """getOrgUser: the B2B profile, with the unit and the B2B roles."""
     user = acting_user()
-    store = runtime().store
+    store = runtime().db
     with store.atomic() as state:
         dto = user_dto(state, user, site().lang)
         unit_uid = getattr(user, "defaultB2BUnit", None)

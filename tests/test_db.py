@@ -1,9 +1,9 @@
-"""The store: indexes, snapshots and safety under threads."""
+"""The db: indexes, snapshots and safety under threads."""
 import threading
 import time
 
 from fakesapcc import models as m
-from fakesapcc.store import Store
+from fakesapcc.db import Db
 
 
 def _customer(uid, customer_id=None, groups=()):
@@ -11,7 +11,7 @@ def _customer(uid, customer_id=None, groups=()):
 
 
 def test_customer_uid_is_stored_lower_cased_and_found_case_insensitively():
-    store = Store()
+    store = Db()
     store.add_principal(_customer("Ann.Lee@Example.com", "c-1"))
     assert store.principal("ANN.LEE@example.COM").uid == "ann.lee@example.com"
     assert store.user_by_id("c-1").uid == "ann.lee@example.com"
@@ -19,7 +19,7 @@ def test_customer_uid_is_stored_lower_cased_and_found_case_insensitively():
 
 
 def test_group_membership_index_follows_set_groups_and_removal():
-    store = Store()
+    store = Db()
     store.add_principal(m.UserGroup(uid="POS_NAKANO"))
     ann = store.add_principal(_customer("ann@x.com", groups={"POS_NAKANO"}))
     assert [p.uid for p in store.members_of("pos_nakano")] == ["ann@x.com"]
@@ -31,7 +31,7 @@ def test_group_membership_index_follows_set_groups_and_removal():
 
 
 def test_all_groups_is_transitive_and_survives_cycles():
-    store = Store()
+    store = Db()
     store.add_principal(m.UserGroup(uid="asagentgroup", groups={"asagentsalesmanagergroup"}))
     store.add_principal(m.UserGroup(uid="asagentsalesgroup", groups={"asagentgroup"}))
     store.add_principal(m.UserGroup(uid="asagentsalesmanagergroup", groups={"asagentsalesgroup"}))
@@ -40,7 +40,7 @@ def test_all_groups_is_transitive_and_survives_cycles():
 
 
 def test_rename_keeps_memberships_and_customer_id():
-    store = Store()
+    store = Db()
     store.add_principal(m.UserGroup(uid="g"))
     ann = store.add_principal(_customer("ann@x.com", "c-1", groups={"g"}))
     store.rename_principal(ann, "Ann.New@x.com")
@@ -50,7 +50,7 @@ def test_rename_keeps_memberships_and_customer_id():
 
 
 def test_cart_found_by_code_and_guid():
-    store = Store()
+    store = Db()
     store.add_cart(m.Cart(code="00001000", guid="abc", user="anonymous", site="s", store="s", currency="USD"))
     assert store.cart("00001000") is store.cart("abc")
     store.remove_cart("00001000")
@@ -58,7 +58,7 @@ def test_cart_found_by_code_and_guid():
 
 
 def test_snapshot_restore_round_trips_and_isolates():
-    store = Store()
+    store = Db()
     ann = store.add_principal(_customer("ann@x.com", "c-1"))
     snap = store.snapshot()
     ann.name = "Changed"
@@ -72,7 +72,7 @@ def test_snapshot_restore_round_trips_and_isolates():
 
 
 def test_transaction_rolls_back_on_error():
-    store = Store()
+    store = Db()
     store.add_principal(_customer("ann@x.com"))
     try:
         with store.transaction():
@@ -85,7 +85,7 @@ def test_transaction_rolls_back_on_error():
 
 
 def test_eight_threads_times_500_mutations_lose_no_update():
-    store = Store()
+    store = Db()
     store.add_principal(m.UserGroup(uid="counter", extra={"n": 0}))
     store.add_cart(m.Cart(code="c", guid="g", user="u", site="s", store="s", currency="USD"))
     barrier = threading.Barrier(8)

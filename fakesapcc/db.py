@@ -1,13 +1,14 @@
-"""The in-memory store: the whole state of one fakesapcc instance.
+"""The in-memory database (``Db``): the whole state of one fakesapcc instance. (SAP's "store"
+is the ``BaseStore``; this module never uses the word for anything else.)
 
 - ``State`` is plain data: one dict per item type plus the indexes that make hot lookups O(1)
   (uid lower-cased, customerId, cart guid, group membership). It pickles as one unit, so a
   snapshot is one ``pickle.dumps`` and a restore one ``pickle.loads`` (milliseconds for the
   default seed).
-- ``Store`` guards a State with one re-entrant lock. Every read or write of shared objects
-  happens inside ``with store.atomic() as state:``; one lock for the whole state is simple and,
+- ``Db`` guards a State with one re-entrant lock. Every read or write of shared objects
+  happens inside ``with db.atomic() as state:``; one lock for the whole state is simple and,
   with operations of microseconds, never the bottleneck. Writes that touch an index go through
-  the Store's methods so that the indexes never disagree with the data.
+  the Db's methods so that the indexes never disagree with the data.
 
 No Flask here: the HTTP layer, the ImpEx loader and the tests all use this same API.
 """
@@ -89,7 +90,7 @@ def uid_key(uid: str) -> str:
     return uid.strip().lower()
 
 
-class Store:
+class Db:
     """A State guarded by one lock, with the operations that keep its indexes true."""
 
     def __init__(self, state: State | None = None) -> None:
