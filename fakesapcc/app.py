@@ -57,7 +57,7 @@ def create_app(config: Config | None = None, *, db: Db | None = None,
     from .api.asm import bp as asm_bp
     from .api.oauth import bp as oauth_bp
     from .api.occ import bp as occ_bp
-    from .api.occ.payments import provider as payment_provider_bp
+    from .api.occ.sopmock import provider as payment_provider_bp
 
     app.register_blueprint(admin_bp)
     app.register_blueprint(oauth_bp)

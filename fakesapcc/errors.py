@@ -62,6 +62,11 @@ def unknown_identifier(message: str) -> ApiError:
     return ApiError(400, "UnknownIdentifierError", message)
 
 
+def unreadable_body() -> ApiError:
+    """Spring's HttpMessageNotReadableException: a body Jackson cannot bind to the DTO."""
+    return ApiError(400, "HttpMessageNotReadableError", "Request body is invalid or missing")
+
+
 def not_found_path(path: str) -> ApiError:
     return ApiError(404, "UnknownResourceError", f"There is no resource for path {path}")
 

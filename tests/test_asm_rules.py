@@ -161,8 +161,11 @@ def test_bind_cart_rules(sapcc):
 
 
 @pytest.mark.parametrize("queries, subject, reason", [
-    ([], "customer360Queries", "missing"),
-    ([{"type": ""}], "customer360Queries[0].type", "missing"),
+    # SAP's ValidationErrorConverter: "missing" only for a null value; an empty list or
+    # string is "invalid"
+    ([], "customer360Queries", "invalid"),
+    ([{}], "customer360Queries[0].type", "missing"),
+    ([{"type": ""}], "customer360Queries[0].type", "invalid"),
     ([{"type": "c360Overview"}, {"type": "c360Nonsense"}], "customer360Queries[1].type", "invalid"),
     ([{"type": "c360ReviewList", "additionalRequestParameters": {"listSize": 0}}],
      "customer360Queries[0].additionalRequestParameters", "invalid"),

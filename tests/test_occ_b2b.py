@@ -105,9 +105,11 @@ def test_entries_as_a_json_list(buyer):
 def test_entries_errors(buyer):
     code = new_cart(buyer)
     url = f"orgUsers/current/carts/{code}/entries/"
+    # an empty list is "invalid", a missing one "missing" (SAP's ValidationErrorConverter)
     assert spec.error(buyer.post(url, json={"orderEntries": []}), 400) == {
-        "type": "ValidationError", "message": "This field is required.", "reason": "missing",
+        "type": "ValidationError", "message": "This field is required.", "reason": "invalid",
         "subject": "orderEntries", "subjectType": "parameter"}
+    assert spec.error(buyer.post(url, json={}), 400)["reason"] == "missing"
     assert spec.error(buyer.post(url, json={"orderEntries": [{"quantity": 1}]}), 400) == {
         "type": "ValidationError", "message": "This field is required.", "reason": "missing",
         "subject": "product.code", "subjectType": "parameter"}

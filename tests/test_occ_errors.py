@@ -443,7 +443,12 @@ def test_guest_checkout_keeps_the_cart_reachable_by_guid(occ, client_token):
     assert order.status_code == 201
     body = order.get_json()
     assert body["guestCustomer"] is True and body["user"]["uid"].endswith("|guest@example.com")
-    assert occ.get(f"users/anonymous/orders/{body['guid']}").get_json()["code"] == body["code"]
+    # getUserOrders is @Secured with ROLE_CLIENT among others: the guest's order by its guid
+    # with a client token; without a token SAP refuses it
+    assert occ.get(f"users/anonymous/orders/{body['guid']}", token=token).get_json()["code"] \
+        == body["code"]
+    assert spec.error(occ.get(f"users/anonymous/orders/{body['guid']}"), 401)["type"] == \
+        "AccessDeniedError"
 
 
 # -- registration and profile ------------------------------------------------------------------

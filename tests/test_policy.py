@@ -5,7 +5,7 @@ import pytest
 
 from fakesapcc import models as m
 from fakesapcc.errors import ApiError
-from fakesapcc.security import policy
+from fakesapcc.security import access, policy, roles
 from fakesapcc.db import Db
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -75,12 +75,36 @@ def test_header_names_the_user_only_for_customer_managers(store):
 
 def test_secured_and_asm_checks(store):
     with pytest.raises(ApiError) as raised:
-        policy.require_roles(caller(store, None, ("ROLE_CLIENT",)), "ROLE_TRUSTED_CLIENT")
+        access.Access(roles.TRUSTED).check_roles(caller(store, None, ("ROLE_CLIENT",)))
     assert (raised.value.status, raised.value.type) == (401, "AccessDeniedError")
+    access.Access(roles.OPEN).check_roles(policy.Caller())
+    access.Access(roles.VOUCHER).check_roles(caller(store, None, ("ROLE_CLIENT",)))
     with pytest.raises(ApiError) as raised:
-        policy.require_asm_agent(caller(store, "ann@x.com", ("ROLE_CUSTOMERGROUP",)))
+        access.require_asm_agent(caller(store, "ann@x.com", ("ROLE_CUSTOMERGROUP",)))
     assert (raised.value.status, raised.value.type) == (403, "AccessDeniedError")
     with pytest.raises(ApiError) as raised:
-        policy.require_asm_agent(policy.Caller())
+        access.require_asm_agent(policy.Caller())
     assert (raised.value.status, raised.value.type) == (401, "UnauthorizedError")
-    policy.require_asm_agent(caller(store, "agent", ("ROLE_ASAGENTGROUP",)))
+    access.require_asm_agent(caller(store, "agent", ("ROLE_ASAGENTGROUP",)))
+
+
+def test_channel_and_real_user_checks():
+    b2b, b2c = m.BaseSite("p", channel="B2B"), m.BaseSite("e")
+    b2c_only = access.Access(roles.OPEN, channel=access.B2C)
+    b2c_only.check_channel(b2c)
+    with pytest.raises(ApiError) as raised:
+        b2c_only.check_channel(b2b)
+    assert (raised.value.status, raised.value.type) == (401, "AccessDeniedError")
+    with pytest.raises(ApiError):
+        access.Access(roles.OPEN, channel=access.B2B).check_channel(b2c)
+    with pytest.raises(ApiError) as raised:
+        access.Access(roles.OPEN, anonymous=False).check_user(policy.ANONYMOUS_ACTING)
+    assert (raised.value.status, raised.value.type) == (401, "AccessDeniedError")
+    access.Access(roles.OPEN).check_user(policy.ANONYMOUS_ACTING)
+
+
+def test_a_guest_cart_lends_the_guest_role(store):
+    guest = m.Customer("x|g@x.com", type="GUEST")
+    anonymous = policy.Caller()
+    assert roles.GUEST in access.with_guest_role(anonymous, guest).roles
+    assert roles.GUEST not in access.with_guest_role(anonymous, m.Customer("ann@x.com")).roles

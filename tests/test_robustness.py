@@ -879,9 +879,13 @@ def test_refused_addresses_and_cards_take_no_id(sap):
     assert sap.client.post(f"{occ}/addresses", json=bad_address, headers=me).status_code == 400
     assert sap.client.post(f"{occ}/carts/{code}/addresses/delivery", json=bad_address,
                            headers=me).status_code == 400
-    # a country the store does not deliver to
+    # a country the store does not deliver to (China's addresses need a region)
+    sap.load_impex("INSERT_UPDATE Region;isocode[unique=true];country(isocode);name[lang=en]\n"
+                   ";CN-11;CN;Beijing\n")
+    before = sap.runtime.db.snapshot()
     response = sap.client.post(f"{occ}/carts/{code}/addresses/delivery", headers=me,
-                               json={**ADDRESS, "country": {"isocode": "CN"}})
+                               json={**ADDRESS, "country": {"isocode": "CN"},
+                                     "region": {"isocode": "CN-11"}})
     assert (response.status_code, response.json["errors"][0]["type"]) == (400, "CartAddressError")
     assert sap.client.post(f"{occ}/carts/{code}/paymentdetails", headers=me,
                            json={**CARD, "expiryMonth": "13"}).status_code == 400

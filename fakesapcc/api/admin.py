@@ -22,7 +22,8 @@ from ..impex.loader import FileReport, load_text
 from ..snapshots import dump_state, restore_state
 from . import journal
 from .context import bearer_token
-from .operations import implemented
+from ..security import roles
+from .operations import implemented, operation
 
 bp = Blueprint("admin", __name__, url_prefix="/_fakesapcc")
 
@@ -77,12 +78,14 @@ def _guard() -> None:
 
 
 @bp.get("/health")
+@operation("health", secured=roles.CONTROL_PLANE)
 def health():
     """200 as soon as the process serves requests."""
     return jsonify({"status": "UP"})
 
 
 @bp.get("/ready")
+@operation("ready", secured=roles.CONTROL_PLANE)
 def ready():
     """503 until every seed file has loaded, then 200 with the counts by type."""
     rt = runtime()
@@ -93,6 +96,7 @@ def ready():
 
 
 @bp.get("/openapi.json")
+@operation("openapi", secured=roles.CONTROL_PLANE)
 def openapi():
     return jsonify(OPENAPI)
 
@@ -101,23 +105,27 @@ def openapi():
 
 
 @bp.post("/reset")
+@operation("reset", secured=roles.CONTROL_PLANE)
 def reset():
     runtime().reset()
     return jsonify({"status": "RESET"})
 
 
 @bp.get("/snapshot")
+@operation("getSnapshot", secured=roles.CONTROL_PLANE)
 def snapshot():
     return jsonify(dump_state(runtime().db))
 
 
 @bp.post("/restore")
+@operation("restoreSnapshot", secured=roles.CONTROL_PLANE)
 def restore():
     restore_state(runtime().db, json_body())
     return jsonify({"status": "RESTORED"})
 
 
 @bp.post("/impex")
+@operation("loadImpex", secured=roles.CONTROL_PLANE)
 def impex():
     text = _impex_text()
     strict = _bool_arg("strict", runtime().config.strict_impex)
@@ -165,6 +173,7 @@ def _impex_errors(report: FileReport) -> ApiErrors:
 
 
 @bp.get("/requests")
+@operation("getRequests", secured=roles.CONTROL_PLANE)
 def list_requests():
     where = journal.JournalFilter.from_query(request.args.to_dict())
     entries = journal.harness().journal.entries(where)
@@ -172,6 +181,7 @@ def list_requests():
 
 
 @bp.delete("/requests")
+@operation("clearRequests", secured=roles.CONTROL_PLANE)
 def clear_requests():
     journal.harness().journal.clear()
     return jsonify({"status": "CLEARED"})
@@ -181,23 +191,27 @@ def clear_requests():
 
 
 @bp.post("/faults")
+@operation("addFault", secured=roles.CONTROL_PLANE)
 def add_fault():
     rule = journal.harness().faults.add(json_body())
     return jsonify(rule.to_json()), 201
 
 
 @bp.get("/faults")
+@operation("getFaults", secured=roles.CONTROL_PLANE)
 def list_faults():
     return jsonify({"faults": [r.to_json() for r in journal.harness().faults.rules()]})
 
 
 @bp.delete("/faults")
+@operation("clearFaults", secured=roles.CONTROL_PLANE)
 def clear_faults():
     journal.harness().faults.clear()
     return jsonify({"status": "CLEARED"})
 
 
 @bp.delete("/faults/<faultId>")
+@operation("removeFault", secured=roles.CONTROL_PLANE)
 def remove_fault(faultId: str):
     if not journal.harness().faults.remove(faultId):
         raise ApiError(404, "UnknownIdentifierError", f"No fault rule with id '{faultId}'")
@@ -208,11 +222,13 @@ def remove_fault(faultId: str):
 
 
 @bp.get("/clock")
+@operation("getClock", secured=roles.CONTROL_PLANE)
 def clock():
     return jsonify(clock_json())
 
 
 @bp.post("/clock/advance")
+@operation("advanceClock", secured=roles.CONTROL_PLANE)
 def advance_clock():
     raw = request.args.get("seconds")
     if raw is None and request.get_data():
@@ -251,11 +267,13 @@ def seconds_arg(raw: Any) -> float:
 
 
 @bp.get("/config")
+@operation("getConfig", secured=roles.CONTROL_PLANE)
 def get_config():
     return jsonify(config_json())
 
 
 @bp.patch("/config")
+@operation("patchConfig", secured=roles.CONTROL_PLANE)
 def patch_config():
     apply_config_patch(json_body())
     return jsonify(config_json())
@@ -339,6 +357,7 @@ def _camel(name: str) -> str:
 
 
 @bp.get("/coverage")
+@operation("getCoverage", secured=roles.CONTROL_PLANE)
 def coverage():
     operations = implemented(current_app)
     by_webapp: dict[str, int] = {}

@@ -1,16 +1,21 @@
-"""The per-request value every handler reads: who calls (``Caller``) and for whom the request
-acts (``Acting``), resolved once per request by the policy module; SAP's endpoint restrictions;
-and the agent sessions that emulation starts."""
+"""The per-request value every handler reads: who calls (``Caller``), for whom the request acts
+(``Acting``), the site context and the cart the path names, resolved once per request by the
+blueprints' filters through ``security.access``; SAP's endpoint restrictions; and the agent
+sessions that emulation starts."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, g, request
 
+from .. import models as m
+from ..commerce.asm import AssistedService
+from ..security import access
+from ..security.policy import ANONYMOUS_ACTING, Acting, Caller, caller_from_token
+from ..security.roles import ASAGENTGROUP
 from . import runtime
-from ..errors import not_found_path
-from ..security.policy import ANONYMOUS_ACTING, ROLE_ASAGENTGROUP, Acting, Caller, caller_from_token
 from .operations import operation_id, webapp
 
 
@@ -18,7 +23,30 @@ from .operations import operation_id, webapp
 class RequestContext:
     caller: Caller
     acting: Acting = ANONYMOUS_ACTING
-    site: Any = None
+    site: Any = None  # commerce.sitecontext.SiteContext of the path's baseSiteId
+    cart: m.Cart | None = None  # the cart the path names (CartMatchingFilter)
+    #: the blueprint's cart loader (OCC: ``Carts.find`` of the request's site)
+    find_cart: Callable[[m.User | None, str], m.Cart] | None = None
+
+    def match_cart(self, cart_id: str) -> m.Cart:
+        """SAP's CartMatchingFilter on ``cart_id`` and its GuestRoleFilter: the cart becomes the
+        request's cart, and a guest's cart lends the caller ROLE_GUEST."""
+        assert self.find_cart is not None, "no cart loader on this web app"
+        self.cart = access.match_cart(self.caller, self.acting, cart_id, self.find_cart)
+        self.caller = access.with_guest_role(self.caller, runtime().db.principal(self.cart.user))
+        return self.cart
+
+    @property
+    def user(self) -> m.User:
+        """The user the request acts for, on endpoints whose access rule refuses the anonymous
+        user (``anonymous=False``)."""
+        assert self.acting.user is not None, "declare anonymous=False on this operation"
+        return self.acting.user
+
+    @property
+    def agent(self) -> m.User | None:
+        """The agent behind an emulated request, recorded on what it creates."""
+        return self.caller.user if self.acting.emulated and self.caller.user else None
 
 
 def bearer_token() -> str | None:
@@ -29,7 +57,7 @@ def bearer_token() -> str | None:
 
 
 def authenticate() -> RequestContext:
-    """Take the store's lock for the rest of the request, read the bearer token (401
+    """Take the database's lock for the rest of the request, read the bearer token (401
     InvalidTokenError if unknown, revoked or expired) and store the request context on
     ``flask.g``.
 
@@ -39,7 +67,7 @@ def authenticate() -> RequestContext:
     delays run before this point and so never hold the lock."""
     rt = runtime()
     rt.db.acquire()
-    g.store_locked = rt.db
+    g.db_locked = rt.db
     value = bearer_token()
     token = rt.tokens.authenticate(value) if value else None
     ctx = RequestContext(caller=caller_from_token(rt.db, token))
@@ -48,15 +76,11 @@ def authenticate() -> RequestContext:
 
 
 def check_restrictions() -> None:
-    """``<webapp>.api.restrictions.disabled.endpoints``: a comma-separated list of operationIds
-    that answer 404, as SAP's endpoint restriction interceptor does — after the security
-    filters, so the blueprints call this once the caller and the acting user are known."""
+    """``<webapp>.api.restrictions.disabled.endpoints``, after the security filters."""
     app_name = webapp(request.endpoint)
-    op = operation_id()
-    if app_name and op:
-        disabled = runtime().config.prop_list(f"{app_name}.api.restrictions.disabled.endpoints")
-        if op in disabled:
-            raise not_found_path(request.path)
+    if app_name:
+        access.disabled(operation_id(), runtime().config.prop_list(
+            f"{app_name}.api.restrictions.disabled.endpoints"), request.path)
 
 
 def ctx() -> RequestContext:
@@ -66,9 +90,9 @@ def ctx() -> RequestContext:
 def install(app: Flask) -> None:
     @app.teardown_request
     def _release(exc: BaseException | None) -> None:
-        store = g.pop("store_locked", None)
-        if store is not None:
-            store.release()
+        db = g.pop("db_locked", None)
+        if db is not None:
+            db.release()
 
     @app.after_request
     def _record_agent_session(response: Response) -> Response:
@@ -76,12 +100,9 @@ def install(app: Flask) -> None:
         the agent's recent-sessions list reads them."""
         c = getattr(g, "ctx", None)
         if c is not None and response.status_code < 400 and c.acting.emulated \
-                and c.caller.user is not None and c.caller.has(ROLE_ASAGENTGROUP) \
+                and c.caller.user is not None and c.caller.has(ASAGENTGROUP) \
                 and c.acting.user is not None:
-            from ..commerce.asm import AssistedService
-
             rt = runtime()
-            with rt.db.atomic():
-                AssistedService(rt.db, rt.clock, rt.config).record_session(
-                    c.caller.user, c.acting.user, c.caller.token.value if c.caller.token else None)
+            AssistedService(rt.db, rt.clock, rt.config).record_session(
+                c.caller.user, c.acting.user, c.caller.token.value if c.caller.token else None)
         return response

@@ -1,12 +1,35 @@
-"""SAP operationIds on view functions: ``@operation("getUser")`` names the SAP operation a view
-implements. The coverage list, the journal and SAP's endpoint restrictions
-(``<webapp>.api.restrictions.disabled.endpoints``) all read it from here."""
+"""One declaration per SAP operation, on its view:
+
+    @bp.post(CART + "/addresses/delivery")
+    @operation("createCartDeliveryAddress", secured=roles.CHECKOUT, body=AddressBody)
+    def create_cart_delivery_address(baseSiteId, userId, cartId, body): ...
+
+names the operation (SAP's operationId: the coverage list, the journal and SAP's endpoint
+restrictions read it from here), its access rule (``security.access.Access``: ``@Secured``,
+whether it needs a real user, ``@SiteChannelRestriction``) and how its request is read
+(``params``: ``@RequestParam``s; ``body``: the JSON ``@RequestBody``; ``api.inputs``); and,
+for an operation that names its cart by a parameter (``cart_param``), that the cart is matched
+as a path's cart is, before ``@Secured`` (a guest's cart lends ROLE_GUEST).
+
+The view runs in SAP's order: the blueprint's filters have run (``before_request``); here the
+channel restriction, then the parameters and the body are bound, then ``@Secured`` and the
+real-user check, then the body's validation errors, then the view with ``params=`` and
+``body=``. Every route has an operation: ``tests/test_architecture.py`` walks them.
+"""
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from flask import Flask, current_app, request
+import marshmallow as ma
+from flask import Flask, current_app, g, request
+
+from ..errors import ApiErrors
+from ..security.access import Access
+from ..security.roles import Secured
+from . import inputs, runtime
 
 F = TypeVar("F", bound=Callable)
 
@@ -14,25 +37,89 @@ WEBAPPS = {"occ": "commercewebservices", "asm": "assistedservicewebservices",
            "oauth": "oauth2"}
 
 
-def operation(operation_id: str, head: str | None = None) -> Callable[[F], F]:
-    """Mark a view with its SAP operationId (and, for a GET that also answers HEAD with
-    ``X-Total-Count``, the HEAD operation's id)."""
-    def mark(view: F) -> F:
-        view.operation_id = operation_id  # type: ignore[attr-defined]
-        view.head_operation_id = head  # type: ignore[attr-defined]
-        return view
+@dataclass(frozen=True)
+class Operation:
+    id: str
+    access: Access
+    head: str | None = None  # the HEAD operation a GET also answers (``X-Total-Count``)
+    params: ma.Schema | None = None
+    body: ma.Schema | None = None
+    #: True: the body may also come form-encoded, read by the same schema; a Params schema: a
+    #: request that is not JSON is SAP's form variant of the operation, read by that schema
+    #: into the view's ``form=`` (``body=`` is then None, and the other way round)
+    form: bool | ma.Schema = False
+    body_required: bool = True
+    cart_param: str | None = None  # a parameter naming the cart (placeOrder's ``cartId``)
+    summary: str | None = None  # for the control plane's OpenAPI document
+    responses: dict[int, Any] | None = None
 
-    return mark
+
+def operation(operation_id: str, *, secured: Secured, anonymous: bool = True,
+              channel: str | None = None, head: str | None = None,
+              params: type[ma.Schema] | ma.Schema | None = None,
+              body: type[ma.Schema] | ma.Schema | None = None,
+              form: bool | type[ma.Schema] | ma.Schema = False, body_required: bool = True,
+              cart_param: str | None = None, summary: str | None = None,
+              responses: dict[int, Any] | None = None) -> Callable[[F], F]:
+    """Declare the SAP operation a view implements (see the module's docstring)."""
+    op = Operation(operation_id, Access(secured, anonymous, channel), head, _schema(params),
+                   _schema(body), form if isinstance(form, bool) else _schema(form),
+                   body_required, cart_param, summary, responses)
+
+    def declare(view: F) -> F:
+        @functools.wraps(view)
+        def run(**path: Any) -> Any:
+            c = g.get("ctx")
+            if c is not None:
+                op.access.check_channel(c.site.site if c.site else None)
+            extra: dict[str, Any] = {}
+            if op.params is not None:
+                extra["params"] = inputs.load_params(op.params)
+            invalid: list = []
+            variant = isinstance(op.form, ma.Schema)
+            if variant and not inputs.is_json():
+                inputs.check_form()
+                extra["body"], extra["form"] = None, inputs.load_params(op.form)
+            elif op.body is not None:
+                rt = runtime()
+                extra["body"], invalid = inputs.load_body(
+                    op.body, {"state": rt.db.state, "now": rt.clock.now(), "config": rt.config},
+                    form=op.form is True, required=op.body_required)
+                if variant:
+                    extra["form"] = None
+            if op.cart_param is not None:  # the CartMatchingFilter's rules on a parameter
+                c.match_cart(extra["params"][op.cart_param])
+            if c is not None:
+                op.access.check_roles(c.caller)
+                op.access.check_user(c.acting)
+            if invalid:
+                raise ApiErrors(400, invalid)
+            return view(**path, **extra)
+
+        run.operation = op  # type: ignore[attr-defined]
+        return run  # type: ignore[return-value]
+
+    return declare
+
+
+def _schema(schema: type[ma.Schema] | ma.Schema | None) -> ma.Schema | None:
+    """A schema class or instance (``UserBody(partial=True)`` for a PATCH)."""
+    return schema() if isinstance(schema, type) else schema
+
+
+def operation_of(app: Flask, endpoint: str | None) -> Operation | None:
+    view = app.view_functions.get(endpoint or "")
+    return getattr(view, "operation", None)
 
 
 def operation_id(app: Flask | None = None, endpoint: str | None = None) -> str | None:
     """The operationId of a view (the current request's by default)."""
-    app = app or current_app
-    endpoint = endpoint or request.endpoint
-    view = app.view_functions.get(endpoint or "")
-    if request and request.method == "HEAD" and getattr(view, "head_operation_id", None):
-        return view.head_operation_id  # type: ignore[union-attr]
-    return getattr(view, "operation_id", None)
+    op = operation_of(app or current_app, endpoint or request.endpoint)
+    if op is None:
+        return None
+    if op.head and request and request.method == "HEAD":
+        return op.head
+    return op.id
 
 
 def webapp(endpoint: str | None) -> str | None:
@@ -45,18 +132,21 @@ def implemented(app: Flask) -> list[dict[str, str]]:
     """Every SAP operation the app implements: operationId, web app, method and path."""
     result = []
     for rule in app.url_map.iter_rules():
-        view = app.view_functions.get(rule.endpoint)
-        op = getattr(view, "operation_id", None)
-        if op is None:
+        op = operation_of(app, rule.endpoint)
+        if op is None or webapp(rule.endpoint) is None:
             continue
-        path = rule.rule
-        for arg in rule.arguments:
-            path = path.replace(f"<{arg}>", "{" + arg + "}")
+        path = flask_path(rule.rule, rule.arguments)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            result.append({"operationId": op, "webapp": webapp(rule.endpoint) or "",
+            result.append({"operationId": op.id, "webapp": webapp(rule.endpoint) or "",
                            "method": method, "path": path})
-        head = getattr(view, "head_operation_id", None)
-        if head:
-            result.append({"operationId": head, "webapp": webapp(rule.endpoint) or "",
+        if op.head:
+            result.append({"operationId": op.head, "webapp": webapp(rule.endpoint) or "",
                            "method": "HEAD", "path": path})
     return sorted(result, key=lambda x: (x["webapp"], x["path"], x["method"]))
+
+
+def flask_path(rule: str, arguments: Any) -> str:
+    """A Flask rule as an OpenAPI path (``<cartId>`` → ``{cartId}``)."""
+    for arg in arguments:
+        rule = rule.replace(f"<{arg}>", "{" + arg + "}")
+    return rule

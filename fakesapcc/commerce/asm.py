@@ -99,6 +99,26 @@ class AssistedService:
             return
         sessions.append(m.AgentSession(agent.uid, customer.uid, self.clock.now(), token))
 
+    def bind_cart(self, agent: m.User, site: m.BaseSite, customer_id: str, cart_id: str,
+                  token: str | None) -> m.Cart:
+        """Give an anonymous cart of the site to a customer (by uid or customerId); the agent
+        is recorded as the cart's placer and the session as started."""
+        if not customer_id:
+            raise _bind_error("Missing customer id")
+        if not cart_id:
+            raise _bind_error("Missing cart id")
+        customer = self.db.user_by_id(customer_id)
+        if not isinstance(customer, m.Customer):
+            raise _bind_error(f"Customer with id {customer_id} not found")
+        cart = self.db.cart(cart_id)
+        if cart is None or cart.site != site.uid or cart.user != "anonymous":
+            raise _bind_error(f"Cart with id {cart_id} not found or not anonymous")
+        cart.user = customer.uid
+        cart.placedBy = agent.uid
+        cart.modified = self.clock.now()
+        self.record_session(agent, customer, token)
+        return cart
+
     # -- customers -----------------------------------------------------------------------------
 
     def active(self, customer: m.Customer) -> bool:
@@ -234,6 +254,10 @@ class AssistedService:
         return sorted((o for o in self.state.orders.values()
                        if uid_key(o.user) == uid_key(customer.uid) and o.site == site.uid),
                       key=lambda o: o.created, reverse=True)
+
+
+def _bind_error(message: str) -> ApiError:
+    return ApiError(400, "AssistedServiceCartBindError", message)
 
 
 def _page_error(name: str, rule: str) -> ApiError:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from datetime import datetime, timezone
 
 from .. import models as m
@@ -16,7 +18,9 @@ from ..clock import Clock
 from ..config import Config
 from ..errors import ApiError, validation_error
 from ..db import Db, uid_key
+from .addressbook import address_from
 from .catalog import CatalogService, StockInfo
+from .wallet import Wallet
 from .money import round_amount
 
 ANONYMOUS = "anonymous"
@@ -186,6 +190,21 @@ class Carts:
         old.modified = self.clock.now()
         old.placedBy = old.placedBy or placed_by
         return old
+
+    def remove(self, cart: m.Cart) -> None:
+        """The cart is gone, with the payment details it had not saved."""
+        self.db.remove_cart(cart.code)
+        info = self.state.payment_infos.get(cart.paymentInfo or "")
+        if info is not None and not info.saved:
+            del self.state.payment_infos[info.id]
+
+    def assign_guest(self, cart: m.Cart, guest: m.Customer) -> None:
+        """Guest checkout: the anonymous cart (and its delivery address) become the guest's."""
+        cart.user = guest.uid
+        cart.guestEmail = guest.originalUid
+        address = self.state.addresses.get(cart.deliveryAddress or -1)
+        if address is not None and address.owner == ANONYMOUS:
+            address.owner = guest.uid
 
     def _merge_target(self, user: m.User, guid: str) -> m.Cart:
         target = self.db.cart(guid)
@@ -418,6 +437,67 @@ class Carts:
                 x.code for x in self.supported_delivery_modes(cart)}:
             cart.deliveryMode = None
         cart.modified = self.clock.now()
+
+    def clear_delivery_mode(self, cart: m.Cart) -> None:
+        cart.deliveryMode = None
+
+    def clear_delivery_address(self, cart: m.Cart) -> None:
+        """No delivery address, and so no delivery mode."""
+        cart.deliveryAddress = None
+        cart.deliveryMode = None
+
+    def owned_address(self, cart: m.Cart, address_id: str) -> m.Address:
+        """An address of the cart's user, by id; another → 400 CartAddressError ``notValid``."""
+        try:
+            address = self.state.addresses.get(int(address_id))
+        except ValueError:
+            address = None
+        owner = self.db.principal(cart.user)
+        if address is None or not isinstance(owner, m.User) or address.owner is None \
+                or uid_key(address.owner) != uid_key(owner.uid):
+            raise ApiError(400, "CartAddressError",
+                           f"Address given by id {address_id} is not valid", reason="notValid",
+                           subject=address_id, subject_type="address")
+        return address
+
+    def new_delivery_address(self, cart: m.Cart, data: Mapping[str, Any]) -> m.Address:
+        """A new address (validated Address data) as the cart's delivery address: in the
+        address book of a registered user unless ``visibleInAddressBook`` is false. A country
+        the store does not deliver to is refused before anything is stored."""
+        draft = address_from(data, cart.user, self.state.next_pk)
+        self.check_delivery_address(draft)
+        address = address_from(data, cart.user, self.db.new_pk)
+        visible = data.get("visibleInAddressBook")
+        address.visibleInAddressBook = cart.user != ANONYMOUS if visible is None else visible
+        self.state.addresses[address.pk] = address
+        self.set_delivery_address(cart, address)
+        return address
+
+    # -- payment -----------------------------------------------------------------------------
+
+    def is_guest_cart(self, cart: m.Cart) -> bool:
+        owner = self.db.principal(cart.user)
+        return isinstance(owner, m.Customer) and owner.guest
+
+    def pay_with_new_card(self, cart: m.Cart, data: Mapping[str, Any]) -> m.PaymentInfo:
+        """New payment details (validated PaymentDetails data) for the cart: saved in the
+        user's wallet unless the user is anonymous or a guest."""
+        keep = cart.user != ANONYMOUS and not self.is_guest_cart(cart)
+        info = Wallet(self.db, cart.user).add(data, keep=keep)
+        cart.paymentInfo = info.id
+        cart.modified = self.clock.now()
+        return info
+
+    def pay_with(self, cart: m.Cart, payment_id: str) -> None:
+        """Saved payment details of the cart's user."""
+        info = self.state.payment_infos.get(payment_id)
+        if info is None or info.deleted or uid_key(info.user) != uid_key(cart.user):
+            raise ApiError(400, "UnknownIdentifierError",
+                           f"Payment details [{payment_id}] not found.")
+        cart.paymentInfo = info.id
+
+    def clear_payment(self, cart: m.Cart) -> None:
+        cart.paymentInfo = None
 
     # -- vouchers ----------------------------------------------------------------------------
 

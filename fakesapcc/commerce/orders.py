@@ -8,7 +8,7 @@ import uuid
 
 from .. import models as m
 from ..errors import ApiError, ApiErrors
-from ..db import uid_key
+from ..db import Db, uid_key
 from .carts import Carts
 
 ORDER_STATUSES = ("CREATED", "ON_VALIDATION", "COMPLETED", "CANCELLED", "CHECKED_VALID",
@@ -111,6 +111,12 @@ def _consign(carts: Carts, order: m.Order) -> None:
             warehouse=warehouses[0] if warehouses else None, created=order.created)
         carts.state.consignments[consignment.code] = consignment
         order.consignments.append(consignment.code)
+
+
+def find_order(db: Db, site: m.BaseSite, code: str) -> m.Order | None:
+    """An order of the site by code or guid."""
+    order = db.order(code)
+    return order if order is not None and order.site == site.uid else None
 
 
 def orders_of(carts: Carts, user_uid: str, statuses: list[str] | None = None) -> list[m.Order]:

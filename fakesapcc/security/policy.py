@@ -1,6 +1,7 @@
-"""Who may act as whom: SAP's UserMatchingFilter, the ASM session filter and ``@Secured``, in
-one module. Every OCC and ASM request resolves once, here, to a ``Caller`` and an ``Acting``;
-handlers and the request journal read those and re-implement none of these rules.
+"""Who may act as whom: SAP's UserMatchingFilter and the ASM web app's user matching, in one
+module. Every OCC and ASM request resolves once, here, to a ``Caller`` and an ``Acting``;
+handlers and the request journal read those and re-implement none of these rules (the order in
+which the filters and ``@Secured`` apply is ``security.access``).
 
 The rules (occ-api.md §1.8–1.9, asm-api.md §3–4):
 
@@ -14,36 +15,23 @@ The rules (occ-api.md §1.8–1.9, asm-api.md §3–4):
   ForbiddenError "Access is denied";
 - no token where a user is needed → 401 UnauthorizedError "Full authentication is required to
   access this resource"; any other token → 403 ForbiddenError;
-- ``@Secured`` role checks → 401 AccessDeniedError "Access is denied";
+- ``@Secured`` role checks → 401 AccessDeniedError "Access is denied" (``security.access``);
 - ``/assistedservicewebservices/**`` needs ROLE_ASAGENTGROUP → else 403 AccessDeniedError.
 """
 from __future__ import annotations
-
-import dataclasses
 
 from dataclasses import dataclass
 
 from .. import models as m
 from ..errors import ApiError
 from ..db import Db, uid_key
+from .roles import ACTS_FOR_OTHERS, CUSTOMERGROUP, CUSTOMERMANAGERGROUP, role_of_group
 
 ANONYMOUS = "anonymous"
 CURRENT = "current"
 
-ROLE_CUSTOMERGROUP = "ROLE_CUSTOMERGROUP"
-ROLE_CUSTOMERMANAGERGROUP = "ROLE_CUSTOMERMANAGERGROUP"
-ROLE_TRUSTED_CLIENT = "ROLE_TRUSTED_CLIENT"
-ROLE_CLIENT = "ROLE_CLIENT"
-ROLE_ASAGENTGROUP = "ROLE_ASAGENTGROUP"
-ROLE_GUEST = "ROLE_GUEST"
-
 FULL_AUTHENTICATION = "Full authentication is required to access this resource"
 ACCESS_DENIED = "Access is denied"
-
-
-def role_of_group(group_uid: str) -> str:
-    """SAP's role name for a user group: ``asagentgroup`` → ``ROLE_ASAGENTGROUP``."""
-    return "ROLE_" + group_uid.upper()
 
 
 def user_authorities(db: Db, user: m.User) -> list[str]:
@@ -51,7 +39,7 @@ def user_authorities(db: Db, user: m.User) -> list[str]:
     every customer carries ROLE_CUSTOMERGROUP."""
     roles = {role_of_group(g) for g in db.all_groups(user.uid)}
     if isinstance(user, m.Customer):
-        roles.add(ROLE_CUSTOMERGROUP)
+        roles.add(CUSTOMERGROUP)
     return sorted(roles)
 
 
@@ -128,17 +116,17 @@ def _unknown_user(user_id: str) -> ApiError:
 
 def act_as(db: Db, caller: Caller, user_id: str) -> Acting:
     """Resolve the ``userId`` of a path (``/{site}/users/{userId}/…``) for this caller."""
-    if user_id == ANONYMOUS and not caller.has(ROLE_CUSTOMERGROUP):
+    if user_id == ANONYMOUS and not caller.has(CUSTOMERGROUP):
         return ANONYMOUS_ACTING
-    if caller.has(ROLE_CUSTOMERMANAGERGROUP) and caller.user is not None and user_id == CURRENT:
+    if caller.has(CUSTOMERMANAGERGROUP) and caller.user is not None and user_id == CURRENT:
         return Acting(caller.user.uid, caller.user, agent_self=True)
-    if caller.has(ROLE_TRUSTED_CLIENT, ROLE_CUSTOMERMANAGERGROUP):
+    if caller.has(*ACTS_FOR_OTHERS):
         user = db.user_by_id(user_id)
         if user is None:
             raise _unknown_user(user_id)
         me = caller.user
         return Acting(user.uid, user, emulated=me is None or uid_key(me.uid) != uid_key(user.uid))
-    if caller.has(ROLE_CUSTOMERGROUP) and caller.user is not None:
+    if caller.has(CUSTOMERGROUP) and caller.user is not None:
         me = caller.user
         if user_id == CURRENT:
             return Acting(me.uid, me)
@@ -169,19 +157,12 @@ def act_by_header(db: Db, caller: Caller, header_user_id: str | None) -> Acting:
     """The acting user of an endpoint without a userId in its path: a customer manager may
     name one in ``sap-commerce-cloud-user-id``; otherwise a customer or customer manager acts
     as itself and anyone else as anonymous."""
-    if header_user_id and caller.has(ROLE_CUSTOMERMANAGERGROUP) \
+    if header_user_id and caller.has(CUSTOMERMANAGERGROUP) \
             and header_user_id not in (CURRENT, ANONYMOUS):
         return act_as(db, caller, header_user_id)
-    if caller.user is not None and caller.has(ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP):
+    if caller.user is not None and caller.has(CUSTOMERGROUP, CUSTOMERMANAGERGROUP):
         return Acting(caller.user.uid, caller.user)
     return ANONYMOUS_ACTING
-
-
-def with_guest_role(caller: Caller, cart_owner: m.Principal | None) -> Caller:
-    """SAP's GuestRoleFilter: on a guest customer's cart the caller also holds ROLE_GUEST."""
-    if isinstance(cart_owner, m.Customer) and cart_owner.guest:
-        return dataclasses.replace(caller, roles=caller.roles | {ROLE_GUEST})
-    return caller
 
 
 B2C_ON_B2B = "A B2C customer cannot access API endpoints on a B2B site."
@@ -191,19 +172,11 @@ def check_site_channel(caller: Caller, site: m.BaseSite) -> None:
     """2211's UserMatchingFilter: a B2C customer's token on a B2B site that requires
     authentication → 403."""
     if site.channel == "B2B" and site.requiresAuthentication and caller.user is not None \
-            and caller.has(ROLE_CUSTOMERGROUP) and not isinstance(caller.user, m.B2BCustomer):
+            and caller.has(CUSTOMERGROUP) and not isinstance(caller.user, m.B2BCustomer):
         raise ApiError(403, "ForbiddenError", B2C_ON_B2B)
 
 
-def require_roles(caller: Caller, *roles: str) -> None:
-    """An endpoint's ``@Secured`` roles: without any of them → 401 AccessDeniedError."""
-    if not caller.has(*roles):
-        raise access_denied(401)
-
-
-def require_asm_agent(caller: Caller) -> None:
-    """The ASM web app's session filter: an agent is a user with ROLE_ASAGENTGROUP."""
-    if not caller.authenticated:
-        raise unauthorized()
-    if caller.user is None or not caller.has(ROLE_ASAGENTGROUP):
-        raise access_denied(403)
+def sets_password_without_old(caller: Caller) -> bool:
+    """UsersController: a trusted client or a customer manager sets a user's password without
+    the old one."""
+    return caller.has(*ACTS_FOR_OTHERS)

@@ -1,22 +1,18 @@
 """An agent's points of service: ``GET /agents/{agentId|current}/pointOfServices``."""
 from __future__ import annotations
 
-from flask import jsonify
-
 from ... import models as m
+from ...security import roles
 from .. import runtime
-from ...errors import ApiError
 from ..operations import operation
-from .base import agent, asm_service, bp
+from .base import agent, asm_service, bp, respond, unknown_agent
+from .dtos import points_of_service_dto
 
 
 @bp.get("/agents/<agentId>/pointOfServices")
-@operation("getPointOfServices")
+@operation("getPointOfServices", secured=roles.ASM_AGENT)
 def get_point_of_services(agentId: str):
-    with runtime().db.atomic():
-        who = agent() if agentId == "current" else runtime().db.principal(agentId)
-        if not isinstance(who, m.Employee):
-            raise ApiError(400, "UnknownIdentifierError", f"Cannot find agent with uid '{agentId}'")
-        stores = asm_service().agent_stores(who)
-        return jsonify({"pointOfServices": [{"id": p.name, "name": p.displayName or p.name}
-                                            for p in stores]})
+    who = agent() if agentId == "current" else runtime().db.principal(agentId)
+    if not isinstance(who, m.Employee):
+        raise unknown_agent(agentId)
+    return respond(points_of_service_dto(asm_service().agent_stores(who)))

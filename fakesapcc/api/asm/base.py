@@ -1,41 +1,49 @@
-"""What every ASM request shares: an agent's token (ROLE_ASAGENTGROUP), SAP's endpoint
-restrictions, the ``baseSite`` query parameter of the older endpoints, and the ASM web app's own
-user matching for ``/{baseSiteId}/users/{userId}/…``."""
+"""What every ASM request shares: an agent's token (the web app's session filter), SAP's
+endpoint restrictions, the ``baseSite`` parameter of the older endpoints, the ASM web app's own
+user matching for ``/{baseSiteId}/users/{userId}/…``, and the response (no ``fields`` here:
+every ASM DTO renders whole)."""
 from __future__ import annotations
 
-from flask import Blueprint, request
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
 
 from ... import models as m
-from .. import runtime
 from ...commerce import sitecontext
 from ...commerce.asm import AssistedService
 from ...errors import ApiError
-from ...security.policy import asm_customer, require_asm_agent
+from ...security import access
+from ...security.policy import Acting, asm_customer
+from .. import inputs as i
+from .. import runtime
 from ..context import authenticate, check_restrictions, ctx
+from ..fields import project
 
 bp = Blueprint("asm", __name__, url_prefix="/assistedservicewebservices")
 
 
 @bp.before_request
 def _agent_only() -> None:
+    """The session filter (an agent), then the web app's UserMatchingFilter on
+    ``/{baseSiteId}/users/{userId}/…``: the path names a customer, whom the agent acts for."""
     c = authenticate()
-    require_asm_agent(c.caller)
+    access.require_asm_agent(c.caller)
+    args = request.view_args or {}
+    if "baseSiteId" in args:
+        c.site = site_context(base_site(args["baseSiteId"]))
+    if "userId" in args:
+        customer = asm_customer(runtime().db, args["userId"])
+        c.acting = Acting(customer.uid, customer, emulated=True)
     check_restrictions()
 
 
-def required_param(name: str) -> str:
-    """A required parameter, from the query string or a form body (``@RequestParam``)."""
-    value = request.values.get(name)
-    if value is None or value.strip() == "":
-        raise ApiError(400, "MissingServletRequestParameterError",
-                       f"Required String parameter '{name}' is not present")
-    return value.strip()
+class SiteParams(i.AsmParams):
+    """The ``baseSite`` of the older ASM endpoints (required)."""
+
+    baseSite = i.TextParam(required=True, strip=True)
 
 
-def base_site(param: str | None = None) -> m.BaseSite:
-    """The ``baseSite`` query parameter (required by the older ASM endpoints), or a site id
-    from the path."""
-    uid = param if param is not None else required_param("baseSite")
+def base_site(uid: str) -> m.BaseSite:
     return sitecontext.base_site(runtime().db.state, uid)
 
 
@@ -46,7 +54,12 @@ def site_context(site: m.BaseSite, default_curr: str | None = None) -> siteconte
 
 
 def agent() -> m.User:
-    return ctx().caller.user  # type: ignore[return-value]  (require_asm_agent guarantees it)
+    return ctx().caller.user  # type: ignore[return-value]  (the session filter guarantees it)
+
+
+def token_value() -> str | None:
+    token = ctx().caller.token
+    return token.value if token else None
 
 
 def asm_service() -> AssistedService:
@@ -54,19 +67,11 @@ def asm_service() -> AssistedService:
     return AssistedService(rt.db, rt.clock, rt.config)
 
 
-def int_param(name: str, default: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-        if not -2 ** 31 <= value < 2 ** 31:  # a Java int
-            raise ValueError(raw)
-        return value
-    except ValueError:
-        raise ApiError(400, "RequestParameterError", f"Request parameter {name} must be a number",
-                       reason="invalid", subject=name, subject_type="parameter") from None
+def respond(dto: Any, status: int = 200, fields: str = "FULL") -> Response:
+    response = jsonify(project(dto, fields))
+    response.status_code = status
+    return response
 
 
-def customer_by_id(user_id: str) -> m.Customer:
-    return asm_customer(runtime().db, user_id)
+def unknown_agent(agent_id: str) -> ApiError:
+    return ApiError(400, "UnknownIdentifierError", f"Cannot find agent with uid '{agent_id}'")

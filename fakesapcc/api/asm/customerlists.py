@@ -1,34 +1,21 @@
 """Customer lists: the CustomerList groups the agent belongs to."""
 from __future__ import annotations
 
-from flask import jsonify
-
-from ... import models as m
-from .. import runtime
-from ...models import localized
+from ...security import roles
 from ..operations import operation
-from .base import agent, asm_service, base_site, bp
-
-
-def list_name(customer_list: m.CustomerList) -> str:
-    return localized(customer_list.locname, "en") or customer_list.name or customer_list.uid
+from .base import SiteParams, agent, asm_service, base_site, bp, respond
+from .dtos import customer_list_dto, customer_lists_dto
 
 
 @bp.get("/customerlists")
-@operation("getCustomerLists")
-def get_customer_lists():
-    base_site()
-    with runtime().db.atomic():
-        lists = asm_service().customer_lists(agent())
-        return jsonify({"userGroups": [{"uid": x.uid, "name": list_name(x)} for x in lists]})
+@operation("getCustomerLists", secured=roles.ASM_AGENT, params=SiteParams)
+def get_customer_lists(params: dict):
+    base_site(params["baseSite"])
+    return respond(customer_lists_dto(asm_service().customer_lists(agent())))
 
 
 @bp.get("/customerlists/<customerlist>")
-@operation("getCustomerListDetails")
-def get_customer_list_details(customerlist: str):
-    base_site()
-    with runtime().db.atomic():
-        x = asm_service().customer_list(agent(), customerlist)
-        return jsonify({"uid": x.uid, "name": list_name(x),
-                        "searchBoxEnabled": x.searchBoxEnabled,
-                        "additionalColumnsKeys": list(x.additionalColumnsKeys)})
+@operation("getCustomerListDetails", secured=roles.ASM_AGENT, params=SiteParams)
+def get_customer_list_details(customerlist: str, params: dict):
+    base_site(params["baseSite"])
+    return respond(customer_list_dto(asm_service().customer_list(agent(), customerlist)))

@@ -1,59 +1,134 @@
-"""OCC users: the customer profile (B2C ``users``) and the B2B ``orgUsers`` profile."""
+"""OCC users (tags Users, B2B Users): registration, the profile, closing the account, the
+password and the login; the B2B ``orgUsers`` profile."""
 from __future__ import annotations
 
-from ..operations import operation
+from flask import request
 
-from ... import models as m
+from ...commerce.customers import Customers
+from ...errors import ApiErrors, validation_error
+from ...security import roles
+from ...security.access import B2C
+from ...security.policy import sets_password_without_old
+from .. import inputs as i
 from .. import runtime
-from ...models import localized
-from ...security.policy import (ROLE_CUSTOMERGROUP, ROLE_CUSTOMERMANAGERGROUP,
-                                ROLE_TRUSTED_CLIENT, access_denied, require_roles)
 from ..context import ctx
-from ..fields import Dto
-from .base import bp, require_b2c, respond, site
-from .dto import user_dto
+from ..operations import operation
+from .base import bp, empty, respond, site
+from .dtos.users import (ReplaceLoginIdBody, ReplacePasswordBody, UserBody,
+                         UserSignUpBody, org_user_dto, password_errors, user_dto)
 
-USER_ROLES = (ROLE_CUSTOMERGROUP, ROLE_TRUSTED_CLIENT, ROLE_CUSTOMERMANAGERGROUP)
-
-
-def acting_user() -> m.User:
-    """The user the request acts for, for endpoints that need a real user (@Secured)."""
-    c = ctx()
-    require_roles(c.caller, *USER_ROLES)
-    if c.acting.user is None:
-        raise access_denied(401)
-    return c.acting.user
+USER = "/<baseSiteId>/users/<userId>"
 
 
-@bp.get("/<baseSiteId>/users/<userId>")
-@operation("getUser")
+def customers() -> Customers:
+    rt = runtime()
+    return Customers(rt.db, rt.clock)
+
+
+@bp.post("/<baseSiteId>/users")
+@operation("createUser", secured=roles.REGISTRATION, body=UserSignUpBody)
+def create_user(baseSiteId: str, body: dict):
+    """Register a customer: 201 with ``Location``. A taken uid answers the same with dummy data
+    (a fresh customerId, nothing stored), so that registration cannot tell which e-mail
+    addresses have an account."""
+    sc = site()
+    service = customers()
+    customer = service.new(body["uid"], body["firstName"], body["lastName"],
+                           password=body["password"], title=body.get("titleCode"), site=sc.site,
+                           lang=sc.lang, curr=sc.curr)
+    service.register(customer)
+    location = request.base_url.rstrip("/") + "/" + customer.uid
+    return respond(user_dto(runtime().db.state, customer, sc.lang), 201, {"Location": location})
+
+
+@bp.get(USER)
+@operation("getUser", secured=roles.USER, anonymous=False, channel=B2C)
 def get_user(baseSiteId: str, userId: str):
-    """getUser"""
-    require_b2c()
-    user = acting_user()
-    with runtime().db.atomic() as state:
-        return respond(user_dto(state, user, site().lang))
+    return respond(user_dto(runtime().db.state, ctx().user, site().lang))
+
+
+@bp.patch(USER)
+@operation("updateUser", secured=roles.USER, anonymous=False, body=UserBody(partial=True))
+def update_user(baseSiteId: str, userId: str, body: dict):
+    Customers.update_profile(ctx().user, body, replace=False)
+    return empty()
+
+
+@bp.put(USER)
+@operation("replaceUser", secured=roles.USER, anonymous=False, body=UserBody)
+def replace_user(baseSiteId: str, userId: str, body: dict):
+    Customers.update_profile(ctx().user, body, replace=True)
+    return empty()
+
+
+@bp.delete(USER)
+@operation("removeUser", secured=roles.USER, anonymous=False)
+def remove_user(baseSiteId: str, userId: str):
+    """Close the account: the customer is deactivated now and its tokens die."""
+    user = ctx().user
+    customers().close(user)
+    runtime().tokens.revoke_user(user.uid)
+    return empty()
+
+
+def _set_password(old: str | None, new: str, subject: str) -> None:
+    problem = password_errors(new)
+    if problem:
+        raise ApiErrors(400, [validation_error(subject, problem)])
+    c = ctx()
+    Customers.change_password(c.user, old, new, needs_old=not sets_password_without_old(c.caller))
+
+
+class PasswordParams(i.Params):
+    old = i.TextParam()
+    new = i.TextParam(required=True)
+
+
+@bp.put(USER + "/password")
+@operation("replaceUserPassword", secured=roles.USER, anonymous=False, params=PasswordParams)
+def replace_user_password(baseSiteId: str, userId: str, params: dict):
+    _set_password(params["old"], params["new"], "new")
+    return empty(202)
+
+
+@bp.post(USER + "/password")
+@operation("changeUserPassword", secured=roles.USER, anonymous=False,
+           body=ReplacePasswordBody)
+def change_user_password(baseSiteId: str, userId: str, body: dict):
+    _set_password(body.get("oldPassword"), body["newPassword"], "newPassword")
+    return empty()
+
+
+def _change_login(new_login: str, password: str | None, subject: str) -> None:
+    if not i.EMAIL.fullmatch(new_login.strip()):
+        raise validation_error(subject, f"Login [{new_login}] is not a valid e-mail address!")
+    user = ctx().user
+    old = user.uid
+    customers().change_login(user, new_login, password)
+    runtime().tokens.revoke_user(old)
+
+
+class LoginParams(i.Params):
+    newLogin = i.TextParam(required=True)
+    password = i.TextParam(blank_is_missing=False)
+
+
+@bp.put(USER + "/login")
+@operation("replaceUserLogin", secured=roles.USER, anonymous=False, params=LoginParams)
+def replace_user_login(baseSiteId: str, userId: str, params: dict):
+    _change_login(params["newLogin"], params["password"], "newLogin")
+    return empty()
+
+
+@bp.post(USER + "/login")
+@operation("changeUserLoginId", secured=roles.USER, anonymous=False, body=ReplaceLoginIdBody)
+def change_user_login(baseSiteId: str, userId: str, body: dict):
+    _change_login(body["newLoginId"], body.get("password"), "newLogin")
+    return empty()
 
 
 @bp.get("/<baseSiteId>/orgUsers/<userId>")
-@operation("getOrgUser")
+@operation("getOrgUser", secured=roles.USER, anonymous=False)
 def get_org_user(baseSiteId: str, userId: str):
-    """getOrgUser: the B2B profile, with the unit and the B2B roles."""
-    user = acting_user()
-    store = runtime().db
-    with store.atomic() as state:
-        dto = user_dto(state, user, site().lang)
-        unit_uid = getattr(user, "defaultB2BUnit", None)
-        unit = store.principal(unit_uid) if unit_uid else None
-        unit = unit if isinstance(unit, m.B2BUnit) else None
-        groups = [p.uid for k in store.all_groups(user.uid) if (p := store.principal(k))]
-        roles = sorted(g for g in groups
-                       if g.startswith("b2b") and g.endswith("group") and g != "b2bgroup")
-        dto.update({
-            "orgUnit": Dto("B2BUnit", {"uid": unit.uid, "name": localized(unit.locname, site().lang) or unit.name or unit.uid,
-                                       "active": getattr(unit, "active", True)}) if unit else None,
-            "roles": roles,
-            "email": getattr(user, "email", None) or (user.uid if "@" in user.uid else None),
-            "active": getattr(user, "active", None) if isinstance(user, m.B2BCustomer) else None,
-        })
-        return respond(dto)
+    """The B2B profile, with the unit and the B2B roles."""
+    return respond(org_user_dto(runtime().db, ctx().user, site().lang))

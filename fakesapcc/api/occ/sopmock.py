@@ -7,24 +7,32 @@ import uuid
 
 from flask import Blueprint, Response, request
 
-from ...commerce.payments import is_number, luhn_ok, mask
-from ...errors import ApiError
+from ...commerce.wallet import is_number, luhn_ok, mask
+from ...security import roles
+from .. import inputs
+from ..operations import operation
 
 # -- the mock payment provider ------------------------------------------------------------------
 
 provider = Blueprint("sop_mock", __name__, url_prefix="/acceleratorservices/sop-mock")
 
 
+class CardForm(inputs.Params):
+    card_accountNumber = inputs.TextParam(default="")
+    card_expirationMonth = inputs.TextParam(default="")
+    card_expirationYear = inputs.TextParam(default="")
+
+
 @provider.post("/process")
-def process():
+@operation("sopMockProcess", secured=roles.OPEN, params=CardForm)
+def process(params: dict):
     """Take the card form, answer an HTML form of hidden response fields (what the storefront
     posts back to ``payment/sop/response``): ACCEPT for a valid card, else REJECT."""
-    if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        raise ApiError(415, "HttpMediaTypeNotSupportedError",
-                       f"Content type '{request.content_type or ''}' not supported")
+    if not inputs.is_form():
+        raise inputs.unsupported_media_type()
     form = request.form.to_dict()
-    number = form.get("card_accountNumber", "")
-    month, year = form.get("card_expirationMonth", ""), form.get("card_expirationYear", "")
+    number = params["card_accountNumber"]
+    month, year = params["card_expirationMonth"], params["card_expirationYear"]
     valid = luhn_ok(number) and is_number(month) and is_number(year) and 1 <= int(month) <= 12
     response = {k: v for k, v in form.items() if k.startswith("billTo_") or k in (
         "amount", "currency", "card_cardType", "card_expirationMonth", "card_expirationYear",
@@ -33,9 +41,9 @@ def process():
         "decision": "ACCEPT" if valid else "REJECT", "reasonCode": "100" if valid else "231",
         "card_accountNumber": mask(number), "decision_publicSignature": uuid.uuid4().hex,
         "paySubscriptionCreateReply_subscriptionID": uuid.uuid4().hex if valid else ""})
-    inputs = "".join(
+    hidden = "".join(
         f'<input type="hidden" id="{html.escape(k)}" name="{html.escape(k)}" value="{html.escape(v or "")}" />'
         for k, v in response.items())
     body = ('<form id="silentOrderPostForm" name="silentOrderPostForm" action="javascript:false;" '
-            f'method="post"><div id="postFormItems"><dl>{inputs}</dl></div></form>')
+            f'method="post"><div id="postFormItems"><dl>{hidden}</dl></div></form>')
     return Response(body, mimetype="text/html")

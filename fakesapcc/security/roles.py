@@ -1,0 +1,73 @@
+"""SAP's roles and the role sets its controllers declare with ``@Secured``, each named once.
+
+An endpoint names one of these sets on its route (``@operation(..., secured=roles.CHECKOUT)``);
+``security.access`` enforces it. A role is ``ROLE_`` + the user group's uid in upper case; a
+client token carries its client's authorities, a customer's token ``ROLE_CUSTOMERGROUP``, and a
+guest's cart lends ``ROLE_GUEST`` to whoever calls on it (SAP's GuestRoleFilter).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CUSTOMERGROUP = "ROLE_CUSTOMERGROUP"
+CUSTOMERMANAGERGROUP = "ROLE_CUSTOMERMANAGERGROUP"
+TRUSTED_CLIENT = "ROLE_TRUSTED_CLIENT"
+CLIENT = "ROLE_CLIENT"
+GUEST = "ROLE_GUEST"
+ASAGENTGROUP = "ROLE_ASAGENTGROUP"
+
+
+def role_of_group(group_uid: str) -> str:
+    """SAP's role name for a user group: ``asagentgroup`` → ``ROLE_ASAGENTGROUP``."""
+    return "ROLE_" + group_uid.upper()
+
+
+@dataclass(frozen=True)
+class Secured:
+    """A ``@Secured`` annotation: the caller needs one of ``roles``; ``None`` is an endpoint
+    without the annotation (only the security filters apply)."""
+
+    name: str
+    roles: frozenset[str] | None
+
+    def allows(self, held: frozenset[str] | set[str]) -> bool:
+        return self.roles is None or not self.roles.isdisjoint(held)
+
+    def __repr__(self) -> str:
+        return f"Secured({self.name})"
+
+
+def secured(name: str, *roles: str) -> Secured:
+    return Secured(name, frozenset(roles))
+
+
+#: no ``@Secured``: anyone the filters let through (catalog, site context, carts of the
+#: anonymous user, …)
+OPEN = Secured("OPEN", None)
+#: the account of a user: UsersController, addresses, payment details, consents, interests
+USER = secured("USER", CUSTOMERGROUP, TRUSTED_CLIENT, CUSTOMERMANAGERGROUP)
+#: registration needs a client token (or an agent registering a customer)
+REGISTRATION = secured("REGISTRATION", CLIENT, TRUSTED_CLIENT, CUSTOMERMANAGERGROUP)
+#: the checkout steps of a cart: delivery address and mode, payment details
+CHECKOUT = secured("CHECKOUT", CUSTOMERGROUP, GUEST, CUSTOMERMANAGERGROUP, TRUSTED_CLIENT)
+#: vouchers on a cart: also a plain client token (an anonymous cart)
+VOUCHER = secured("VOUCHER", CLIENT, CUSTOMERGROUP, CUSTOMERMANAGERGROUP, TRUSTED_CLIENT,
+                  GUEST)
+#: placing an order (B2C): a client token for the anonymous user's guest cart too
+PLACE_ORDER = secured("PLACE_ORDER", CUSTOMERGROUP, CLIENT, CUSTOMERMANAGERGROUP,
+                      TRUSTED_CLIENT, GUEST)
+#: the orders of a user
+ORDERS = secured("ORDERS", CUSTOMERGROUP, CLIENT, TRUSTED_CLIENT, CUSTOMERMANAGERGROUP)
+#: the guest checkout e-mail: a client token on the anonymous cart
+GUEST_EMAIL = secured("GUEST_EMAIL", CLIENT, TRUSTED_CLIENT)
+#: any order by code: trusted clients only
+TRUSTED = secured("TRUSTED", TRUSTED_CLIENT)
+#: the Assisted Service Module web app: an agent (its session filter, on every ASM call)
+ASM_AGENT = secured("ASM_AGENT", ASAGENTGROUP)
+
+#: the role that lets a user act for others (UserMatchingFilter) and search customers
+ACTS_FOR_OTHERS = frozenset({TRUSTED_CLIENT, CUSTOMERMANAGERGROUP})
+
+#: fakesapcc's control plane (``/_fakesapcc``): not SAP's; its own guard (loopback, or the
+#: admin token) decides before any route runs
+CONTROL_PLANE = Secured("CONTROL_PLANE", None)
