@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from fakesapcc.impex.parser import (
-    parse,
+from fakesapcc.impex.parser import parse, parse_file
+from fakesapcc.impex.values import (
     parse_bool,
     parse_date,
-    parse_file,
     parse_number,
     split_collection,
     split_path,

@@ -30,6 +30,7 @@ from typing import Any
 
 from ..db import Db, uid_key
 from . import parser as p
+from . import values as v
 from .syntax import Column, Diagnostic, Header, ParsedImpex, Pattern, ValueLine
 from .types import Attr, TypeDef, is_subtype, type_def
 
@@ -510,7 +511,7 @@ class _FileLoader:
         else:
             elements = []
             missing: list[Unresolved] = []
-            for op, element in p.split_collection(raw, mods.get("collection-delimiter", ",")):
+            for op, element in v.split_collection(raw, mods.get("collection-delimiter", ",")):
                 if attr.kind != "refs":
                     elements.append((op, element))
                     continue
@@ -625,23 +626,23 @@ class _FileLoader:
                 return "\x00" + raw
             return raw
         if kind == "bool":
-            value = p.parse_bool(raw)
+            value = v.parse_bool(raw)
             if value is None:
                 raise BadValue(f"'{raw}' is not a boolean (column {col.text})")
             return value
         if kind in ("int", "float"):
-            value = p.parse_number(raw, row.locale)
+            value = v.parse_number(raw, row.locale)
             if value is None:
                 raise BadValue(f"'{raw}' is not a number (column {col.text})")
             return int(value) if kind == "int" else float(value)
         if kind == "date":
-            value = p.parse_date(raw, col.modifiers.get("dateformat"))
+            value = v.parse_date(raw, col.modifiers.get("dateformat"))
             if value is None:
                 raise BadValue(f"'{raw}' is not a date (column {col.text})")
             return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
         if kind == "enum":
             if col.pattern and col.pattern.is_reference:
-                return p.split_path(raw, col.modifiers.get("path-delimiter", ":"))[-1]
+                return v.split_path(raw, col.modifiers.get("path-delimiter", ":"))[-1]
             return raw
         if kind == "ref":
             owner_td, ident = self.resolve(attr.target or "", col.pattern, raw, col, row)
@@ -688,7 +689,7 @@ class _FileLoader:
             if alt_td is None:
                 continue
             leaves = sum(sp.leaf_count() for sp in alternative)
-            parts = [value] if leaves == 1 else p.split_path(value, delimiter)
+            parts = [value] if leaves == 1 else v.split_path(value, delimiter)
             if len(parts) > leaves:
                 continue
             parts += [""] * (leaves - len(parts))  # missing trailing parts take the defaults

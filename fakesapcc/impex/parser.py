@@ -1,5 +1,5 @@
-"""ImpEx text -> :class:`~fakesapcc.impex.syntax.ParsedImpex`, plus the value helpers the loader
-uses to interpret cells (collections, composite keys, booleans, numbers, dates).
+"""ImpEx text -> :class:`~fakesapcc.impex.syntax.ParsedImpex` (the cells' values are read by
+``impex.values``; lines and modifier blocks are split by ``impex.lexer``).
 
 The parser never raises on bad input: every problem becomes a :class:`Diagnostic` with the
 file, the 1-based physical line where the logical line starts and, for header problems, the
@@ -17,26 +17,15 @@ Processing order:
 """
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime, timedelta, timezone
-from functools import lru_cache
 from pathlib import Path
 
+from .lexer import (AFTER_QUOTE, MID_QUOTE, has_continuation, quote_open_at_end,
+                    read_modifier_block, split_line, split_quoted, strip_continuation)
 from .syntax import Block, Column, Diagnostic, Header, ParsedImpex, Pattern, ValueLine
 
-__all__ = [
-    "parse",
-    "parse_file",
-    "split_collection",
-    "split_path",
-    "parse_bool",
-    "parse_number",
-    "parse_date",
-    "CELL_MODIFIERS",
-    "LINE_MODIFIERS",
-]
+__all__ = ["parse", "parse_file", "CELL_MODIFIERS", "LINE_MODIFIERS"]
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -133,301 +122,6 @@ def parse_file(path: str | Path, *, config: Mapping[str, str] | None = None) -> 
     return parse(text, file=str(path), config=config)
 
 
-def split_collection(value: str, delimiter: str = ",") -> list[tuple[str, str]]:
-    """Split a collection cell into ``(op, element)`` pairs.
-
-    Elements are separated by ``delimiter`` (the ``collection-delimiter`` modifier), trimmed,
-    and empty ones dropped. Each element may carry its own prefix ``(+)`` (add), ``(-)``
-    (remove) or ``(+?)`` (add if absent), giving op ``"+"``, ``"-"`` or ``"+?"``; without a
-    prefix op is ``""``.
-
-    >>> split_collection("a, (+) b,,(-)c")
-    [('', 'a'), ('+', 'b'), ('-', 'c')]
-    """
-    result: list[tuple[str, str]] = []
-    for part in value.split(delimiter or ","):
-        element = part.strip()
-        op = ""
-        if element.startswith("("):
-            for prefix, name in (("(+?)", "+?"), ("(+)", "+"), ("(-)", "-")):
-                if element.startswith(prefix):
-                    op, element = name, element[len(prefix):].strip()
-                    break
-        if element:
-            result.append((op, element))
-    return result
-
-
-def split_path(value: str, delimiter: str = ":") -> list[str]:
-    """Split a composite reference value into its leaves (``path-delimiter``, default ``:``).
-
-    Parts are trimmed; empty parts are kept because positions matter.
-
-    >>> split_path("myCatalog:Online")
-    ['myCatalog', 'Online']
-    """
-    return [part.strip() for part in value.split(delimiter or ":")]
-
-
-_BOOLEANS = {
-    "true": True, "false": False, "ja": True, "nein": False, "wahr": True, "falsch": False,
-    "y": True, "n": False, "+": True, "-": False,
-}
-
-
-def parse_bool(value: str) -> bool | None:
-    """``true``/``false`` in any case (also ``ja``/``nein``, ``wahr``/``falsch``, ``y``/``n``,
-    ``+``/``-``); ``None`` if the text is not a boolean."""
-    return _BOOLEANS.get(value.strip().lower())
-
-
-_NUMBER_RES = {
-    ".": re.compile(r"([+-]?)((?:\d{1,3}(?:,\d{3})+|\d+)?)(?:\.(\d+))?(?:[eE]([+-]?\d+))?\Z"),
-    ",": re.compile(r"([+-]?)((?:\d{1,3}(?:\.\d{3})+|\d+)?)(?:,(\d+))?(?:[eE]([+-]?\d+))?\Z"),
-}
-_COMMA_DECIMAL_LANGUAGES = frozenset({
-    "de", "fr", "it", "es", "pt", "nl", "da", "sv", "fi", "nb", "no", "pl", "cs", "sk", "ru",
-    "tr", "el", "hu", "ro", "bg", "hr", "sl", "et", "lv", "lt", "uk", "id", "vi",
-})
-
-
-def parse_number(value: str, locale: str = "en") -> int | float | None:
-    """Parse a number written for ``locale`` (``"en"``, ``"de"``, ``"de_DE"``, ...).
-
-    English-like locales use ``.`` as decimal point and ``,`` as thousands separator; German-
-    like ones (``de`` and other comma-decimal languages) the other way round. Thousands
-    separators must group by three (so ``1,38`` is not an English number). An exponent is
-    allowed. Returns an ``int`` when there is neither a fraction nor an exponent, else a
-    ``float``; ``None`` if the text is not a number.
-    """
-    language = locale.replace("-", "_").split("_")[0].lower()
-    decimal = "," if language in _COMMA_DECIMAL_LANGUAGES else "."
-    m = _NUMBER_RES[decimal].match(value.strip())
-    if not m:
-        return None
-    sign, whole, fraction, exponent = m.groups()
-    if not whole and not fraction:
-        return None
-    digits = whole.replace("," if decimal == "." else ".", "")
-    if fraction is None and exponent is None:
-        try:
-            return int(sign + digits)
-        except ValueError:  # more digits than Python converts
-            return None
-    text = f"{sign}{digits or '0'}.{fraction or '0'}" + (f"e{exponent}" if exponent else "")
-    number = float(text)
-    return number if math.isfinite(number) else None  # 1e400 is no number a column holds
-
-
-def parse_date(value: str, java_pattern: str | None) -> datetime | None:
-    """Parse a date/time cell.
-
-    With ``java_pattern`` (a ``dateformat`` modifier) the pattern is read as Java
-    ``SimpleDateFormat``: ``yyyy yy MM M MMM dd d HH H hh h kk K mm ss SSS a Z z X EEE`` and
-    quoted literals (``'T'``, ``''`` for a quote). Fields the pattern does not give default to
-    1970-01-01 00:00. ``hh`` without ``a`` reads as in Java's lenient parser (``20:00`` is 20:00,
-    ``12:00`` is 00:00). A zone field gives an aware datetime, otherwise it is naive.
-
-    Without a pattern: ISO 8601 (``2024-05-29``, ``2024-05-29T10:00:00Z``, ...), or
-    ``dd.MM.yyyy HH:mm:ss``, ``dd.MM.yyyy HH:mm``, ``dd.MM.yyyy``.
-
-    Returns ``None`` when the value does not match, the date is impossible, or the pattern uses
-    a letter not listed above.
-    """
-    text = value.strip()
-    if not text:
-        return None
-    if java_pattern is None:
-        try:
-            return datetime.fromisoformat(text)
-        except ValueError:
-            pass
-        for fallback in ("dd.MM.yyyy HH:mm:ss", "dd.MM.yyyy HH:mm", "dd.MM.yyyy"):
-            result = _parse_with_java_pattern(text, fallback)
-            if result is not None:
-                return result
-        return None
-    return _parse_with_java_pattern(text, java_pattern)
-
-
-# --------------------------------------------------------------------------- line reading
-
-
-def _quote_open_at_end(line: str, in_quote: bool) -> bool:
-    """Whether a quoted cell is still open at the end of ``line``.
-
-    ``in_quote`` says the line starts inside a quoted cell (a continuation line). A ``"``
-    opens a quoted cell only as the first non-blank character of a cell; inside, ``""`` is an
-    escaped quote.
-    """
-    n = len(line)
-    i = 0
-    while True:
-        if not in_quote:
-            while i < n and line[i] in " \t":
-                i += 1
-            if i < n and line[i] == '"':
-                in_quote = True
-                i += 1
-        if in_quote:
-            while True:
-                q = line.find('"', i)
-                if q < 0:
-                    return True
-                if q + 1 < n and line[q + 1] == '"':
-                    i = q + 2
-                    continue
-                i = q + 1
-                in_quote = False
-                break
-        semicolon = line.find(";", i)
-        if semicolon < 0:
-            return False
-        i = semicolon + 1
-
-
-_MID_QUOTE = 1  # a '"' inside an unquoted cell
-_AFTER_QUOTE = 2  # text between a closing '"' and the next ';'
-
-
-def _split_quoted(text: str) -> tuple[list[str], bool, int]:
-    """Split a logical line that contains ``"`` into cells.
-
-    Returns ``(cells, first_cell_quoted, flags)``. Unquoted cells are trimmed; quoted cells are
-    kept verbatim with ``""`` turned into ``"`` (text after the closing quote is appended and
-    flagged). Called only on complete logical lines (every quote closed, or the end reached).
-    """
-    cells: list[str] = []
-    flags = 0
-    first_quoted = False
-    n = len(text)
-    i = 0
-    while True:
-        j = i
-        while j < n and text[j] in " \t":
-            j += 1
-        if j < n and text[j] == '"':
-            if not cells:
-                first_quoted = True
-            value, i = _read_quoted(text, j + 1)
-            end = text.find(";", i)
-            tail = text[i:] if end < 0 else text[i:end]
-            if tail.strip():
-                flags |= _AFTER_QUOTE
-                value += tail.rstrip()
-        else:
-            end = text.find(";", i)
-            raw = text[i:] if end < 0 else text[i:end]
-            if '"' in raw:
-                flags |= _MID_QUOTE
-            value = raw.strip()
-        cells.append(value)
-        if end < 0:
-            return cells, first_quoted, flags
-        i = end + 1
-
-
-def _read_quoted(text: str, start: int) -> tuple[str, int]:
-    """Read a quoted cell body starting after its opening quote; returns (value, index after
-    the closing quote)."""
-    parts: list[str] = []
-    i = start
-    while True:
-        q = text.find('"', i)
-        if q < 0:
-            parts.append(text[i:])
-            return "".join(parts), len(text)
-        if q + 1 < len(text) and text[q + 1] == '"':
-            parts.append(text[i:q + 1])
-            i = q + 2
-            continue
-        parts.append(text[i:q])
-        return "".join(parts), q + 1
-
-
-def _split_line(text: str) -> list[str]:
-    """Cells of a logical line, trimmed unless quoted."""
-    if '"' in text:
-        return _split_quoted(text)[0]
-    return [part.strip() for part in text.split(";")]
-
-
-def _has_continuation(line: str) -> bool:
-    """Whether ``line`` ends with a backslash (trailing blanks allowed)."""
-    return line.rstrip(" \t").endswith("\\")
-
-
-def _strip_continuation(line: str) -> str:
-    return line.rstrip(" \t")[:-1]
-
-
-# --------------------------------------------------------------------------- modifiers
-
-
-def _read_modifier_block(text: str, start: int) -> tuple[list[tuple[str, str]], int, str | None]:
-    """Read one ``[k=v, ...]`` block; ``text[start]`` is ``[``.
-
-    Returns ``(pairs, index after ']', error)``. Values may be single-quoted with ``''`` for a
-    quote; ``,`` and ``]`` inside quotes are data. A comma-separated piece without ``=`` is
-    taken as the continuation of the previous value (``[numberformat=#.###,##]``).
-    """
-    pieces: list[str] = []
-    current: list[str] = []
-    i = start + 1
-    n = len(text)
-    in_quote = False
-    while i < n:
-        c = text[i]
-        if in_quote:
-            if c == "'":
-                if i + 1 < n and text[i + 1] == "'":
-                    current.append("''")
-                    i += 2
-                    continue
-                in_quote = False
-            current.append(c)
-        elif c == "'":
-            in_quote = True
-            current.append(c)
-        elif c == ",":
-            pieces.append("".join(current))
-            current = []
-        elif c == "]":
-            pieces.append("".join(current))
-            return _modifier_pairs(pieces), i + 1, None
-        else:
-            current.append(c)
-        i += 1
-    problem = "unterminated quote in modifier" if in_quote else "missing ']' after modifiers"
-    pieces.append("".join(current))
-    return _modifier_pairs(pieces), n, problem
-
-
-def _modifier_pairs(pieces: list[str]) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    for piece in pieces:
-        key, eq, raw = piece.partition("=")
-        if not eq:
-            if not piece.strip():
-                continue
-            if pairs:
-                last_key, last_value = pairs[-1]
-                pairs[-1] = (last_key, last_value + "," + _unquote_modifier(piece))
-            else:
-                pairs.append((piece.strip().lower(), ""))
-            continue
-        pairs.append((key.strip().lower(), _unquote_modifier(raw)))
-    return pairs
-
-
-def _unquote_modifier(raw: str) -> str:
-    """``'Staged'`` -> ``Staged``; ``''`` inside quotes -> ``'``; unquoted values are trimmed."""
-    value = raw.strip()
-    if len(value) >= 2 and value[0] == "'" and value[-1] == "'":
-        return value[1:-1].replace("''", "'")
-    return value
-
-
 # --------------------------------------------------------------------------- column patterns
 
 
@@ -459,7 +153,7 @@ class _PatternReader:
         """Any number of ``[...]`` blocks; later keys win."""
         result: dict[str, str] = {}
         while self.peek() == "[":
-            pairs, self.pos, problem = _read_modifier_block(self.text, self.pos)
+            pairs, self.pos, problem = read_modifier_block(self.text, self.pos)
             if problem:
                 self.problems.append(problem)
             result.update(pairs)
@@ -656,17 +350,17 @@ class _Parser:
                 return i
         text = self.expand(text, line_no)
         if text.lstrip()[:1] == '"':
-            cells, first_quoted, _ = _split_quoted(text)
+            cells, first_quoted, _ = split_quoted(text)
             if first_quoted and cells[0].startswith("#%"):
                 self.script(cells[0][2:], line_no)
                 return i
         if self.skip_depth:
             return i
         if _HEADER_START_RE.match(text):
-            while _has_continuation(text) and i < len(self.lines):
+            while has_continuation(text) and i < len(self.lines):
                 nxt = self.lines[i]
                 i += 1
-                text = _strip_continuation(text) + self.expand(nxt, i)
+                text = strip_continuation(text) + self.expand(nxt, i)
             self.header(text, line_no)
             return i
         m = _BARE_MODE_RE.match(text)
@@ -690,7 +384,7 @@ class _Parser:
 
     def join_quoted(self, raw: str, i: int) -> tuple[str, int, bool]:
         """Join physical lines while a quoted cell is open."""
-        if not _quote_open_at_end(raw, False):
+        if not quote_open_at_end(raw, False):
             return raw, i, False
         lines = self.lines
         parts = [raw]
@@ -698,7 +392,7 @@ class _Parser:
             nxt = lines[i]
             i += 1
             parts.append(nxt)
-            if not _quote_open_at_end(nxt, True):
+            if not quote_open_at_end(nxt, True):
                 return "\n".join(parts), i, False
         return "\n".join(parts), i, True
 
@@ -706,8 +400,8 @@ class _Parser:
 
     def define_macro(self, name: str, value: str, i: int, line_no: int) -> int:
         lines = self.lines
-        while _has_continuation(value) and i < len(lines):
-            value = _strip_continuation(value) + lines[i]
+        while has_continuation(value) and i < len(lines):
+            value = strip_continuation(value) + lines[i]
             i += 1
         if self.skip_depth:
             return i
@@ -820,7 +514,7 @@ class _Parser:
     # -- headers
 
     def header(self, text: str, line_no: int) -> None:
-        cells = _split_line(text)
+        cells = split_line(text)
         m = _HEADER_FIRST_CELL_RE.match(cells[0])
         if not m:
             self.broken(line_no, f"header '{cells[0]}' without a type code")
@@ -917,10 +611,10 @@ class _Parser:
             self.orphan_row(line_no)
             return
         if '"' in text:
-            parts, _, flags = _split_quoted(text)
-            if flags & _MID_QUOTE:
+            parts, _, flags = split_quoted(text)
+            if flags & MID_QUOTE:
                 self.warn(line_no, "'\"' inside an unquoted cell is taken literally")
-            if flags & _AFTER_QUOTE:
+            if flags & AFTER_QUOTE:
                 self.warn(line_no, "text after a closing quote is appended to the cell")
             ncells = state.ncells
             cells = parts[1:ncells + 1]
@@ -947,187 +641,3 @@ class _Parser:
             self.broken_warned = True
             self.warn(line_no, f"rows under the invalid header of line {self.broken_header} "
                                "are skipped")
-
-
-# --------------------------------------------------------------------------- dates
-
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
-_NUMERIC_LETTERS = frozenset("yMdHhkKmsS")
-_ZONE_ABBREVIATIONS = {
-    "UTC": 0, "GMT": 0, "Z": 0, "UT": 0, "WET": 0, "WEST": 60, "BST": 60, "CET": 60,
-    "CEST": 120, "MET": 60, "MEST": 120, "EET": 120, "EEST": 180, "MSK": 180, "EST": -300,
-    "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480,
-    "PDT": -420, "JST": 540,
-}
-_ZONE_OFFSET_RE = re.compile(r"(?:GMT|UTC)?([+-])(\d{1,2}):?(\d{2})?\Z", re.I)
-
-
-def _java_tokens(pattern: str) -> list[tuple[str, int | str]] | None:
-    """Split a SimpleDateFormat pattern into ``(letter, count)`` fields and ``("'", text)``
-    literals; ``None`` for an unterminated quote."""
-    tokens: list[tuple[str, int | str]] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "'":
-            if i + 1 < n and pattern[i + 1] == "'":
-                tokens.append(("'", "'"))
-                i += 2
-                continue
-            literal: list[str] = []
-            i += 1
-            while True:
-                if i >= n:
-                    return None
-                if pattern[i] == "'":
-                    if i + 1 < n and pattern[i + 1] == "'":
-                        literal.append("'")
-                        i += 2
-                        continue
-                    i += 1
-                    break
-                literal.append(pattern[i])
-                i += 1
-            tokens.append(("'", "".join(literal)))
-        elif "a" <= c.lower() <= "z":
-            j = i
-            while j < n and pattern[j] == c:
-                j += 1
-            tokens.append((c, j - i))
-            i = j
-        else:
-            tokens.append(("'", c))
-            i += 1
-    return tokens
-
-
-def _field_regex(letter: str, count: int, fixed: bool) -> str | None:
-    """The regex for one pattern field; ``fixed`` when a numeric field follows directly."""
-    if letter in _NUMERIC_LETTERS and not (letter == "M" and count >= 3):
-        if letter == "S":
-            return rf"\d{{{count}}}" if fixed else r"\d+"
-        if fixed:
-            return rf"\d{{{count}}}"
-        if letter == "y":
-            return r"\d{2}" if count == 2 else r"\d{1,4}"
-        return r"\d{1,2}"
-    return {
-        "M": r"[A-Za-z]{3,9}\.?",
-        "E": r"[A-Za-z]{2,9}\.?",
-        "a": r"[AaPp]\.?[Mm]\.?",
-        "Z": r"Z|[+-]\d{2}:?\d{2}|(?:GMT|UTC)[+-]\d{1,2}(?::?\d{2})?",
-        "X": r"Z|[+-]\d{2}(?::?\d{2})?",
-        "z": r"(?:GMT|UTC)[+-]\d{1,2}(?::?\d{2})?|[+-]\d{4}|[A-Za-z]{1,5}",
-    }.get(letter)
-
-
-@lru_cache(maxsize=256)
-def _compile_java_pattern(
-        pattern: str) -> tuple[re.Pattern[str], tuple[tuple[str, int], ...]] | None:
-    """A regex for a SimpleDateFormat pattern and the fields of its groups (cached)."""
-    tokens = _java_tokens(pattern)
-    if tokens is None:
-        return None
-    parts: list[str] = []
-    fields: list[tuple[str, int]] = []
-    for index, (letter, value) in enumerate(tokens):
-        if letter == "'":
-            text = str(value)
-            parts.append(r"\s+" if text.isspace() else re.escape(text))
-            continue
-        count = int(value)
-        following = tokens[index + 1] if index + 1 < len(tokens) else None
-        fixed = (following is not None and following[0] in _NUMERIC_LETTERS
-                 and not (following[0] == "M" and int(following[1]) >= 3))
-        regex = _field_regex(letter, count, fixed)
-        if regex is None:
-            return None
-        parts.append(f"({regex})")
-        fields.append((letter, count))
-    return re.compile("".join(parts), re.I), tuple(fields)
-
-
-def _zone_offset(text: str) -> int | None:
-    """Minutes east of UTC for a zone text (``Z``, ``-0700``, ``+02:00``, ``GMT+1``, ``CET``)."""
-    upper = text.upper()
-    if upper in _ZONE_ABBREVIATIONS:
-        return _ZONE_ABBREVIATIONS[upper]
-    m = _ZONE_OFFSET_RE.match(upper)
-    if not m:
-        return None
-    sign, hours, minutes = m.groups()
-    total = int(hours) * 60 + int(minutes or 0)
-    return -total if sign == "-" else total
-
-
-def _two_digit_year(value: int) -> int:
-    """Java's rule: within 80 years before and 20 years after now."""
-    now = datetime.now().year
-    year = now - now % 100 + value
-    if year > now + 20:
-        year -= 100
-    elif year <= now - 80:
-        year += 100
-    return year
-
-
-def _parse_with_java_pattern(text: str, pattern: str) -> datetime | None:
-    compiled = _compile_java_pattern(pattern)
-    if compiled is None:
-        return None
-    regex, fields = compiled
-    m = regex.fullmatch(text)
-    if not m:
-        return None
-    values = dict(year=1970, month=1, day=1, hour=0, minute=0, second=0, millis=0)
-    hour12: int | None = None
-    pm: bool | None = None
-    offset: int | None = None
-    for (letter, count), raw in zip(fields, m.groups()):
-        if letter == "y":
-            values["year"] = _two_digit_year(int(raw)) if count == 2 and len(raw) == 2 else int(raw)
-        elif letter == "M":
-            if count >= 3:
-                name = raw.rstrip(".").lower()
-                months = [i for i, full in enumerate(_MONTHS, 1) if full.startswith(name[:3])
-                          and (len(name) == 3 or full == name)]
-                if not months:
-                    return None
-                values["month"] = months[0]
-            else:
-                values["month"] = int(raw)
-        elif letter == "d":
-            values["day"] = int(raw)
-        elif letter in "Hk":
-            hour = int(raw)
-            values["hour"] = 0 if letter == "k" and hour == 24 else hour
-        elif letter in "hK":
-            hour12 = int(raw)
-            if letter == "h" and hour12 == 12:
-                hour12 = 0
-        elif letter == "m":
-            values["minute"] = int(raw)
-        elif letter == "s":
-            values["second"] = int(raw)
-        elif letter == "S":
-            values["millis"] = int(raw)
-        elif letter == "a":
-            pm = raw.replace(".", "").lower() == "pm"
-        elif letter in "ZXz":
-            offset = _zone_offset(raw)
-            if offset is None:
-                return None
-    if hour12 is not None:
-        values["hour"] = hour12 + (12 if pm else 0)
-    try:
-        if values["hour"] > 23 or values["minute"] > 59 or values["second"] > 59:
-            return None
-        result = datetime(values["year"], values["month"], values["day"], values["hour"],
-                          values["minute"], values["second"])
-    except ValueError:
-        return None
-    result += timedelta(milliseconds=values["millis"])
-    if offset is not None:
-        result = result.replace(tzinfo=timezone(timedelta(minutes=offset)))
-    return result

@@ -155,7 +155,7 @@ def get_store_product_stock(baseSiteId: str, productCode: str, storeName: str):
 
 
 class LocationStockParams(i.Paging):
-    location = i.TextParam(default="")
+    location = i.TextParam(default="", blank_is_missing=False)
 
 
 @bp.get(PRODUCT + "/stock")
@@ -173,5 +173,5 @@ def get_location_product_stock(baseSiteId: str, productCode: str, params: dict):
             dto.POINT_OF_SERVICE_STOCK, stockInfo=dto.stock_dto(info.status, info.level)))
     return respond(dto.STORE_FINDER_STOCK_SEARCH_PAGE(
         stores=entries, pagination=dto.pagination_dto(page, size, len(stores), "asc"), sorts=[],
-        locationText=request.args.get("location"),
+        locationText=params["location"] or None,
         product=dto.product_dto(cat, product, sc.lang, sc.curr)))

@@ -2,8 +2,6 @@
 countries and their regions, titles, card types."""
 from __future__ import annotations
 
-from flask import request
-
 from ...errors import ApiError
 from ...models import localized
 from ...security import roles
@@ -14,10 +12,14 @@ from .base import bp, respond, site
 from .dtos import sitecontext as dto
 
 
+class BaseSitesParams(i.Params):
+    lang = i.TextParam(default="en")
+
+
 @bp.get("/basesites")
-@operation("getBaseSites", secured=roles.OPEN)
-def get_base_sites():
-    lang = request.args.get("lang") or "en"
+@operation("getBaseSites", secured=roles.OPEN, params=BaseSitesParams)
+def get_base_sites(params: dict):
+    lang = params["lang"]
     state = runtime().db.state
     return respond(dto.BASE_SITE_LIST(baseSites=[
         dto.base_site_dto(state, s, lang) for s in sorted(state.base_sites.values(),

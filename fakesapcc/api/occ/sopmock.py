@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import uuid
 
-from flask import Blueprint, Response, request
+import marshmallow as ma
+from flask import Blueprint, Response
 
 from ...commerce.wallet import is_number, luhn_ok, mask
 from ...security import roles
@@ -18,9 +19,14 @@ provider = Blueprint("sop_mock", __name__, url_prefix="/acceleratorservices/sop-
 
 
 class CardForm(inputs.Params):
-    card_accountNumber = inputs.TextParam(default="")
-    card_expirationMonth = inputs.TextParam(default="")
-    card_expirationYear = inputs.TextParam(default="")
+    """The card form: the card's fields, and whatever else the storefront posts (echoed)."""
+
+    card_accountNumber = inputs.TextParam(default="", blank_is_missing=False)
+    card_expirationMonth = inputs.TextParam(default="", blank_is_missing=False)
+    card_expirationYear = inputs.TextParam(default="", blank_is_missing=False)
+
+    class Meta:
+        unknown = ma.INCLUDE
 
 
 @provider.post("/process")
@@ -30,7 +36,7 @@ def process(params: dict):
     posts back to ``payment/sop/response``): ACCEPT for a valid card, else REJECT."""
     if not inputs.is_form():
         raise inputs.unsupported_media_type()
-    form = request.form.to_dict()
+    form = params
     number = params["card_accountNumber"]
     month, year = params["card_expirationMonth"], params["card_expirationYear"]
     valid = luhn_ok(number) and is_number(month) and is_number(year) and 1 <= int(month) <= 12

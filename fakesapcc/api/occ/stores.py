@@ -1,8 +1,6 @@
 """OCC stores (tag Stores): the store finder and one store."""
 from __future__ import annotations
 
-from flask import request
-
 from ... import models as m
 from ...commerce.catalog import CatalogService
 from ...errors import ApiError
@@ -43,7 +41,7 @@ def get_store_locations(baseSiteId: str, params: dict):
     return respond(dto.STORE_FINDER_SEARCH_PAGE(
         stores=[dto.pos_dto(cat, p, sc.lang) for p in stores[page * size:(page + 1) * size]],
         pagination=dto.pagination_dto(page, size, len(stores), "asc"), sorts=[],
-        locationText=request.args.get("query")))
+        locationText=params["query"] or None))
 
 
 @bp.get("/<baseSiteId>/stores/<storeId>")
