@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
-from .api import cors, errors, journal
+from .api import cors, errors, harness
 from .clock import Clock
 from .config import Config, build_config
 from .runtime import Runtime
@@ -47,7 +47,7 @@ def create_app(config: Config | None = None, *, db: Db | None = None,
     rt = Runtime(config, db=db, clock=clock)
     app.extensions["fakesapcc"] = rt
     errors.install(app)
-    journal.install(app)  # every request: the journal, faults, the emulation lint
+    harness.install(app)  # every request: the journal, faults, the emulation lint
     cors.install(app)  # every response: CORS per web app, security headers
     from .api import context
 

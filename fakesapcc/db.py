@@ -5,10 +5,12 @@ is the ``BaseStore``; this module never uses the word for anything else.)
   (uid lower-cased, customerId, cart guid, group membership). It pickles as one unit, so a
   snapshot is one ``pickle.dumps`` and a restore one ``pickle.loads`` (milliseconds for the
   default seed).
-- ``Db`` guards a State with one re-entrant lock. Every read or write of shared objects
-  happens inside ``with db.atomic() as state:``; one lock for the whole state is simple and,
-  with operations of microseconds, never the bottleneck. Writes that touch an index go through
-  the Db's methods so that the indexes never disagree with the data.
+- ``Db`` guards a State with one re-entrant lock. An HTTP request holds it from authentication
+  to teardown (``api.context``), so handlers never take it; code that runs outside a request
+  (the token endpoint, the ImpEx loader, snapshots, the test harness) takes it with
+  ``db.locked()``, or with ``db.transaction()`` to put the state back if the block raises.
+  Writes that touch an index go through the Db's methods so that the indexes never disagree
+  with the data.
 
 No Flask here: the HTTP layer, the ImpEx loader and the tests all use this same API.
 """
@@ -100,14 +102,15 @@ class Db:
     # -- transactions and snapshots ----------------------------------------------------------
 
     @contextmanager
-    def atomic(self) -> Iterator[State]:
-        """Hold the store's lock for a read-modify-write (or a consistent read)."""
+    def locked(self) -> Iterator[State]:
+        """Hold the lock for a consistent read or a read-modify-write outside a request (it
+        does not roll back: see ``transaction``)."""
         with self._lock:
             yield self._state
 
     def acquire(self) -> None:
-        """Take the store's lock for a whole request (see ``api.context``); ``release`` ends it.
-        Re-entrant: handlers still open ``atomic()`` blocks inside."""
+        """Take the lock for a whole request (see ``api.context``); ``release`` ends it.
+        Re-entrant: domain code that also runs outside requests takes it again."""
         self._lock.acquire()
 
     def release(self) -> None:
@@ -115,7 +118,7 @@ class Db:
 
     @property
     def state(self) -> State:
-        """The live state, for code that already holds ``atomic()``."""
+        """The live state, for code that holds the lock."""
         return self._state
 
     def snapshot(self) -> bytes:

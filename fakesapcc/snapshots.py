@@ -61,7 +61,7 @@ class SnapshotError(ApiError):
 
 def dump_state(db: Db) -> dict[str, Any]:
     """The whole state as a JSON-ready document."""
-    with db.atomic() as state:
+    with db.locked() as state:
         body = {f.name: _encode(getattr(state, f.name), hint, f"state.{f.name}")
                 for f, hint in _fields(State) if f.name not in INDEX_FIELDS}
     return {"format": FORMAT, "version": VERSION, "state": body}

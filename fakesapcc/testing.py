@@ -24,8 +24,10 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from .api import admin, journal
-from .api.journal import AGENT_SELF, Harness, JournalFilter
+from .api import admin, harness
+from .api.harness import Harness
+from .api.journal import JournalFilter
+from .security.emulation import AGENT_SELF
 from .api import runtime
 from .app import create_app
 from .cli import ASM_PATH, OAUTH_PATH, OCC_PATH
@@ -121,7 +123,7 @@ class FakeSAPCC:
     @property
     def harness(self) -> Harness:
         """The journal, the fault rules and the start-up configuration."""
-        return journal.harness(self.app)
+        return harness.harness(self.app)
 
     def reset(self) -> None:
         """Back to start-up: state, tokens, clock, journal, faults, properties and flags."""

@@ -93,7 +93,7 @@ def test_eight_threads_times_500_mutations_lose_no_update():
     def work(t):
         barrier.wait()
         for i in range(500):
-            with store.atomic():
+            with store.locked():
                 group = store.principal("counter")
                 n = group.extra["n"]
                 if i % 50 == 0:

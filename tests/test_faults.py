@@ -5,7 +5,7 @@ import time
 import pytest
 import requests
 
-from fakesapcc.api.journal import ConnectionDropped
+from fakesapcc.api.harness import ConnectionDropped
 
 LANGUAGES = "/occ/v2/electronics-spa/languages"
 

@@ -38,7 +38,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from fakesapcc.api import journal
+from fakesapcc.api import harness
 from fakesapcc.snapshots import dump_state
 from fakesapcc.db import Db
 from fakesapcc.testing import FakeSAPCC
@@ -605,7 +605,7 @@ def _back_to_baseline(world: World) -> None:
 
 def _reset_harness(world: World) -> None:
     sap = world.sap
-    h = journal.harness(sap.app)
+    h = harness.harness(sap.app)
     h.faults.clear()
     h.restore_config()
     h.journal.clear()
@@ -990,7 +990,7 @@ def test_concurrent_carts_and_orders_stay_consistent():
     taken is the stock ordered, none is negative, and the server raised nothing."""
     with FakeSAPCC() as sap:
         store = sap.runtime.db
-        with store.atomic() as state:
+        with store.locked() as state:
             customers = sorted(
                 p.uid for p in state.principals.values()
                 if type(p).__name__ == "Customer" and p.password == "Password123!"
@@ -1052,7 +1052,7 @@ def test_concurrent_carts_and_orders_stay_consistent():
         assert not failures, failures[:5]
         sap.raise_server_errors()
 
-        with store.atomic() as state:
+        with store.locked() as state:
             placed = [state.orders[c] for c in sorted(set(state.orders) - orders_before)]
             assert placed, "no order was placed"
             for cart in state.carts.values():

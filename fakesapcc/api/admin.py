@@ -20,7 +20,8 @@ from . import runtime
 from ..errors import ApiError, ApiErrors, not_found_path, validation_error
 from ..impex.loader import FileReport, load_text
 from ..snapshots import dump_state, restore_state
-from . import journal
+from . import harness as h
+from .journal import JournalFilter
 from .context import bearer_token
 from ..security import roles
 from .operations import implemented, operation
@@ -50,7 +51,7 @@ def _guard() -> None:
     """Every control-plane call but health and readiness passes here first (also unknown
     paths and wrong methods, so that a closed control plane tells nothing)."""
     path = request.path
-    if not journal.is_control_plane(path) or path in ALWAYS_OPEN:
+    if not h.is_control_plane(path) or path in ALWAYS_OPEN:
         return
     config = runtime().config
     if not config.admin:
@@ -175,15 +176,15 @@ def _impex_errors(report: FileReport) -> ApiErrors:
 @bp.get("/requests")
 @operation("getRequests", secured=roles.CONTROL_PLANE)
 def list_requests():
-    where = journal.JournalFilter.from_query(request.args.to_dict())
-    entries = journal.harness().journal.entries(where)
+    where = JournalFilter.from_query(request.args.to_dict())
+    entries = h.harness().journal.entries(where)
     return jsonify({"requests": [e.to_json() for e in entries]})
 
 
 @bp.delete("/requests")
 @operation("clearRequests", secured=roles.CONTROL_PLANE)
 def clear_requests():
-    journal.harness().journal.clear()
+    h.harness().journal.clear()
     return jsonify({"status": "CLEARED"})
 
 
@@ -193,27 +194,27 @@ def clear_requests():
 @bp.post("/faults")
 @operation("addFault", secured=roles.CONTROL_PLANE)
 def add_fault():
-    rule = journal.harness().faults.add(json_body())
+    rule = h.harness().faults.add(json_body())
     return jsonify(rule.to_json()), 201
 
 
 @bp.get("/faults")
 @operation("getFaults", secured=roles.CONTROL_PLANE)
 def list_faults():
-    return jsonify({"faults": [r.to_json() for r in journal.harness().faults.rules()]})
+    return jsonify({"faults": [r.to_json() for r in h.harness().faults.rules()]})
 
 
 @bp.delete("/faults")
 @operation("clearFaults", secured=roles.CONTROL_PLANE)
 def clear_faults():
-    journal.harness().faults.clear()
+    h.harness().faults.clear()
     return jsonify({"status": "CLEARED"})
 
 
 @bp.delete("/faults/<faultId>")
 @operation("removeFault", secured=roles.CONTROL_PLANE)
 def remove_fault(faultId: str):
-    if not journal.harness().faults.remove(faultId):
+    if not h.harness().faults.remove(faultId):
         raise ApiError(404, "UnknownIdentifierError", f"No fault rule with id '{faultId}'")
     return jsonify({"status": "REMOVED", "id": faultId})
 
@@ -284,7 +285,7 @@ def config_json(app: Flask | None = None) -> dict[str, Any]:
     config = runtime(app).config
     settings = {_camel(k): v for k, v in config.to_dict().items() if k != "properties"}
     settings["adminToken"] = "***" if config.admin_token else None
-    return {"settings": settings, "flags": journal.harness(app).flags(),
+    return {"settings": settings, "flags": h.harness(app).flags(),
             "properties": dict(sorted(config.properties.items()))}
 
 
@@ -294,14 +295,14 @@ def apply_config_patch(body: Any, app: Flask | None = None) -> None:
     if not isinstance(body, dict):
         raise validation_error("body", "Send a JSON object such as "
                                "{\"properties\": {\"toggle.customer360.enabled\": \"false\"}}")
-    allowed = ("properties", *journal.FLAGS)
+    allowed = ("properties", *h.FLAGS)
     unknown = sorted(set(body) - set(allowed))
     if unknown:
         raise validation_error(unknown[0], f"Unknown configuration key '{unknown[0]}'; "
                                f"PATCH takes {', '.join(allowed)}", "unknown")
     properties = _properties(body.get("properties", {}))
-    flags = {name: _flag(name, body[name]) for name in journal.FLAGS if name in body}
-    h = journal.harness(app)
+    flags = {name: _flag(name, body[name]) for name in h.FLAGS if name in body}
+    harness = h.harness(app)
     config = runtime(app).config
     updated = dict(config.properties)  # swapped whole: readers see the old set or the new one
     for key, value in properties.items():
@@ -311,9 +312,9 @@ def apply_config_patch(body: Any, app: Flask | None = None) -> None:
             updated[key] = value
     config.properties = updated
     for name, value in flags.items():
-        setattr(config, journal.FLAGS[name], value)
+        setattr(config, h.FLAGS[name], value)
     if "journalSize" in flags:
-        h.journal.resize(config.journal_size)
+        harness.journal.resize(config.journal_size)
 
 
 def _properties(value: Any) -> dict[str, str | None]:

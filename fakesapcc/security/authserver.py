@@ -125,7 +125,7 @@ class AuthorizationServer:
         caller; only then are the old tokens removed (an expired one too, with its error) and
         new ones issued. A refused refresh changes nothing."""
         value = (form.get("refresh_token") or "").strip()
-        with self.db.atomic() as state:
+        with self.db.locked() as state:
             refresh = state.refresh_tokens.get(value) if value else None
             if refresh is None:
                 raise OAuthError(400, "invalid_grant", f"Invalid refresh token: {value}")

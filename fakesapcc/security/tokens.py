@@ -85,7 +85,7 @@ class TokenService:
             value=value, clientId=client.clientId, userUid=user.uid if user else None,
             scope=scope, authorities=authorities, issuedAt=now, expiresAt=expires,
             refreshToken=refresh.value if refresh else None, grantType=grant_type)
-        with self.db.atomic() as state:
+        with self.db.locked() as state:
             state.access_tokens[access.value] = access
             if refresh:
                 state.refresh_tokens[refresh.value] = refresh
@@ -109,7 +109,7 @@ class TokenService:
     def authenticate(self, value: str) -> m.OAuthAccessToken:
         """The access token behind a bearer value, or SAP's 401 InvalidTokenError. An expired
         token is removed on first use, as SAP's token store does."""
-        with self.db.atomic() as state:
+        with self.db.locked() as state:
             token = state.access_tokens.get(value)
             if token is None:
                 raise ApiError(401, "InvalidTokenError", f"Invalid access token: {value}",
@@ -127,7 +127,7 @@ class TokenService:
     def take_refresh_token(self, value: str) -> m.OAuthRefreshToken | None:
         """Remove a refresh token and the access tokens issued with it (no reuse: SAP's
         ``reuseRefreshToken=false``); returns it, or None if unknown."""
-        with self.db.atomic() as state:
+        with self.db.locked() as state:
             refresh = state.refresh_tokens.pop(value, None)
             if refresh is not None:
                 for key in [k for k, t in state.access_tokens.items() if t.refreshToken == value]:
@@ -137,7 +137,7 @@ class TokenService:
     def revoke(self, value: str, hint: str | None = None) -> bool:
         """Revoke an access token (with its refresh token) or a refresh token (with its access
         tokens). Unknown values are ignored, as RFC 7009 asks."""
-        with self.db.atomic() as state:
+        with self.db.locked() as state:
             access = state.access_tokens.pop(value, None) if hint != "refresh_token" else None
             if access is not None:
                 if access.refreshToken:
@@ -148,7 +148,7 @@ class TokenService:
 
     def revoke_user(self, uid: str) -> None:
         """Revoke every token of a user (a deactivated account)."""
-        with self.db.atomic() as state:
+        with self.db.locked() as state:
             for key in [k for k, t in state.access_tokens.items() if t.userUid == uid]:
                 del state.access_tokens[key]
             for key in [k for k, t in state.refresh_tokens.items() if t.userUid == uid]:
