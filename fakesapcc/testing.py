@@ -179,6 +179,14 @@ class FakeSAPCC:
         """Move the server's clock forward (tokens expire, timestamps follow)."""
         self.runtime.clock.advance(admin.seconds_arg(seconds))
 
+    def freeze_clock(self) -> None:
+        """Stop the server's clock until the next reset (or ``unfreeze_clock``): time then
+        moves only by ``advance_clock``."""
+        self.runtime.clock.freeze()
+
+    def unfreeze_clock(self) -> None:
+        self.runtime.clock.unfreeze()
+
     # -- the journal and the emulation lint --------------------------------------------------
 
     def requests(self, *, path: str | None = None, principal: str | None = None,

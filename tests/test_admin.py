@@ -3,6 +3,8 @@ protection and the OpenAPI document."""
 import json
 
 import pytest
+import time
+
 import requests
 
 from fakesapcc.testing import FakeSAPCC
@@ -178,7 +180,23 @@ def test_clock_reads_and_advances(sapcc):
     assert by_body.json()["now"] > before["now"]
 
 
+def test_a_frozen_clock_moves_only_when_advanced(sapcc):
+    frozen = admin(sapcc, "POST", "clock/freeze").json()
+    assert frozen["frozen"] is True
+    time.sleep(0.05)
+    assert admin(sapcc, "GET", "clock").json()["now"] == frozen["now"]
+    advanced = admin(sapcc, "POST", "clock/advance?seconds=60").json()
+    assert advanced["offsetSeconds"] == 60 and advanced["now"] > frozen["now"]
+    running = admin(sapcc, "POST", "clock/unfreeze").json()
+    assert running["frozen"] is False and running["now"] >= advanced["now"]
+    admin(sapcc, "POST", "reset")
+    assert admin(sapcc, "GET", "clock").json() | {"now": None} == {
+        "now": None, "offsetSeconds": 0, "frozen": False}
+
+
 def test_advancing_past_expiry_expires_the_access_token(sapcc):
+    # frozen: however long the machine takes, the token stays one second before its expiry
+    assert admin(sapcc, "POST", "clock/freeze").json()["frozen"] is True
     token = sapcc.customer_token(CUSTOMER)
     admin(sapcc, "POST", "clock/advance?seconds=43199")
     assert get_user(sapcc, token).status_code == 200

@@ -621,6 +621,7 @@ def world():
     return build_world(sap)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("caller", CALLERS)
 def test_every_route_survives_hostile_input(world, caller):
     rng = random.Random(f"{SEED}-{caller}")

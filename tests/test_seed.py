@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from fakesapcc import models as m
+from fakesapcc.errors import OAuthError
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 
@@ -82,10 +83,15 @@ def readme_accounts():
 def test_every_readme_account_logs_in(sapcc, uid, password):
     user = sapcc.runtime.db.principal(uid)
     assert user is not None, uid
-    if user.loginDisabled:
-        pytest.skip("login-disabled on purpose")
-    assert sapcc.runtime.authserver.token({"grant_type": "password", "username": uid, "password": password,
-                                           "client_id": "mobile_android", "client_secret": "secret"}, None)
+    form = {"grant_type": "password", "username": uid, "password": password,
+            "client_id": "mobile_android", "client_secret": "secret"}
+    if not user.is_active(sapcc.runtime.clock.now()):  # login-disabled or deactivated on purpose
+        with pytest.raises(OAuthError) as refused:
+            sapcc.runtime.authserver.token(form, None)
+        assert (refused.value.status, refused.value.error, refused.value.description) == (
+            400, "invalid_grant", "User is disabled")
+        return
+    assert sapcc.runtime.authserver.token(form, None)["access_token"]
 
 
 def test_readme_oauth_clients_exist(state):

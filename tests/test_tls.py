@@ -119,8 +119,14 @@ def test_http_stays_the_default(serve):
 @pytest.mark.parametrize("tls", [None, SELF_SIGNED])
 def test_close_stops_a_server_that_never_ran(app, tls):
     server = make_server(app, "127.0.0.1", 0, 2, tls=tls)
+    port = server.effective_port
     server.close()
-    server.run()  # returns at once
+    runner = threading.Thread(target=server.run, daemon=True)
+    runner.start()
+    runner.join(timeout=5)
+    assert not runner.is_alive(), "run() after close() must return at once"
+    with pytest.raises(OSError):  # nothing listens any more
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
 
 
 @pytest.mark.parametrize("tls", [None, SELF_SIGNED])

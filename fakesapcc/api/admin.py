@@ -16,14 +16,16 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify, request
 
-from . import runtime
 from ..errors import ApiError, ApiErrors, not_found_path, validation_error
 from ..impex.loader import FileReport, load_text
-from ..snapshots import dump_state, restore_state
-from . import harness as h
-from .journal import JournalFilter
-from .context import bearer_token
 from ..security import roles
+from ..snapshots import dump_state, restore_state
+from . import admin_schemas as s
+from . import harness as h
+from . import openapi as docs
+from . import runtime
+from .context import bearer_token
+from .journal import JournalFilter
 from .operations import implemented, operation
 
 bp = Blueprint("admin", __name__, url_prefix="/_fakesapcc")
@@ -79,14 +81,18 @@ def _guard() -> None:
 
 
 @bp.get("/health")
-@operation("health", secured=roles.CONTROL_PLANE)
+@operation("health", secured=roles.CONTROL_PLANE, summary="Liveness: 200 once the process serves",
+           responses={200: ("Up", s.Status)})
 def health():
     """200 as soon as the process serves requests."""
     return jsonify({"status": "UP"})
 
 
 @bp.get("/ready")
-@operation("ready", secured=roles.CONTROL_PLANE)
+@operation("ready", secured=roles.CONTROL_PLANE,
+           summary="Readiness: 503 until the seed has loaded",
+           responses={200: ("Ready, with the item counts by type", s.Ready),
+                      503: ("Still loading", s.Status)})
 def ready():
     """503 until every seed file has loaded, then 200 with the counts by type."""
     rt = runtime()
@@ -97,36 +103,59 @@ def ready():
 
 
 @bp.get("/openapi.json")
-@operation("openapi", secured=roles.CONTROL_PLANE)
+@operation("openapi", secured=roles.CONTROL_PLANE, summary="This document",
+           responses={200: "OpenAPI 3 document"})
 def openapi():
-    return jsonify(OPENAPI)
+    return jsonify(docs.document(
+        current_app, "admin", title="fakesapcc control plane",
+        description="Drive a fakesapcc instance from a test suite: reset, snapshots, ImpEx, the "
+                    "request journal, faults, the clock, configuration. Open on loopback; "
+                    "elsewhere send the --admin-token as a bearer token. Errors use SAP's "
+                    "envelope.",
+        security={"adminToken": {"type": "http", "scheme": "bearer",
+                                 "description": "The --admin-token value"}},
+        default_security=[{}, {"adminToken": []}]))
 
 
 # ------------------------------------------------------------------------------------ state
 
 
 @bp.post("/reset")
-@operation("reset", secured=roles.CONTROL_PLANE)
+@operation("reset", secured=roles.CONTROL_PLANE,
+           summary="State, tokens, clock, journal, faults, properties and flags back to start-up",
+           responses={200: ("Reset", s.Status)})
 def reset():
     runtime().reset()
     return jsonify({"status": "RESET"})
 
 
 @bp.get("/snapshot")
-@operation("getSnapshot", secured=roles.CONTROL_PLANE)
+@operation("getSnapshot", secured=roles.CONTROL_PLANE, summary="The whole state as JSON",
+           responses={200: ("The snapshot", s.Snapshot)})
 def snapshot():
     return jsonify(dump_state(runtime().db))
 
 
 @bp.post("/restore")
-@operation("restoreSnapshot", secured=roles.CONTROL_PLANE)
-def restore():
-    restore_state(runtime().db, json_body())
+@operation("restoreSnapshot", secured=roles.CONTROL_PLANE, body=s.Snapshot,
+           summary="Put a snapshot back; a bad one changes nothing",
+           responses={200: ("Restored", s.Status), 400: ("Not a snapshot", s.ErrorList)})
+def restore(body: dict):
+    restore_state(runtime().db, body)
     return jsonify({"status": "RESTORED"})
 
 
 @bp.post("/impex")
-@operation("loadImpex", secured=roles.CONTROL_PLANE)
+@operation("loadImpex", secured=roles.CONTROL_PLANE,
+           summary="Load ImpEx text: all of it, or nothing if it has an error",
+           responses={200: ("Loaded", s.ImpexReport),
+                      400: ("Errors with file:line (ImpExError); nothing loaded", s.ErrorList),
+                      415: ("Not text/plain or application/octet-stream", s.ErrorList)},
+           doc={"parameters": [{"in": "query", "schema": s.ImpexQuery}],
+                "requestBody": {"required": True, "content": {
+                    "text/plain": {"schema": {"type": "string"}},
+                    "application/octet-stream": {"schema": {"type": "string",
+                                                            "format": "binary"}}}}})
 def impex():
     text = _impex_text()
     strict = _bool_arg("strict", runtime().config.strict_impex)
@@ -174,7 +203,9 @@ def _impex_errors(report: FileReport) -> ApiErrors:
 
 
 @bp.get("/requests")
-@operation("getRequests", secured=roles.CONTROL_PLANE)
+@operation("getRequests", secured=roles.CONTROL_PLANE, summary="The request journal, oldest first",
+           responses={200: ("Matching calls", s.RequestList), 400: ("Unknown filter", s.ErrorList)},
+           doc={"parameters": [{"in": "query", "schema": s.JournalQuery}]})
 def list_requests():
     where = JournalFilter.from_query(request.args.to_dict())
     entries = h.harness().journal.entries(where)
@@ -182,7 +213,8 @@ def list_requests():
 
 
 @bp.delete("/requests")
-@operation("clearRequests", secured=roles.CONTROL_PLANE)
+@operation("clearRequests", secured=roles.CONTROL_PLANE, summary="Empty the journal",
+           responses={200: ("Cleared", s.Status)})
 def clear_requests():
     h.harness().journal.clear()
     return jsonify({"status": "CLEARED"})
@@ -192,27 +224,32 @@ def clear_requests():
 
 
 @bp.post("/faults")
-@operation("addFault", secured=roles.CONTROL_PLANE)
-def add_fault():
-    rule = h.harness().faults.add(json_body())
+@operation("addFault", secured=roles.CONTROL_PLANE, body=s.FaultRuleInput, summary="Add a fault rule",
+           responses={201: ("The rule, with its id", s.FaultRule), 400: ("Not a rule", s.ErrorList)})
+def add_fault(body: dict):
+    rule = h.harness().faults.add(body)
     return jsonify(rule.to_json()), 201
 
 
 @bp.get("/faults")
-@operation("getFaults", secured=roles.CONTROL_PLANE)
+@operation("getFaults", secured=roles.CONTROL_PLANE,
+           summary="The rules, with their remaining counts", responses={200: ("Rules", s.FaultList)})
 def list_faults():
     return jsonify({"faults": [r.to_json() for r in h.harness().faults.rules()]})
 
 
 @bp.delete("/faults")
-@operation("clearFaults", secured=roles.CONTROL_PLANE)
+@operation("clearFaults", secured=roles.CONTROL_PLANE, summary="Remove every rule",
+           responses={200: ("Cleared", s.Status)})
 def clear_faults():
     h.harness().faults.clear()
     return jsonify({"status": "CLEARED"})
 
 
 @bp.delete("/faults/<faultId>")
-@operation("removeFault", secured=roles.CONTROL_PLANE)
+@operation("removeFault", secured=roles.CONTROL_PLANE, summary="Remove one rule",
+           responses={200: ("Removed", s.Status),
+                      404: ("No such rule (UnknownIdentifierError)", s.ErrorList)})
 def remove_fault(faultId: str):
     if not h.harness().faults.remove(faultId):
         raise ApiError(404, "UnknownIdentifierError", f"No fault rule with id '{faultId}'")
@@ -223,17 +260,20 @@ def remove_fault(faultId: str):
 
 
 @bp.get("/clock")
-@operation("getClock", secured=roles.CONTROL_PLANE)
+@operation("getClock", secured=roles.CONTROL_PLANE, summary="The server's time",
+           responses={200: ("Now", s.Clock)})
 def clock():
     return jsonify(clock_json())
 
 
 @bp.post("/clock/advance")
-@operation("advanceClock", secured=roles.CONTROL_PLANE)
-def advance_clock():
+@operation("advanceClock", secured=roles.CONTROL_PLANE, body=s.ClockAdvance, body_required=False,
+           summary="Move the clock forward: tokens expire, timestamps follow",
+           responses={200: ("The new time", s.Clock), 400: ("Not a number of seconds", s.ErrorList)},
+           doc={"parameters": [{"in": "query", "schema": s.ClockAdvanceQuery}]})
+def advance_clock(body: Any):
     raw = request.args.get("seconds")
-    if raw is None and request.get_data():
-        body = json_body()
+    if raw is None:
         raw = body.get("seconds") if isinstance(body, dict) else None
     seconds = seconds_arg(raw)
     try:
@@ -243,10 +283,27 @@ def advance_clock():
     return jsonify(clock_json())
 
 
+@bp.post("/clock/freeze")
+@operation("freezeClock", secured=roles.CONTROL_PLANE,
+           summary="Stop the clock: it moves only when advanced, until unfrozen or reset",
+           responses={200: ("The time, frozen", s.Clock)})
+def freeze_clock():
+    runtime().clock.freeze()
+    return jsonify(clock_json())
+
+
+@bp.post("/clock/unfreeze")
+@operation("unfreezeClock", secured=roles.CONTROL_PLANE, summary="Let the clock run again",
+           responses={200: ("The time, running", s.Clock)})
+def unfreeze_clock():
+    runtime().clock.unfreeze()
+    return jsonify(clock_json())
+
+
 def clock_json() -> dict[str, Any]:
     clock = runtime().clock
     return {"now": clock.now().isoformat(timespec="milliseconds"),
-            "offsetSeconds": clock.offset_seconds}
+            "offsetSeconds": clock.offset_seconds, "frozen": clock.frozen}
 
 
 def seconds_arg(raw: Any) -> float:
@@ -268,15 +325,18 @@ def seconds_arg(raw: Any) -> float:
 
 
 @bp.get("/config")
-@operation("getConfig", secured=roles.CONTROL_PLANE)
+@operation("getConfig", secured=roles.CONTROL_PLANE,
+           summary="Effective settings, flags and SAP properties", responses={200: ("Configuration", s.Config)})
 def get_config():
     return jsonify(config_json())
 
 
 @bp.patch("/config")
-@operation("patchConfig", secured=roles.CONTROL_PLANE)
-def patch_config():
-    apply_config_patch(json_body())
+@operation("patchConfig", secured=roles.CONTROL_PLANE, body=s.ConfigPatch,
+           summary="Change SAP properties and flags at runtime",
+           responses={200: ("The configuration now", s.Config), 400: ("Not a configuration", s.ErrorList)})
+def patch_config(body: Any):
+    apply_config_patch(body)
     return jsonify(config_json())
 
 
@@ -358,7 +418,8 @@ def _camel(name: str) -> str:
 
 
 @bp.get("/coverage")
-@operation("getCoverage", secured=roles.CONTROL_PLANE)
+@operation("getCoverage", secured=roles.CONTROL_PLANE, summary="The SAP operations implemented",
+           responses={200: ("Operations", s.Coverage)})
 def coverage():
     operations = implemented(current_app)
     by_webapp: dict[str, int] = {}
@@ -370,16 +431,6 @@ def coverage():
 # ---------------------------------------------------------------------------------- helpers
 
 
-def json_body() -> Any:
-    """The request's JSON body (whatever its content type); 400 if missing or malformed."""
-    if not request.get_data():
-        raise validation_error("body", "The request needs a JSON body", "missing")
-    body = request.get_json(force=True, silent=True)
-    if body is None:
-        raise validation_error("body", "The request body is not valid JSON")
-    return body
-
-
 def _bool_arg(name: str, default: bool) -> bool:
     raw = request.args.get(name)
     if raw is None:
@@ -387,228 +438,3 @@ def _bool_arg(name: str, default: bool) -> bool:
     if raw.lower() not in ("true", "false"):
         raise validation_error(name, f"{name} must be true or false, not '{raw}'")
     return raw.lower() == "true"
-
-
-# ---------------------------------------------------------------------------------- OpenAPI
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorList"}}}}
-
-
-def _ok(description: str, schema: str | dict[str, Any]) -> dict[str, Any]:
-    ref = {"$ref": f"#/components/schemas/{schema}"} if isinstance(schema, str) else schema
-    return {"description": description, "content": {"application/json": {"schema": ref}}}
-
-
-def _json_request(schema: str) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {
-        "schema": {"$ref": f"#/components/schemas/{schema}"}}}}
-
-
-def _query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": schema or {"type": "string"}}
-
-
-_STATUS = {"type": "object", "properties": {"status": {"type": "string"}}}
-_BAD = _error("Invalid input (ValidationError)")
-
-OPENAPI: dict[str, Any] = {
-    "openapi": "3.0.3",
-    "info": {"title": "fakesapcc control plane", "version": "1",
-             "description": "Drive a fakesapcc instance from a test suite: reset, snapshots, "
-                            "ImpEx, the request journal, faults, the clock, configuration. "
-                            "Open on loopback; elsewhere send the --admin-token as a bearer "
-                            "token. Errors use SAP's envelope."},
-    "servers": [{"url": "/"}],
-    "security": [{}, {"adminToken": []}],
-    "paths": {
-        "/_fakesapcc/health": {"get": {
-            "operationId": "health", "summary": "Liveness: 200 once the process serves",
-            "security": [], "responses": {"200": _ok("Up", _STATUS)}}},
-        "/_fakesapcc/ready": {"get": {
-            "operationId": "ready", "summary": "Readiness: 503 until the seed has loaded",
-            "security": [], "responses": {
-                "200": _ok("Ready, with the item counts by type", {
-                    "type": "object", "properties": {
-                        "status": {"type": "string", "enum": ["READY"]},
-                        "items": {"type": "object",
-                                  "additionalProperties": {"type": "integer"}}}}),
-                "503": _ok("Still loading", _STATUS)}}},
-        "/_fakesapcc/openapi.json": {"get": {
-            "operationId": "openapi", "summary": "This document",
-            "responses": {"200": _ok("OpenAPI 3 document", {"type": "object"})}}},
-        "/_fakesapcc/reset": {"post": {
-            "operationId": "reset",
-            "summary": "State, tokens, clock, journal, faults, properties and flags back to "
-                       "start-up",
-            "responses": {"200": _ok("Reset", _STATUS)}}},
-        "/_fakesapcc/snapshot": {"get": {
-            "operationId": "getSnapshot", "summary": "The whole state as JSON",
-            "responses": {"200": _ok("The snapshot", "Snapshot")}}},
-        "/_fakesapcc/restore": {"post": {
-            "operationId": "restoreSnapshot",
-            "summary": "Put a snapshot back; a bad one changes nothing",
-            "requestBody": _json_request("Snapshot"),
-            "responses": {"200": _ok("Restored", _STATUS), "400": _BAD}}},
-        "/_fakesapcc/impex": {"post": {
-            "operationId": "loadImpex",
-            "summary": "Load ImpEx text: all of it, or nothing if it has an error",
-            "parameters": [
-                _query("file", "The name diagnostics give the text (default <request>)"),
-                _query("strict", "Unresolved references are errors (default: --strict-impex)",
-                       {"type": "boolean"})],
-            "requestBody": {"required": True, "content": {
-                "text/plain": {"schema": {"type": "string"}},
-                "application/octet-stream": {"schema": {"type": "string",
-                                                        "format": "binary"}}}},
-            "responses": {"200": _ok("Loaded", "ImpexReport"),
-                          "400": _error("Errors with file:line (ImpExError); nothing loaded"),
-                          "415": _error("Not text/plain or application/octet-stream")}}},
-        "/_fakesapcc/requests": {
-            "get": {
-                "operationId": "getRequests", "summary": "The request journal, oldest first",
-                "parameters": [
-                    _query("path", "Substring of the path, or a glob if it holds * ? ["),
-                    _query("principal", "The caller: a uid, client:<clientId> or anonymous"),
-                    _query("actingUser", "The uid the call acted for"),
-                    _query("method", "HTTP method"),
-                    _query("status", "A status (404) or a class (4xx)"),
-                    _query("operationId", "SAP's operationId (getUser …)"),
-                    _query("warning", "A lint warning, e.g. agent-acting-as-self")],
-                "responses": {"200": _ok("Matching calls", {
-                    "type": "object", "properties": {"requests": {
-                        "type": "array",
-                        "items": {"$ref": "#/components/schemas/JournalEntry"}}}}),
-                    "400": _BAD}},
-            "delete": {
-                "operationId": "clearRequests", "summary": "Empty the journal",
-                "responses": {"200": _ok("Cleared", _STATUS)}}},
-        "/_fakesapcc/faults": {
-            "post": {
-                "operationId": "addFault", "summary": "Add a fault rule",
-                "requestBody": _json_request("FaultRuleInput"),
-                "responses": {"201": _ok("The rule, with its id", "FaultRule"), "400": _BAD}},
-            "get": {
-                "operationId": "getFaults", "summary": "The rules, with their remaining counts",
-                "responses": {"200": _ok("Rules", {
-                    "type": "object", "properties": {"faults": {
-                        "type": "array", "items": {"$ref": "#/components/schemas/FaultRule"}}}})}},
-            "delete": {
-                "operationId": "clearFaults", "summary": "Remove every rule",
-                "responses": {"200": _ok("Cleared", _STATUS)}}},
-        "/_fakesapcc/faults/{faultId}": {"delete": {
-            "operationId": "removeFault", "summary": "Remove one rule",
-            "parameters": [{"name": "faultId", "in": "path", "required": True,
-                            "schema": {"type": "string"}}],
-            "responses": {"200": _ok("Removed", _STATUS),
-                          "404": _error("No such rule (UnknownIdentifierError)")}}},
-        "/_fakesapcc/clock": {"get": {
-            "operationId": "getClock", "summary": "The server's time",
-            "responses": {"200": _ok("Now", "Clock")}}},
-        "/_fakesapcc/clock/advance": {"post": {
-            "operationId": "advanceClock",
-            "summary": "Move the clock forward: tokens expire, timestamps follow",
-            "parameters": [_query("seconds", "Seconds, 0 or more", {"type": "number",
-                                                                    "minimum": 0})],
-            "requestBody": {"required": False, "content": {"application/json": {"schema": {
-                "type": "object", "properties": {"seconds": {"type": "number",
-                                                             "minimum": 0}}}}}},
-            "responses": {"200": _ok("The new time", "Clock"), "400": _BAD}}},
-        "/_fakesapcc/config": {
-            "get": {
-                "operationId": "getConfig",
-                "summary": "Effective settings, flags and SAP properties",
-                "responses": {"200": _ok("Configuration", "Config")}},
-            "patch": {
-                "operationId": "patchConfig",
-                "summary": "Change SAP properties and flags at runtime",
-                "requestBody": _json_request("ConfigPatch"),
-                "responses": {"200": _ok("The configuration now", "Config"), "400": _BAD}}},
-        "/_fakesapcc/coverage": {"get": {
-            "operationId": "getCoverage", "summary": "The SAP operations implemented",
-            "responses": {"200": _ok("Operations", "Coverage")}}},
-    },
-    "components": {
-        "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer",
-                                           "description": "The --admin-token value"}},
-        "schemas": {
-            "ErrorList": {"type": "object", "properties": {"errors": {
-                "type": "array", "items": {"type": "object", "properties": {
-                    "type": {"type": "string"}, "message": {"type": "string"},
-                    "reason": {"type": "string"}, "subject": {"type": "string"},
-                    "subjectType": {"type": "string"}}}}}},
-            "Snapshot": {"type": "object", "required": ["format", "version", "state"],
-                         "properties": {
-                             "format": {"type": "string", "enum": ["fakesapcc-snapshot"]},
-                             "version": {"type": "integer", "enum": [1]},
-                             "state": {"type": "object",
-                                       "description": "One member per store collection"}}},
-            "ImpexReport": {"type": "object", "properties": {
-                "status": {"type": "string"}, "file": {"type": "string"},
-                "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
-                "skipped": {"type": "object", "additionalProperties": {"type": "integer"}},
-                "warnings": {"type": "array", "items": {"type": "object", "properties": {
-                    "file": {"type": "string"}, "line": {"type": "integer"},
-                    "message": {"type": "string"},
-                    "column": {"type": "string", "nullable": True}}}}}},
-            "JournalEntry": {"type": "object", "properties": {
-                "id": {"type": "integer"}, "timestamp": {"type": "string",
-                                                         "format": "date-time"},
-                "method": {"type": "string"}, "path": {"type": "string"},
-                "query": {"type": "object", "description": "Each parameter's value; a "
-                          "repeated parameter's values as a list"},
-                "status": {"type": "integer", "nullable": True,
-                           "description": "null when a fault dropped the connection"},
-                "operationId": {"type": "string", "nullable": True},
-                "principal": {"type": "string", "nullable": True},
-                "actingUser": {"type": "string", "nullable": True},
-                "emulated": {"type": "boolean"}, "durationMs": {"type": "number"},
-                "warnings": {"type": "array", "items": {"type": "string"}},
-                "fault": {"type": "string", "nullable": True}}},
-            "FaultRuleInput": {"type": "object", "additionalProperties": False, "properties": {
-                "method": {"type": "string", "description": "Any method if absent or *"},
-                "path": {"type": "string", "default": "*",
-                         "description": "Glob over the path; * also matches /"},
-                "operationId": {"type": "string"},
-                "delayMs": {"oneOf": [
-                    {"type": "number", "minimum": 0},
-                    {"type": "object", "properties": {"min": {"type": "number"},
-                                                      "max": {"type": "number"}}}]},
-                "status": {"type": "integer", "minimum": 200, "maximum": 599},
-                "body": {"description": "Default: SAP's error envelope for the status"},
-                "headers": {"type": "object", "additionalProperties": {"type": "string"}},
-                "drop": {"type": "boolean", "description": "Close the connection unanswered"},
-                "times": {"type": "integer", "minimum": 1},
-                "probability": {"type": "number", "minimum": 0, "maximum": 1},
-                "seed": {"type": "integer"}}},
-            "FaultRule": {"allOf": [{"$ref": "#/components/schemas/FaultRuleInput"}, {
-                "type": "object", "properties": {
-                    "id": {"type": "string"},
-                    "remaining": {"type": "integer", "nullable": True},
-                    "applied": {"type": "integer"}}}]},
-            "Clock": {"type": "object", "properties": {
-                "now": {"type": "string", "format": "date-time"},
-                "offsetSeconds": {"type": "number"}}},
-            "Config": {"type": "object", "properties": {
-                "settings": {"type": "object"},
-                "flags": {"$ref": "#/components/schemas/Flags"},
-                "properties": {"type": "object", "additionalProperties": {"type": "string"}}}},
-            "Flags": {"type": "object", "properties": {
-                "strictEmulation": {"type": "boolean"}, "strictImpex": {"type": "boolean"},
-                "journalSize": {"type": "integer", "minimum": 1}}},
-            "ConfigPatch": {"allOf": [{"$ref": "#/components/schemas/Flags"}, {
-                "type": "object", "properties": {"properties": {
-                    "type": "object", "additionalProperties": {"type": "string",
-                                                               "nullable": True}}}}]},
-            "Coverage": {"type": "object", "properties": {
-                "count": {"type": "integer"},
-                "byWebapp": {"type": "object", "additionalProperties": {"type": "integer"}},
-                "operations": {"type": "array", "items": {"type": "object", "properties": {
-                    "operationId": {"type": "string"}, "webapp": {"type": "string"},
-                    "method": {"type": "string"}, "path": {"type": "string"}}}}}},
-        },
-    },
-}

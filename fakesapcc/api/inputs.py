@@ -474,10 +474,27 @@ def load_body(schema: ma.Schema, context: dict[str, Any], *, form: bool = False,
     """A JSON body (or, with ``form``, a form body where SAP's controller takes one) through a
     Body schema: an unreadable one raises now; the validation errors are returned."""
     if form and is_form():
-        raw: dict[str, Any] = form_values()
+        raw: Any = form_values()
+    elif getattr(schema, "any_content_type", False):
+        raw = any_json(required=required)
     else:
         raw = json_object(required=required)
     return load_data(schema, raw, context)
+
+
+def any_json(*, required: bool = True) -> Any:
+    """A JSON body whatever its content type (the control plane's): 400 ValidationError if
+    missing or malformed."""
+    if not request.get_data(cache=True):
+        if not required:
+            return {}
+        raise ApiError(400, "ValidationError", "The request needs a JSON body", reason="missing",
+                       subject="body", subject_type="parameter")
+    body = request.get_json(force=True, silent=True)
+    if body is None:
+        raise ApiError(400, "ValidationError", "The request body is not valid JSON",
+                       reason="invalid", subject="body", subject_type="parameter")
+    return body
 
 
 def load_data(schema: ma.Schema, raw: Any,

@@ -50,8 +50,9 @@ class Operation:
     form: bool | ma.Schema = False
     body_required: bool = True
     cart_param: str | None = None  # a parameter naming the cart (placeOrder's ``cartId``)
-    summary: str | None = None  # for the control plane's OpenAPI document
+    summary: str | None = None  # for the OpenAPI documents (``api.openapi``)
     responses: dict[int, Any] | None = None
+    doc: dict[str, Any] | None = None  # more OpenAPI for what the view reads itself
 
 
 def operation(operation_id: str, *, secured: Secured, anonymous: bool = True,
@@ -60,11 +61,12 @@ def operation(operation_id: str, *, secured: Secured, anonymous: bool = True,
               body: type[ma.Schema] | ma.Schema | None = None,
               form: bool | type[ma.Schema] | ma.Schema = False, body_required: bool = True,
               cart_param: str | None = None, summary: str | None = None,
-              responses: dict[int, Any] | None = None) -> Callable[[F], F]:
+              responses: dict[int, Any] | None = None,
+              doc: dict[str, Any] | None = None) -> Callable[[F], F]:
     """Declare the SAP operation a view implements (see the module's docstring)."""
     op = Operation(operation_id, Access(secured, anonymous, channel), head, _schema(params),
                    _schema(body), form if isinstance(form, bool) else _schema(form),
-                   body_required, cart_param, summary, responses)
+                   body_required, cart_param, summary, responses, doc)
 
     def declare(view: F) -> F:
         @functools.wraps(view)
