@@ -5,10 +5,12 @@ is the ``BaseStore``; this module never uses the word for anything else.)
   (uid lower-cased, customerId, cart guid, group membership). It pickles as one unit, so a
   snapshot is one ``pickle.dumps`` and a restore one ``pickle.loads`` (milliseconds for the
   default seed).
-- ``Db`` guards a State with one re-entrant lock. An HTTP request holds it from authentication
-  to teardown (``api.context``), so handlers never take it; code that runs outside a request
-  (the token endpoint, the ImpEx loader, snapshots, the test harness) takes it with
-  ``db.locked()``, or with ``db.transaction()`` to put the state back if the block raises.
+- ``Db`` guards a State with a readers–writer lock (``locks.RWLock``). An HTTP request holds
+  it from authentication to teardown (``api.context``): reads (GET, HEAD) share it, a request
+  that changes state holds it alone — so handlers never take it. Code that runs outside a
+  request (the token endpoint, the ImpEx loader, snapshots, the test harness) takes it with
+  ``db.locked()`` (write), ``db.reading()``, or ``db.transaction()`` to put the state back if
+  the block raises.
   Writes that touch an index go through the Db's methods so that the indexes never disagree
   with the data.
 
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import models as m
+from .locks import RWLock
 
 FIRST_PK = 8796093054976  # SAP-like item pks
 
@@ -93,28 +96,52 @@ def uid_key(uid: str) -> str:
 
 
 class Db:
-    """A State guarded by one lock, with the operations that keep its indexes true."""
+    """A State guarded by a readers–writer lock, with the operations that keep its indexes
+    true."""
 
     def __init__(self, state: State | None = None) -> None:
-        self._lock = threading.RLock()
+        self._rw = RWLock()
+        self._lock = self  # ``with self._lock:`` in the methods below: the write lock
+        #: for the few writes a read makes, as SAP's do: the agent session an emulated GET
+        #: starts, the expired token a read finds (SAP's token store removes it)
+        self.side_lock = threading.Lock()
         self._state = state or State()
+
+    def __enter__(self) -> "Db":
+        self._rw.acquire_write()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._rw.release_write()
 
     # -- transactions and snapshots ----------------------------------------------------------
 
     @contextmanager
     def locked(self) -> Iterator[State]:
-        """Hold the lock for a consistent read or a read-modify-write outside a request (it
-        does not roll back: see ``transaction``)."""
-        with self._lock:
+        """Hold the write lock for a read-modify-write outside a request (it does not roll
+        back: see ``transaction``)."""
+        with self._rw.write():
             yield self._state
 
-    def acquire(self) -> None:
-        """Take the lock for a whole request (see ``api.context``); ``release`` ends it.
-        Re-entrant: domain code that also runs outside requests takes it again."""
-        self._lock.acquire()
+    @contextmanager
+    def reading(self) -> Iterator[State]:
+        """Hold the read lock for a consistent read outside a request."""
+        with self._rw.read():
+            yield self._state
 
-    def release(self) -> None:
-        self._lock.release()
+    def acquire(self, write: bool = True) -> None:
+        """Take the lock for a whole request (see ``api.context``): the write lock for a
+        request that changes state, the read lock otherwise; ``release`` ends it."""
+        if write:
+            self._rw.acquire_write()
+        else:
+            self._rw.acquire_read()
+
+    def release(self, write: bool = True) -> None:
+        if write:
+            self._rw.release_write()
+        else:
+            self._rw.release_read()
 
     @property
     def state(self) -> State:
@@ -122,7 +149,7 @@ class Db:
         return self._state
 
     def snapshot(self) -> bytes:
-        with self._lock:
+        with self._rw.read():
             return pickle.dumps(self._state, protocol=pickle.HIGHEST_PROTOCOL)
 
     def restore(self, snapshot: bytes) -> None:

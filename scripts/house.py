@@ -98,7 +98,7 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 
 
 #: what every part may use, left out of the drawing's arrows
-CORE = ("db", "models", "errors", "clock", "config", "snapshots", "faults")
+CORE = ("db", "locks", "models", "errors", "clock", "config", "snapshots", "faults")
 SHELL = ("cli", "server", "tls")
 HARNESS = ("testing", "pytest_plugin")
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
 from .. import models as m
 from ..commerce.asm import AssistedService
@@ -16,7 +16,7 @@ from ..security import access
 from ..security.policy import ANONYMOUS_ACTING, Acting, Caller, caller_from_token
 from ..security.roles import ASAGENTGROUP
 from . import runtime
-from .operations import operation_id, webapp
+from .operations import operation_id, operation_of, webapp
 
 
 @dataclass
@@ -57,17 +57,20 @@ def bearer_token() -> str | None:
 
 
 def authenticate() -> RequestContext:
-    """Take the database's lock for the rest of the request, read the bearer token (401
-    InvalidTokenError if unknown, revoked or expired) and store the request context on
+    """Take the database's lock for the rest of the request — shared for a read (GET, HEAD,
+    unless the operation declares ``writes=True``), alone for a write — read the bearer token
+    (401 InvalidTokenError if unknown, revoked or expired) and store the request context on
     ``flask.g``.
 
     One lock from here to the end of the request: who calls, for whom it acts and what the
     handler reads and writes all come from one state — a reset, a restore or a failed ImpEx load
-    from another thread can never slip in between and leave a write on a detached object. Fault
-    delays run before this point and so never hold the lock."""
+    from another thread can never slip in between and leave a write on a detached object. Reads
+    do not wait for each other. Fault delays run before this point and so never hold it."""
     rt = runtime()
-    rt.db.acquire()
-    g.db_locked = rt.db
+    op = operation_of(current_app, request.endpoint)
+    write = request.method not in ("GET", "HEAD") or bool(op and op.writes)
+    rt.db.acquire(write)
+    g.db_locked = (rt.db, write)
     value = bearer_token()
     token = rt.tokens.authenticate(value) if value else None
     ctx = RequestContext(caller=caller_from_token(rt.db, token))
@@ -90,9 +93,10 @@ def ctx() -> RequestContext:
 def install(app: Flask) -> None:
     @app.teardown_request
     def _release(exc: BaseException | None) -> None:
-        db = g.pop("db_locked", None)
-        if db is not None:
-            db.release()
+        held = g.pop("db_locked", None)
+        if held is not None:
+            db, write = held
+            db.release(write)
 
     @app.after_request
     def _record_agent_session(response: Response) -> Response:

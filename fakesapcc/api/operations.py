@@ -50,6 +50,9 @@ class Operation:
     form: bool | ma.Schema = False
     body_required: bool = True
     cart_param: str | None = None  # a parameter naming the cart (placeOrder's ``cartId``)
+    #: a GET that changes state (reading a cart reprices it in the session currency, as SAP
+    #: recalculates it): the request takes the write lock, not the shared read lock
+    writes: bool = False
     summary: str | None = None  # for the OpenAPI documents (``api.openapi``)
     responses: dict[int, Any] | None = None
     doc: dict[str, Any] | None = None  # more OpenAPI for what the view reads itself
@@ -60,13 +63,14 @@ def operation(operation_id: str, *, secured: Secured, anonymous: bool = True,
               params: type[ma.Schema] | ma.Schema | None = None,
               body: type[ma.Schema] | ma.Schema | None = None,
               form: bool | type[ma.Schema] | ma.Schema = False, body_required: bool = True,
-              cart_param: str | None = None, summary: str | None = None,
+              cart_param: str | None = None, writes: bool = False,
+              summary: str | None = None,
               responses: dict[int, Any] | None = None,
               doc: dict[str, Any] | None = None) -> Callable[[F], F]:
     """Declare the SAP operation a view implements (see the module's docstring)."""
     op = Operation(operation_id, Access(secured, anonymous, channel), head, _schema(params),
                    _schema(body), form if isinstance(form, bool) else _schema(form),
-                   body_required, cart_param, summary, responses, doc)
+                   body_required, cart_param, writes, summary, responses, doc)
 
     def declare(view: F) -> F:
         @functools.wraps(view)

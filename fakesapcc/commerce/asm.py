@@ -90,14 +90,16 @@ class AssistedService:
         return self.state.agent_sessions
 
     def record_session(self, agent: m.User, customer: m.User, token: str | None) -> None:
-        """Record a session start the first time an agent acts for a customer with one token."""
+        """Record a session start the first time an agent acts for a customer with one token.
+        A read (an emulated GET) records too: the log has a lock of its own."""
         if not isinstance(customer, m.Customer) or uid_key(agent.uid) == uid_key(customer.uid):
             return
-        sessions = self.sessions()
-        if any(s.token == token and uid_key(s.customer) == uid_key(customer.uid)
-               and uid_key(s.agent) == uid_key(agent.uid) for s in sessions):
-            return
-        sessions.append(m.AgentSession(agent.uid, customer.uid, self.clock.now(), token))
+        with self.db.side_lock:
+            sessions = self.sessions()
+            if any(s.token == token and uid_key(s.customer) == uid_key(customer.uid)
+                   and uid_key(s.agent) == uid_key(agent.uid) for s in sessions):
+                return
+            sessions.append(m.AgentSession(agent.uid, customer.uid, self.clock.now(), token))
 
     def bind_cart(self, agent: m.User, site: m.BaseSite, customer_id: str, cart_id: str,
                   token: str | None) -> m.Cart:

@@ -107,20 +107,21 @@ class TokenService:
     # -- reading -----------------------------------------------------------------------------
 
     def authenticate(self, value: str) -> m.OAuthAccessToken:
-        """The access token behind a bearer value, or SAP's 401 InvalidTokenError. An expired
-        token is removed on first use, as SAP's token store does."""
-        with self.db.locked() as state:
-            token = state.access_tokens.get(value)
-            if token is None:
-                raise ApiError(401, "InvalidTokenError", f"Invalid access token: {value}",
-                               headers=_www_authenticate("invalid_token",
-                                                         f"Invalid access token: {value}"))
-            if token.expiresAt <= self.clock.now():
-                del state.access_tokens[value]
-                raise ApiError(401, "InvalidTokenError", f"Access token expired: {value}",
-                               headers=_www_authenticate("invalid_token",
-                                                         f"Access token expired: {value}"))
-            return token
+        """The access token behind a bearer value, or SAP's 401 InvalidTokenError. Called under
+        the request's lock, maybe a read: an expired token is removed on first use, as SAP's
+        token store does, under the database's side lock."""
+        token = self.db.state.access_tokens.get(value)
+        if token is None:
+            raise ApiError(401, "InvalidTokenError", f"Invalid access token: {value}",
+                           headers=_www_authenticate("invalid_token",
+                                                     f"Invalid access token: {value}"))
+        if token.expiresAt <= self.clock.now():
+            with self.db.side_lock:
+                self.db.state.access_tokens.pop(value, None)
+            raise ApiError(401, "InvalidTokenError", f"Access token expired: {value}",
+                           headers=_www_authenticate("invalid_token",
+                                                     f"Access token expired: {value}"))
+        return token
 
     # -- refresh and revoke ------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ class CartListParams(i.Params):
 
 
 @bp.get(CARTS)
-@operation("getCarts", secured=roles.OPEN, anonymous=False, params=CartListParams)
+@operation("getCarts", secured=roles.OPEN, anonymous=False, writes=True, params=CartListParams)
 def get_carts(baseSiteId: str, userId: str, params: dict):
     carts = carts_service()
     saved = params["savedCartsOnly"]
@@ -50,7 +50,7 @@ def create_cart(baseSiteId: str, userId: str, params: dict):
 
 
 @bp.get(CART)
-@operation("getCart", secured=roles.OPEN)
+@operation("getCart", secured=roles.OPEN, writes=True)
 def get_cart(baseSiteId: str, userId: str, cartId: str):
     return cart_response()
 

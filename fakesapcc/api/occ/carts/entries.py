@@ -116,7 +116,7 @@ def json_entry(body: dict) -> tuple[str | None, int | None, str | None]:
 
 
 @bp.get(ENTRIES)
-@operation("getCartEntries", secured=roles.OPEN)
+@operation("getCartEntries", secured=roles.OPEN, writes=True)
 def get_cart_entries(baseSiteId: str, userId: str, cartId: str):
     carts = carts_service()
     the_cart = cart()
@@ -155,7 +155,7 @@ def create_cart_entry(baseSiteId: str, userId: str, cartId: str, body: dict | No
 
 
 @bp.get(ENTRY)
-@operation("getCartEntry", secured=roles.OPEN)
+@operation("getCartEntry", secured=roles.OPEN, writes=True)
 def get_cart_entry(baseSiteId: str, userId: str, cartId: str, entryNumber: str):
     carts = carts_service()
     the_cart = cart()

@@ -26,7 +26,7 @@ class SopRequestParams(i.Params):
 
 
 @bp.get(SOP + "/request")
-@operation("getSopPaymentRequestDetails", secured=roles.CHECKOUT, params=SopRequestParams)
+@operation("getSopPaymentRequestDetails", secured=roles.CHECKOUT, writes=True, params=SopRequestParams)
 def get_sop_payment_request(baseSiteId: str, userId: str, cartId: str, params: dict):
     """Where to post the card, the hidden parameters and the names of the card fields
     (``mappingLabels``), as SAP's mock provider expects them."""

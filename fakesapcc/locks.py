@@ -1,0 +1,96 @@
+"""A readers–writer lock for the database: any number of readers at once, or one writer.
+
+- re-entrant for the writer (a write request calls domain code that takes the lock again), and a
+  writer may read;
+- writer-preferring: once a writer waits, new readers wait behind it, so a stream of reads
+  cannot starve a write;
+- a thread that holds only a read lock may not take the write lock (that is how deadlocks
+  start): ``ReadOnlyViolation`` says a read-only request tried to write.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A thread holding the read lock asked for the write lock."""
+
+
+class RWLock:
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._readers = 0  # threads holding a read lock (not counting the writer's reads)
+        self._writer: int | None = None
+        self._write_depth = 0
+        self._waiting_writers = 0
+        self._local = threading.local()
+
+    def _reads(self) -> int:
+        return getattr(self._local, "reads", 0)
+
+    def acquire_read(self) -> None:
+        me = threading.get_ident()
+        depth = self._reads()
+        if depth or self._writer == me:  # nested, or the writer reading
+            self._local.reads = depth + 1
+            self._local.counted = getattr(self._local, "counted", False) if depth else False
+            return
+        with self._cond:
+            while self._writer is not None or self._waiting_writers:
+                self._cond.wait()
+            self._readers += 1
+        self._local.reads = 1
+        self._local.counted = True
+
+    def release_read(self) -> None:
+        depth = self._reads() - 1
+        self._local.reads = depth
+        if depth == 0 and getattr(self._local, "counted", False):
+            self._local.counted = False
+            with self._cond:
+                self._readers -= 1
+                if self._readers == 0:
+                    self._cond.notify_all()
+
+    def acquire_write(self) -> None:
+        me = threading.get_ident()
+        if self._writer == me:
+            self._write_depth += 1
+            return
+        if self._reads():
+            raise ReadOnlyViolation("a read-only request (GET/HEAD) tried to change the state; "
+                                    "declare the operation writes=True")
+        with self._cond:
+            self._waiting_writers += 1
+            try:
+                while self._writer is not None or self._readers:
+                    self._cond.wait()
+            finally:
+                self._waiting_writers -= 1
+            self._writer = me
+            self._write_depth = 1
+
+    def release_write(self) -> None:
+        self._write_depth -= 1
+        if self._write_depth == 0:
+            with self._cond:
+                self._writer = None
+                self._cond.notify_all()
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        self.acquire_read()
+        try:
+            yield
+        finally:
+            self.release_read()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        self.acquire_write()
+        try:
+            yield
+        finally:
+            self.release_write()

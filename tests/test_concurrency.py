@@ -1,0 +1,182 @@
+"""The database's readers–writer lock: reads share it and never change the state, a write holds
+it alone, and a slow read does not hold up other reads."""
+from __future__ import annotations
+
+import pickle
+import threading
+import time
+
+import pytest
+
+from fakesapcc.locks import ReadOnlyViolation, RWLock
+from fakesapcc.testing import FakeSAPCC
+
+SITE = "electronics-spa"
+CUSTOMER = "mark.rivers@pronto-hw.com"
+
+
+def test_readers_share_the_lock():
+    lock = RWLock()
+    inside = threading.Barrier(3, timeout=5)
+
+    def read():
+        with lock.read():
+            inside.wait()  # all three readers inside at once, or this times out
+
+    threads = [threading.Thread(target=read) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(5)
+    assert not any(t.is_alive() for t in threads)
+
+
+def test_a_writer_waits_for_readers_and_new_readers_wait_for_it():
+    lock = RWLock()
+    order: list[str] = []
+    lock.acquire_read()
+    writer = threading.Thread(target=lambda: (lock.acquire_write(), order.append("write"),
+                                              lock.release_write()))
+    writer.start()
+    time.sleep(0.05)
+    late_reader = threading.Thread(target=lambda: (lock.acquire_read(), order.append("late read"),
+                                                   lock.release_read()))
+    late_reader.start()
+    time.sleep(0.05)
+    assert order == []  # the writer waits for the first reader; the late reader for the writer
+    lock.release_read()
+    writer.join(5)
+    late_reader.join(5)
+    assert order == ["write", "late read"]
+
+
+def test_the_writer_may_nest_and_read_a_reader_may_not_write():
+    lock = RWLock()
+    with lock.write():
+        with lock.write():
+            with lock.read():
+                pass
+    with lock.read():
+        with pytest.raises(ReadOnlyViolation):
+            lock.acquire_write()
+    with lock.write():  # and the lock is free again
+        pass
+
+
+@pytest.fixture(scope="module")
+def sap():
+    return FakeSAPCC(live=False)
+
+
+def _state(sap) -> object:
+    return pickle.loads(sap.runtime.db.snapshot())
+
+
+def _get_urls(sap) -> list[tuple[str, dict]]:
+    """A valid call of every GET operation, with what it needs in place."""
+    customer = {"Authorization": f"Bearer {sap.customer_token(CUSTOMER)}"}
+    agent = {"Authorization": f"Bearer {sap.agent_token()}"}
+    trusted = {"Authorization": f"Bearer {sap.client_token(('trusted_client', 'secret'))}"}
+    occ = f"/occ/v2/{SITE}"
+    c = sap.client
+    cart = c.post(f"{occ}/users/current/carts", headers=customer).json["code"]
+    c.post(f"{occ}/users/current/carts/{cart}/entries", headers=customer,
+           json={"product": {"code": "300938"}})
+    address = c.post(f"{occ}/users/current/addresses", headers=customer, json={
+        "firstName": "M", "lastName": "R", "line1": "1 Main", "town": "Town",
+        "postalCode": "12345", "country": {"isocode": "US"}}).json["id"]
+    c.put(f"{occ}/users/current/carts/{cart}/addresses/delivery?addressId={address}",
+          headers=customer)
+    c.put(f"{occ}/users/current/carts/{cart}/deliverymode?deliveryModeId=standard-gross",
+          headers=customer)
+    card = c.post(f"{occ}/users/current/carts/{cart}/paymentdetails", headers=customer, json={
+        "accountHolderName": "M R", "cardNumber": "4111111111111111",
+        "cardType": {"code": "visa"}, "expiryMonth": "12", "expiryYear": "2035",
+        "billingAddress": {"firstName": "M", "lastName": "R", "line1": "1 Main", "town": "T",
+                           "postalCode": "12345", "country": {"isocode": "US"}}}).json["id"]
+    other_cart = c.post(f"{occ}/users/current/carts", headers=customer).json["code"]
+    c.post(f"{occ}/users/current/carts/{other_cart}/entries", headers=customer,
+           json={"product": {"code": "300938"}})
+    c.put(f"{occ}/users/current/carts/{other_cart}/paymentdetails?paymentDetailsId={card}",
+          headers=customer)
+    order = c.post(f"{occ}/users/current/orders?cartId={cart}", headers=customer).json["code"]
+    asm = "/assistedservicewebservices"
+    user = f"{occ}/users/current"
+    return [
+        ("/occ/v2/basesites", {}), (f"{occ}/languages", {}), (f"{occ}/currencies", {}),
+        (f"{occ}/countries", {}), (f"{occ}/countries/US/regions", {}), (f"{occ}/titles", {}),
+        (f"{occ}/cardtypes", {}), (f"{occ}/catalogs", {}),
+        (f"{occ}/catalogs/electronicsProductCatalog", {}),
+        (f"{occ}/catalogs/electronicsProductCatalog/Online", {}),
+        (f"{occ}/catalogs/electronicsProductCatalog/Online/categories/576", {}),
+        (f"{occ}/products/300938?fields=FULL", {}), (f"{occ}/products/search?query=camera", {}),
+        (f"{occ}/categories/576/products", {}), (f"{occ}/products/suggestions?term=cam", {}),
+        (f"{occ}/products/300938/references", {}), (f"{occ}/products/300938/reviews", {}),
+        (f"{occ}/products/300938/stock", {}), (f"{occ}/products/300938/stock/Nakano", {}),
+        (f"{occ}/stores", {}), (f"{occ}/stores/Nakano", {}),
+        (user, customer), (f"{occ}/orgUsers/current", customer),
+        (f"{user}/addresses", customer), (f"{user}/addresses/{address}", customer),
+        (f"{user}/paymentdetails", customer), (f"{user}/paymentdetails/{card}", customer),
+        (f"{user}/consenttemplates", customer), (f"{user}/productinterests", customer),
+        (f"{user}/consenttemplates/{sap.runtime.db.state.consent_templates[next(iter(sap.runtime.db.state.consent_templates))].id}", customer),
+        (f"{user}/orders", customer), (f"{user}/orders/{order}?fields=FULL", customer),
+        (f"{occ}/orders/{order}", trusted),
+        (f"{user}/carts/{other_cart}/deliverymodes", customer),
+        (f"{user}/carts/{other_cart}/deliverymode", customer),
+        (f"{user}/carts/{other_cart}/payment/sop/response", customer),
+        (f"{occ}/users/{CUSTOMER}", agent),
+        (f"{asm}/customers/search?baseSite={SITE}&query=mark", agent),
+        (f"{asm}/customers/autocomplete?baseSite={SITE}&customerQuery=mark", agent),
+        (f"{asm}/customerlists?baseSite={SITE}", agent),
+        (f"{asm}/customerlists/instoreCustomers?baseSite={SITE}", agent),
+        (f"{asm}/agents/current/pointOfServices", agent),
+    ]
+
+
+def test_every_read_changes_nothing(sap):
+    """A GET or HEAD holds only the shared read lock, so it must not change the state (the
+    operations that must, cart reads that reprice, declare ``writes=True``)."""
+    from fakesapcc.api.operations import operation_of
+
+    calls = _get_urls(sap)
+    covered = set()
+    for url, headers in calls:
+        before = _state(sap)
+        response = sap.client.get(url, headers=headers)
+        assert response.status_code == 200, (url, response.json)
+        endpoint = sap.app.url_map.bind("").match(url.split("?")[0], method="GET")[0]
+        op = operation_of(sap.app, endpoint)
+        covered.add(op.id)
+        if not op.writes:
+            after = _state(sap)
+            after.agent_sessions = before.agent_sessions  # the sessions log a read may start
+            assert after == before, f"{url} ({op.id}) changed the state"
+    declared = {operation_of(sap.app, r.endpoint).id for r in sap.app.url_map.iter_rules()
+                if "GET" in (r.methods or ()) and r.endpoint.split(".")[0] in ("occ", "asm")
+                and not operation_of(sap.app, r.endpoint).writes}
+    assert declared <= covered, f"reads not checked: {sorted(declared - covered)}"
+
+
+def test_a_slow_search_does_not_hold_up_a_product_read(monkeypatch):
+    from fakesapcc.commerce import search
+
+    with FakeSAPCC() as live:
+        import requests
+
+        original = search.ProductSearch.search
+
+        def slow(self, *args, **kwargs):
+            time.sleep(1.5)  # holding the read lock all along
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(search.ProductSearch, "search", slow)
+        occ = f"{live.occ_url}/{SITE}"
+        searching = threading.Thread(
+            target=lambda: requests.get(f"{occ}/products/search?query=camera", timeout=10))
+        searching.start()
+        time.sleep(0.2)  # the search is inside, holding its lock
+        start = time.perf_counter()
+        assert requests.get(f"{occ}/products/300938", timeout=10).status_code == 200
+        waited = time.perf_counter() - start
+        searching.join(10)
+        assert waited < 1.0, f"the product read waited {waited:.2f} s for the search"
