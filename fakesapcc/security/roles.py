@@ -53,10 +53,7 @@ CHECKOUT = secured("CHECKOUT", CUSTOMERGROUP, GUEST, CUSTOMERMANAGERGROUP, TRUST
 #: vouchers on a cart: also a plain client token (an anonymous cart)
 VOUCHER = secured("VOUCHER", CLIENT, CUSTOMERGROUP, CUSTOMERMANAGERGROUP, TRUSTED_CLIENT,
                   GUEST)
-#: placing an order (B2C): a client token for the anonymous user's guest cart too
-PLACE_ORDER = secured("PLACE_ORDER", CUSTOMERGROUP, CLIENT, CUSTOMERMANAGERGROUP,
-                      TRUSTED_CLIENT, GUEST)
-#: the orders of a user
+#: placing an order (B2C) and reading one: a client token for the guest's too
 ORDERS = secured("ORDERS", CUSTOMERGROUP, CLIENT, TRUSTED_CLIENT, CUSTOMERMANAGERGROUP)
 #: the guest checkout e-mail: a client token on the anonymous cart
 GUEST_EMAIL = secured("GUEST_EMAIL", CLIENT, TRUSTED_CLIENT)

@@ -36,7 +36,7 @@ class PlaceOrderParams(i.Params):
 
 
 @bp.post("/<baseSiteId>/users/<userId>/orders")
-@operation("placeOrder", secured=roles.PLACE_ORDER, channel=B2C, params=PlaceOrderParams,
+@operation("placeOrder", secured=roles.ORDERS, channel=B2C, params=PlaceOrderParams,
            cart_param="cartId")
 def place_user_order(baseSiteId: str, userId: str, params: dict):
     """Spartacus also sends ``termsChecked``, which SAP's B2C call does not read."""
@@ -55,7 +55,7 @@ class HistoryParams(i.Paging):
 
 
 @bp.get("/<baseSiteId>/users/<userId>/orders")
-@operation("getUserOrderHistory", secured=roles.ORDERS, anonymous=False,
+@operation("getUserOrderHistory", secured=roles.USER, anonymous=False,
            head="countUserOrders", params=HistoryParams)
 def get_user_order_history(baseSiteId: str, userId: str, params: dict):
     statuses = parse_statuses(params["statuses"])
@@ -106,8 +106,8 @@ class OrgPlaceOrderParams(i.Params):
 
 
 @bp.post("/<baseSiteId>/orgUsers/<userId>/orders")
-@operation("placeOrgOrder", secured=roles.CHECKOUT, channel=B2B, params=OrgPlaceOrderParams,
-           cart_param="cartId")
+@operation("placeOrgOrder", secured=roles.CHECKOUT, anonymous=False, channel=B2B,
+           params=OrgPlaceOrderParams, cart_param="cartId")
 def place_org_order(baseSiteId: str, userId: str, params: dict):
     """B2BOrdersController.placeOrgOrder: terms accepted; 200 with the order."""
     if params["termsChecked"].lower() != "true":

@@ -7,7 +7,7 @@ from flask import request
 from ...commerce.customers import Customers
 from ...errors import ApiErrors, validation_error
 from ...security import roles
-from ...security.access import B2C
+from ...security.access import B2B, B2C
 from ...security.policy import sets_password_without_old
 from .. import inputs as i
 from .. import runtime
@@ -128,7 +128,7 @@ def change_user_login(baseSiteId: str, userId: str, body: dict):
 
 
 @bp.get("/<baseSiteId>/orgUsers/<userId>")
-@operation("getOrgUser", secured=roles.USER, anonymous=False)
+@operation("getOrgUser", secured=roles.USER, anonymous=False, channel=B2B)
 def get_org_user(baseSiteId: str, userId: str):
     """The B2B profile, with the unit and the B2B roles."""
     return respond(org_user_dto(runtime().db, ctx().user, site().lang))

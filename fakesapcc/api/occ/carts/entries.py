@@ -201,7 +201,8 @@ def _update(entry_number: str, body: dict | None, form: dict | None, replace: bo
 
 
 @bp.put(ENTRY)
-@operation("replaceCartEntry", secured=roles.OPEN, body=ReplaceEntryBody, form=EntryForm)
+@operation("replaceCartEntry", secured=roles.OPEN, channel=B2C, body=ReplaceEntryBody,
+           form=EntryForm)
 def replace_cart_entry(baseSiteId: str, userId: str, cartId: str, entryNumber: str,
                        body: dict | None, form: dict | None):
     return _update(entryNumber, body, form, replace=True)

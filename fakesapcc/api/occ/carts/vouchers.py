@@ -11,7 +11,7 @@ from .base import CART, cart
 
 
 @bp.get(CART + "/vouchers")
-@operation("getCartVouchers", secured=roles.OPEN, writes=True)
+@operation("getCartVouchers", secured=roles.VOUCHER, writes=True)
 def get_cart_vouchers(baseSiteId: str, userId: str, cartId: str):
     carts = carts_service()
     the_cart = cart()
