@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+import orjson
+from flask import Flask, Response
 from flask.json.provider import DefaultJSONProvider
 
 from .api import cors, errors, harness
@@ -17,9 +18,15 @@ from .db import Db
 
 
 class JSONProvider(DefaultJSONProvider):
-    """Flask's JSON, reading request bodies as Jackson does for SAP: ``NaN`` and ``Infinity``
-    are not JSON, and a document nested too deeply for the parser is unreadable (400), not a
+    """Responses written by orjson (measured about ten times faster than the standard
+    library's on a product's DTO); an integer beyond 64 bits, which orjson refuses, falls back
+    to the standard library. Request bodies are read by the standard library, as Jackson reads
+    them for SAP: an integer keeps every digit (orjson would make it a float), ``NaN`` and
+    ``Infinity`` are not JSON, and a document nested too deeply is unreadable (400), not a
     server error."""
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        return self._encode(obj).decode()
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         kwargs.setdefault("parse_constant", _not_json)
@@ -28,9 +35,36 @@ class JSONProvider(DefaultJSONProvider):
         except RecursionError:
             raise ValueError("JSON nested too deeply") from None
 
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        obj = self._prepare_response_obj(args, kwargs)
+        return self._app.response_class(self._encode(obj), mimetype=self.mimetype)
+
+    def _encode(self, obj: Any) -> bytes:
+        try:
+            return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS)
+        except TypeError:  # an integer beyond 64 bits
+            return super().dumps(obj).encode()
+
 
 def _not_json(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+class App(Flask):
+    """Flask, minus a cost paid on every hook of every request: whether a function is a
+    coroutine is asked once per function (no view or hook of fakesapcc is async)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync: dict[Any, Any] = {}
+
+    def ensure_sync(self, func: Any) -> Any:
+        try:
+            return self._sync[func]
+        except KeyError:
+            return self._sync.setdefault(func, super().ensure_sync(func))
+        except TypeError:  # an unhashable callable
+            return super().ensure_sync(func)
 
 
 def create_app(config: Config | None = None, *, db: Db | None = None,
@@ -39,7 +73,7 @@ def create_app(config: Config | None = None, *, db: Db | None = None,
     call ``runtime(app).load_seed()`` (the server does it after it starts listening, so that
     ``/_fakesapcc/health`` answers at once and ``/_fakesapcc/ready`` turns 200 when done)."""
     config = config or build_config({}, env={})
-    app = Flask("fakesapcc")
+    app = App("fakesapcc")
     app.json = JSONProvider(app)
     app.config["JSON_SORT_KEYS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]

@@ -45,7 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the server")
     serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 9001; 0 = any free port)")
-    serve.add_argument("--threads", type=int, help="worker threads (default 8)")
+    serve.add_argument("--server", choices=["granian", "waitress"],
+                       help="the HTTP server (default granian)")
+    serve.add_argument("--threads", type=int,
+                       help="requests the app runs at once (default 2)")
     serve.add_argument("--token-format", choices=["opaque", "jwt"], help="access token format")
     serve.add_argument("--admin-token", metavar="TOKEN",
                        help="bearer token the control plane requires when bound beyond 127.0.0.1")
@@ -72,6 +75,13 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", dest="strict_impex", action="store_const", const=True,
                        help="unresolved references and UPDATEs of missing items are errors")
 
+    gen = sub.add_parser("generate", help="write a made-up data set as ImpEx (Faker, seeded)")
+    gen.add_argument("--customers", type=int, default=1000)
+    gen.add_argument("--products", type=int, default=0)
+    gen.add_argument("--orders", type=int, default=0)
+    gen.add_argument("--seed", type=int, default=1, help="the same seed writes the same bytes")
+    gen.add_argument("-o", "--out", required=True, metavar="FOLDER")
+
     env = sub.add_parser("env", help="print a .env block for a storefront pointing here")
     env.add_argument("--host", help="host the storefront reaches the server at")
     env.add_argument("--port", type=int)
@@ -81,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cli_values(args: argparse.Namespace) -> dict[str, Any]:
-    keys = ("host", "port", "threads", "token_format", "impex", "default_data",
+    keys = ("host", "port", "server", "threads", "token_format", "impex", "default_data",
             "properties_file", "manifest", "sap_version", "strict_impex", "admin", "admin_token",
             "strict_emulation", "cors_origins", "tls", "tls_cert", "tls_key")
     return {k: getattr(args, k, None) for k in keys}
@@ -89,6 +99,15 @@ def _cli_values(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "generate":
+        from pathlib import Path
+
+        from .generate import generate
+
+        generate(Path(args.out), customers=args.customers, products=args.products,
+                 orders=args.orders, seed=args.seed,
+                 echo=lambda text: print(text, file=sys.stderr))
+        return 0
     try:
         config = build_config(_cli_values(args))
     except ConfigError as exc:
@@ -175,8 +194,8 @@ def print_env(config: Config, site_uid: str | None) -> int:
 
 
 def serve(config: Config) -> int:
-    """Serve with waitress (a production-grade threaded WSGI server); the seed loads after the
-    socket listens, so /_fakesapcc/health answers at once and /_fakesapcc/ready when loaded."""
+    """Serve (granian by default, see ``server``); the seed loads once the server runs, so
+    /_fakesapcc/health answers at once and /_fakesapcc/ready when loaded."""
     from .api import runtime
     from .app import create_app
     from .server import make_server
@@ -186,7 +205,11 @@ def serve(config: Config) -> int:
     app = create_app(config, load_seed=False)
     try:
         server = make_server(app, config.host, config.port, config.threads,
-                             tls=tls_from_config(config))
+                             tls=tls_from_config(config), kind=config.server)
+    except OSError as exc:
+        print(f"fakesapcc: cannot listen on {config.host}:{config.port}: {exc.strerror}",
+              file=sys.stderr)
+        return 2
     except ConfigError as exc:
         print(f"fakesapcc: {exc}", file=sys.stderr)
         return 2
@@ -211,7 +234,8 @@ def serve(config: Config) -> int:
               flush=True)
 
     print(f"fakesapcc: {config.flags_line()}", file=sys.stderr, flush=True)
-    threading.Thread(target=load, name="fakesapcc-seed", daemon=True).start()
+    server.on_start(lambda: threading.Thread(target=load, name="fakesapcc-seed",
+                                             daemon=True).start())
     signal.signal(signal.SIGTERM, lambda *_: server.close())
     try:
         server.run()

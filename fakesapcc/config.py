@@ -44,7 +44,8 @@ class Config:
     sap_version: str = NEWEST_VERSION
     token_format: str = "opaque"  # opaque | jwt
     strict_impex: bool = False
-    threads: int = 8
+    server: str = "granian"  # granian | waitress (plain HTTP; HTTPS is cheroot)
+    threads: int = 2  # requests the app runs at once (see the README's "Speed")
     log_level: str = "info"
     # the control plane (/_fakesapcc)
     admin: bool = True  # --no-admin removes it
@@ -268,6 +269,10 @@ def build_config(cli: Mapping[str, Any] | None = None,
             values[name] = value
     config = Config(**values)
     version_tuple(config.sap_version)  # validate
+    if config.server not in ("granian", "waitress"):
+        raise ConfigError(f"server must be granian or waitress, not '{config.server}'")
+    if config.threads < 1:
+        raise ConfigError(f"threads must be at least 1, not {config.threads}")
     if config.token_format not in ("opaque", "jwt"):
         raise ConfigError(f"token format must be opaque or jwt, not '{config.token_format}'")
     config.properties = {**default_properties(config.sap_version), **sap_props,

@@ -1,32 +1,50 @@
-"""The WSGI server fakesapcc runs on: one place, used by ``fakesapcc serve`` and the test
+"""The WSGI servers fakesapcc runs on: one place, used by ``fakesapcc serve`` and the test
 harness alike.
 
-Plain HTTP (the default) runs on waitress. Waitress speaks no TLS, so HTTPS runs on cheroot
-(CherryPy's threaded pure-Python server) with its builtin ``ssl`` adapter. Both sit behind one
-interface: bound at construction, ``.run()`` serves until ``.close()`` (from any thread, or from a
-signal handler on the serving thread), ``.effective_port`` is the bound port.
+``fakesapcc serve`` answers plain HTTP on granian (a server with a Rust core: HTTP parsing and
+the connections are native; chosen by measurement, see the README's "Speed"), or on waitress
+with ``--server waitress``. In process (the pytest plugin, ``FakeSAPCC(live=True)``) it is
+waitress, which serves from any thread (granian must own the main thread and its signals).
+Waitress speaks no TLS, so HTTPS runs on cheroot (CherryPy's threaded pure-Python server) with
+its builtin ``ssl`` adapter. All sit behind one interface: ``.effective_port`` is known at
+construction, ``.run()`` serves until ``.close()`` (from any thread, or from a signal handler on
+the serving thread).
 """
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import socket
 import tempfile
 import threading
+from typing import Any
 
 from flask import Flask
 
+from .api.harness import DROPPED
 from .tls import SELF_SIGNED, TLS, Certificate, certificate_hosts, check_pair, self_signed
 
 log = logging.getLogger("fakesapcc")
 
 
+SERVERS = ("granian", "waitress")
+# seconds granian gives its worker to stop before it kills it (a stop asked in the instant the
+# worker starts can miss granian's handlers, which are not yet set)
+KILL_AFTER = 3
+
+
 def make_server(app: Flask, host: str, port: int, threads: int = 8,
-                tls: TLS = None) -> HTTPServer | HTTPSServer:
-    """A production-grade threaded server, bound but not yet serving: call ``.run()`` to serve
-    and ``.close()`` to stop; ``.effective_port`` is the bound port. ``tls`` is None (HTTP),
-    ``"self-signed"``, a ``(cert_file, key_file)`` pair or a ``tls.Certificate``."""
-    if tls is None:
-        return HTTPServer(app, host, port, threads)
-    return HTTPSServer(app, host, port, threads, tls)
+                tls: TLS = None, kind: str = "waitress") -> Server:
+    """A production-grade server, not yet serving: call ``.run()`` to serve and ``.close()`` to
+    stop; ``.effective_port`` is the bound port. ``tls`` is None (HTTP), ``"self-signed"``, a
+    ``(cert_file, key_file)`` pair or a ``tls.Certificate``; ``kind`` (HTTP only) is one of
+    ``SERVERS``."""
+    if tls is not None:
+        return HTTPSServer(app, host, port, threads, tls)
+    if kind == "granian":
+        return GranianServer(app, host, port, threads)
+    return HTTPServer(app, host, port, threads)
 
 
 class HTTPServer:
@@ -49,12 +67,19 @@ class HTTPServer:
         self._lock = threading.Lock()
         self._loop_thread: int | None = None
         self._closed = False
+        self._started: list[Any] = []
+
+    def on_start(self, fn: Any) -> None:
+        """Run ``fn`` (in this process) as the server starts serving."""
+        self._started.append(fn)
 
     def run(self) -> None:
         with self._lock:
             if self._closed:
                 return
             self._loop_thread = threading.get_ident()
+        for fn in self._started:
+            fn()
         try:
             self._server.run()
         finally:
@@ -79,6 +104,99 @@ class HTTPServer:
         from waitress import wasyncore
 
         wasyncore.close_all(self._map)  # the listener, every connection, the trigger
+
+
+class GranianServer:
+    """granian, one worker process forked from this one (granian's supported model with the GIL:
+    the app object and its state are inherited, not imported by name) running the app on
+    ``threads`` blocking threads, as many requests in flight as threads (more queue in granian's
+    Rust core, where they cost no GIL time). ``.run()`` must be called on the main thread:
+    granian takes SIGINT and SIGTERM there. What ``on_start`` registers runs in the worker, the
+    process that holds the state (the seed loads there)."""
+
+    scheme = "http"
+
+    def __init__(self, app: Flask, host: str, port: int, threads: int) -> None:
+        from granian.constants import Interfaces
+        from granian.log import LogLevels
+        from granian.server import MPServer
+
+        self.effective_port = _bindable(host, port)
+        self._server: Any = MPServer(
+            "fakesapcc", address=host, port=self.effective_port, interface=Interfaces.WSGI,
+            workers=1, blocking_threads=threads, backpressure=threads, websockets=False,
+            log_level=LogLevels.warning, log_dictconfig=_granian_logging(),
+            workers_kill_timeout=KILL_AFTER)
+        self._app = app
+        self._started: list[Any] = []
+        self._closed = False
+        self._worker = False
+
+    def on_start(self, fn: Any) -> None:
+        self._started.append(fn)
+
+    def run(self) -> None:
+        if self._closed:
+            return
+        import multiprocessing
+
+        multiprocessing.set_start_method("fork", force=True)  # the worker inherits the app
+        # until granian sets the worker's own handlers, SIGTERM and SIGINT stop the worker (the
+        # main process's handlers, inherited by the fork, would only set a flag there: a stop
+        # asked during start-up would wait forever for a worker that never heard it)
+        os.register_at_fork(after_in_child=_default_signals)
+        try:
+            self._server.serve(target_loader=self._load, wrap_loader=False)
+        except SystemExit as exc:  # granian's own exit, after a worker stopped unasked
+            if exc.code:
+                raise OSError(f"the granian worker stopped (exit {exc.code})") from None
+
+    def _load(self) -> Flask:  # in the worker
+        self._worker = True
+        for fn in self._started:
+            fn()
+        return self._app
+
+    def close(self) -> None:
+        """Stop serving. In the worker (a seed that failed to load) the worker exits, and
+        granian's main process stops with it."""
+        self._closed = True
+        if self._worker:
+            logging.shutdown()
+            os._exit(1)
+        self._server.signal_handler_interrupt()  # what SIGTERM does: the serve loop ends
+
+
+class _QuietDrops(logging.Filter):
+    """A connection a fault rule dropped is no application error: granian's log leaves it out."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return DROPPED not in record.getMessage()
+
+
+def _granian_logging() -> dict[str, Any]:
+    """granian's log to stderr (stdout carries the ready line), without dropped connections."""
+    from granian.log import LOGGING_CONFIG
+
+    handler = {"class": "logging.StreamHandler", "stream": "ext://sys.stderr",
+               "formatter": "generic", "filters": ["drops"]}
+    return {"filters": {"drops": {"()": _QuietDrops}},
+            "handlers": {**LOGGING_CONFIG["handlers"], "console": handler}}
+
+
+def _default_signals() -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _bindable(host: str, port: int) -> int:
+    """The port granian will bind (a free one for 0), checked free now so that a port in use
+    fails at construction, as waitress's and cheroot's do."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+        return int(probe.getsockname()[1])
 
 
 class HTTPSServer:
@@ -114,10 +232,17 @@ class HTTPSServer:
         self._server.prepare()  # binds, listens and starts the worker threads
         self.effective_port: int = self._server.socket.getsockname()[1]
         self._serving_thread: int | None = None
+        self._started: list[Any] = []
+
+    def on_start(self, fn: Any) -> None:
+        """Run ``fn`` (in this process) as the server starts serving."""
+        self._started.append(fn)
 
     def run(self) -> None:
         """Serve until ``close()``; the worker threads stop with it."""
         self._serving_thread = threading.get_ident()
+        for fn in self._started:
+            fn()
         try:
             self._server.serve()
         finally:
@@ -135,3 +260,6 @@ class HTTPSServer:
 
 def _log(msg: str = "", level: int = logging.INFO, traceback: bool = False) -> None:
     log.log(level, "%s", msg, exc_info=traceback)
+
+
+Server = HTTPServer | HTTPSServer | GranianServer

@@ -49,7 +49,36 @@ def test_serve_prints_one_ready_line_and_answers_ready(served):
     ready = requests.get(f"{base}/_fakesapcc/ready", timeout=5)
     assert ready.status_code == 200
     assert ready.json()["items"]["Product"] >= 50
-    assert ready.headers["Server"] == "fakesapcc"  # waitress, not Flask's development server
+    assert ready.headers["Server"] == "granian"  # the default server, not Flask's development one
+
+
+def test_a_dropped_call_on_granian_gets_no_complete_answer(served):
+    proc, line = served
+    base = re.search(r"OAuth (\S+)/authorizationserver", line).group(1)
+    url = f"{base}/occ/v2/electronics-spa/products/300938"
+    rule = requests.post(f"{base}/_fakesapcc/faults", json={"path": "/occ/v2/*/products/*",
+                                                             "drop": True, "times": 3}, timeout=5)
+    assert rule.status_code == 201, rule.text
+    for _ in range(3):
+        with pytest.raises(requests.exceptions.RequestException):
+            requests.get(url, timeout=5)
+    assert requests.get(url, timeout=5).status_code == 200  # the rule is spent; the server runs
+    journal = requests.get(f"{base}/_fakesapcc/requests", timeout=5).json()["requests"]
+    assert [e["status"] for e in journal] == [None, None, None, 200]
+
+
+def test_serve_runs_on_waitress_when_asked():
+    proc = subprocess.Popen([sys.executable, "-m", "fakesapcc.cli", "serve", "--port", "0",
+                             "--server", "waitress", "--threads", "4"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        base = re.search(r"OAuth (\S+)/authorizationserver", proc.stdout.readline()).group(1)
+        response = requests.get(f"{base}/occ/v2/electronics-spa/products/300938", timeout=5)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert response.status_code == 200 and response.json()["code"] == "300938"
+    assert response.headers["Server"] == "fakesapcc"
 
 
 def test_serve_shows_the_effective_flags_at_start_up(tmp_path):

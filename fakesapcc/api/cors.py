@@ -63,6 +63,7 @@ HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRA
 DEFAULT_METHODS = ("GET", "HEAD")
 
 VARY = ("Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers")
+VARY_HEADER = ", ".join(VARY)
 INVALID_CORS_REQUEST = b"Invalid CORS request"
 HSTS = "max-age=16070400 ; includeSubDomains"
 
@@ -327,12 +328,20 @@ def install(app: Flask) -> None:
                 response.headers.update(decision.headers)
             response.vary.add("Origin")
             return response
-        for name in VARY:
-            response.vary.add(name)
+        _vary(response)
         if decision.headers and "Access-Control-Allow-Origin" not in response.headers:
             response.headers.update(decision.headers)
         _security_headers(response, decision)
         return response
+
+
+def _vary(response: Response) -> None:
+    """``Vary`` with CORS' three names, in one header write when the view set none."""
+    if "Vary" in response.headers:
+        for name in VARY:
+            response.vary.add(name)
+    else:
+        response.headers["Vary"] = VARY_HEADER
 
 
 def _security_headers(response: Response, decision: Decision) -> None:

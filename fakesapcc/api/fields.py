@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import ApiError
-from .dto import LEVEL_NAMES, Dto, Lazy
+from .dto import LEVEL_NAMES, Dto, DtoType, Lazy
 
 MAX_DEPTH = 50  # nesting deeper than any DTO is refused, not recursed into
 
@@ -71,12 +71,24 @@ def _conversion(message: str) -> ApiError:
     return ApiError(400, "ConversionError", message)
 
 
-def _selection(dto: Dto, expression: str, depth: int = 0) -> dict[str, list[str | None]]:
-    """Property name → the sub-expressions asked for it (None = nested BASIC). A property asked
-    for twice gets the union of both, as SAP's field set builder collects paths."""
+class _Level(str):
+    """A sub-expression that a ``*`` level gives every property: the level's name, which a
+    nested DTO takes and a plain value ignores."""
+
+
+@lru_cache(maxsize=8192)
+def _plan(kind: DtoType, expression: str) -> tuple[tuple[str, tuple[str | None, ...]], ...]:
+    """What an expression selects of a DTO type: each property with the sub-expressions asked
+    for it (None = nested BASIC; a ``_Level`` from a ``*`` level). The same for every value of
+    the type, so it is computed once per type and expression."""
+    return tuple((prop, tuple(subs)) for prop, subs in _selection(kind, expression).items())
+
+
+def _selection(kind: DtoType, expression: str, depth: int = 0) -> dict[str, list[str | None]]:
+    """Property name → the sub-expressions asked for it. A property asked for twice gets the
+    union of both, as SAP's field set builder collects paths."""
     if depth > 10:
         raise _conversion("Incorrect configuration")
-    kind = dto.type
     selected: dict[str, list[str | None]] = {}
     for name, sub in parse_fields(expression):
         if name in LEVEL_NAMES:
@@ -84,10 +96,11 @@ def _selection(dto: Dto, expression: str, depth: int = 0) -> dict[str, list[str 
                 raise _conversion(f"Incorrect configuration : field '{name}' don't need configuration")
             definition = kind.levels[name]
             if definition == "*":
+                level = _Level(name)
                 for prop in kind.properties:  # every property, nested DTOs at the same level
-                    selected.setdefault(prop, []).append(name if _is_dto(_get(dto, prop)) else None)
+                    selected.setdefault(prop, []).append(level)
             else:
-                for prop, subs in _selection(dto, definition, depth + 1).items():
+                for prop, subs in _selection(kind, definition, depth + 1).items():
                     selected.setdefault(prop, []).extend(subs)
             continue
         if not kind.has(name):
@@ -98,23 +111,28 @@ def _selection(dto: Dto, expression: str, depth: int = 0) -> dict[str, list[str 
 
 def project(value: Any, expression: str = "DEFAULT") -> Any:
     """Keep what ``expression`` asks for of a Dto (or a list of them); drop nulls."""
-    if isinstance(value, list):
+    if type(value) is list:
         return [project(v, expression) for v in value]
     if not isinstance(value, Dto):
         return value
     result: dict[str, Any] = {}
-    for prop, subs in _selection(value, expression).items():
-        item = _get(value, prop)
-        if item is None or (isinstance(item, list) and not item):
-            # nothing to project into; the configuration asked for must still parse
-            for sub in subs:
-                if sub is not None:
+    for prop, subs in _plan(value.type, expression):
+        item = dict.get(value, prop)
+        if type(item) is Lazy:
+            item = item()
+            dict.__setitem__(value, prop, item)  # once, if several selections ask for it
+        if item is None:
+            for sub in subs:  # nothing to project into; what was asked must still parse
+                if sub is not None and type(sub) is not _Level:
                     check_syntax(sub)
-            if item is None:
-                continue
-        if _is_dto(item):
+            continue
+        if isinstance(item, Dto) or (type(item) is list and item and isinstance(item[0], Dto)):
             item = project(item, ",".join(dict.fromkeys(s or "BASIC" for s in subs)))
-        elif any(s is not None for s in subs) and not (isinstance(item, list) and not item):
+        elif type(item) is list and not item:
+            for sub in subs:
+                if sub is not None and type(sub) is not _Level:
+                    check_syntax(sub)
+        elif any(s is not None and type(s) is not _Level for s in subs):
             raise _conversion(f"Incorrect configuration : field '{prop}' don't need configuration")
         result[prop] = item
     return result
@@ -142,17 +160,3 @@ def _nesting(expression: str) -> int:
         elif char == ")":
             depth -= 1
     return deepest
-
-
-def _get(dto: Dto, prop: str) -> Any:
-    """A property's value (null if the builder left it out), computed now if lazy."""
-    item = dict.get(dto, prop)
-    if type(item) is Lazy:
-        item = item()
-        dict.__setitem__(dto, prop, item)  # once, if several selections ask for it
-    return item
-
-
-def _is_dto(value: Any) -> bool:
-    return isinstance(value, Dto) or (isinstance(value, list) and bool(value)
-                                      and isinstance(value[0], Dto))

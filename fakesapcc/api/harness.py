@@ -164,6 +164,7 @@ def _teardown(exc: BaseException | None) -> None:
 
 def _record(status: int | None, warnings: list[str]) -> None:
     g.journal_recorded = True
+    req = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup
     rt = runtime()
     h = harness()
     c = g.get("ctx")
@@ -173,13 +174,13 @@ def _record(status: int | None, warnings: list[str]) -> None:
     h.journal.record(JournalEntry(
         id=h.journal.next_id(),
         timestamp=rt.clock.now().isoformat(timespec="milliseconds"),
-        method=request.method,
-        path=request.path,
-        query=_query(request.args.lists()),
+        method=req.method,
+        path=req.path,
+        query=_query(req.args.lists()) if req.args else {},
         status=status,
-        operation_id=operation_id() if request.url_rule else None,
+        operation_id=operation_id() if req.url_rule else None,
         principal=caller.name if caller is not None else None,
-        acting_user=_acting_user(acting),
+        acting_user=_acting_user(acting, req.blueprint),
         emulated=bool(acting and acting.emulated),
         duration_ms=round((time.perf_counter() - g.journal_start) * 1000, 3),
         warnings=warnings,
@@ -187,9 +188,9 @@ def _record(status: int | None, warnings: list[str]) -> None:
     ))
 
 
-def _acting_user(acting: Acting | None) -> str | None:
+def _acting_user(acting: Acting | None, blueprint: str | None) -> str | None:
     """The acting user's uid; "anonymous" only where the OCC blueprint resolved it so."""
-    if acting is None or (acting.anonymous and request.blueprint != "occ"):
+    if acting is None or (acting.anonymous and blueprint != "occ"):
         return None
     return acting.uid
 
@@ -201,12 +202,15 @@ def _query(pairs: Iterable[tuple[str, list[str]]]) -> dict[str, Any]:
 # -------------------------------------------------------------------- dropped connections
 
 
+DROPPED = "connection dropped by fault rule"
+
+
 class ConnectionDropped(ConnectionResetError):
     """A call a fault rule dropped. Raised through the WSGI server, it makes the server close
     the connection without a response; in-process (Flask's test client) it reaches the caller."""
 
     def __init__(self, rule_id: str) -> None:
-        super().__init__(errno.ECONNRESET, f"connection dropped by fault rule {rule_id}")
+        super().__init__(errno.ECONNRESET, f"{DROPPED} {rule_id}")
 
 
 def _drop_exception() -> type[ConnectionDropped]:
@@ -225,7 +229,9 @@ def _drop_exception() -> type[ConnectionDropped]:
 
 class DropConnections:
     """WSGI middleware: holds back the status line of every response and, for a call a fault
-    rule drops, raises instead of answering."""
+    rule drops, raises instead of answering. Granian answers an exception from the app with a
+    500, so there the answer is a sized body that fails before its first byte: granian then
+    closes the connection before the status line, and the client gets no reply at all."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -243,10 +249,18 @@ class DropConnections:
         if rule_id:
             if hasattr(body, "close"):
                 body.close()
+            if environ.get("SERVER_SOFTWARE") == "Granian":
+                start_response("200 OK", [("Content-Length", "1")])
+                return _failing(self.dropped(rule_id))
             raise self.dropped(rule_id)
         if held:
             start_response(*held[0])
         return body
+
+
+def _failing(error: Exception) -> Iterator[bytes]:
+    raise error
+    yield b""  # a generator: granian streams it, and the stream fails
 
 
 def install(app: Flask) -> None:
