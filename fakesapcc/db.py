@@ -13,6 +13,12 @@ is the ``BaseStore``; this module never uses the word for anything else.)
   the block raises.
   Writes that touch an index go through the Db's methods so that the indexes never disagree
   with the data.
+- Derived data (the search indexes, images by media container, reviews by product) is not
+  state: ``db.derived(key, kinds, build)`` builds it once from the state and keeps it until a
+  write changes one of its ``kinds`` (``db.changed(kind, item)``). A derived value that can take
+  one changed item (``touch(item)``) is updated in place; any other is dropped and rebuilt on
+  its next use. A new state (restore, reset, a rolled-back transaction) and every ImpEx load
+  (``transaction``) drop everything.
 
 No Flask here: the HTTP layer, the ImpEx loader and the tests all use this same API.
 """
@@ -20,15 +26,20 @@ from __future__ import annotations
 
 import pickle
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from . import models as m
 from .locks import RWLock
 
 FIRST_PK = 8796093054976  # SAP-like item pks
+T = TypeVar("T")
+# what derived data depends on (``Db.derived``, ``Db.changed``)
+CATALOG = "catalog"  # products, categories, prices, media: changed by ImpEx only
+CUSTOMERS = "customers"  # principals: uid, name, groups, site, login state
+REVIEWS = "reviews"
 
 
 @dataclass
@@ -106,6 +117,8 @@ class Db:
         #: starts, the expired token a read finds (SAP's token store removes it)
         self.side_lock = threading.Lock()
         self._state = state or State()
+        self._derived: dict[Any, tuple[frozenset[str], Any]] = {}
+        self._derived_lock = threading.Lock()
 
     def __enter__(self) -> "Db":
         self._rw.acquire_write()
@@ -155,11 +168,18 @@ class Db:
     def restore(self, snapshot: bytes) -> None:
         state = pickle.loads(snapshot)
         with self._lock:
+            self.replace(state)
+
+    def replace(self, state: State) -> None:
+        """Put a new state in place (the caller holds the write lock); derived data goes."""
+        with self._lock:
             self._state = state
+            self.changed()
 
     @contextmanager
     def transaction(self) -> Iterator[State]:
-        """All or nothing: if the block raises, the state is put back as it was before."""
+        """All or nothing: if the block raises, the state is put back as it was before. A bulk
+        write (an ImpEx file): derived data is dropped either way."""
         with self._lock:
             before = pickle.dumps(self._state, protocol=pickle.HIGHEST_PROTOCOL)
             try:
@@ -167,6 +187,36 @@ class Db:
             except BaseException:
                 self._state = pickle.loads(before)
                 raise
+            finally:
+                self.changed()
+
+    # -- derived data ------------------------------------------------------------------------
+
+    def derived(self, key: Any, kinds: tuple[str, ...], build: Callable[[State], T]) -> T:
+        """The value derived from the state under ``key``, built by ``build(state)`` if there
+        is none; it is kept until a write changes one of ``kinds``. Readers may build it
+        side by side (it is the same value); a writer's change drops it under the write lock,
+        so no reader sees a value older than the state it reads."""
+        entry = self._derived.get(key)
+        if entry is not None:
+            return entry[1]
+        value = build(self._state)
+        with self._derived_lock:
+            return self._derived.setdefault(key, (frozenset(kinds), value))[1]
+
+    def changed(self, kind: str | None = None, item: Any = None) -> None:
+        """A write changed ``kind`` (every kind when None); with ``item``, derived values that
+        can ``touch(item)`` take the change in place."""
+        with self._derived_lock:
+            if kind is None:
+                self._derived.clear()
+                return
+            for key, (kinds, value) in list(self._derived.items()):
+                if kind in kinds:
+                    if item is not None and hasattr(value, "touch"):
+                        value.touch(item)
+                    else:
+                        del self._derived[key]
 
     # -- identity ----------------------------------------------------------------------------
 
@@ -210,6 +260,9 @@ class Db:
                 principal.uid = key
             state.principals[key] = principal
             self._index(principal)
+            if old is not None and old is not principal:
+                self.changed(CUSTOMERS, old)
+            self.changed(CUSTOMERS, principal)
             return principal
 
     def remove_principal(self, uid: str) -> m.Principal | None:
@@ -218,6 +271,7 @@ class Db:
             old = state.principals.pop(uid_key(uid), None)
             if old is not None:
                 self._unindex(old)
+                self.changed(CUSTOMERS, old)
                 for member in state.group_members.pop(uid_key(uid), set()):
                     p = state.principals.get(member)
                     if p is not None:
@@ -236,6 +290,7 @@ class Db:
             members = state.group_members.pop(old_key, set())
             self._unindex(principal)
             state.principals.pop(old_key, None)
+            self.changed(CUSTOMERS)  # the old uid is gone from under its key
             principal.uid = new_uid.strip().lower() if isinstance(principal, m.Customer) else new_uid
             state.principals[uid_key(new_uid)] = principal
             self._index(principal)
@@ -288,6 +343,7 @@ class Db:
             principal.groups = set(groups)
             for g in principal.groups:
                 self._state.group_members.setdefault(uid_key(g), set()).add(member)
+            self.changed(CUSTOMERS, principal)
 
     def add_to_group(self, principal: m.Principal, group_uid: str) -> None:
         self.set_groups(principal, principal.groups | {group_uid})

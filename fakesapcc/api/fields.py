@@ -77,11 +77,16 @@ class _Level(str):
 
 
 @lru_cache(maxsize=8192)
-def _plan(kind: DtoType, expression: str) -> tuple[tuple[str, tuple[str | None, ...]], ...]:
-    """What an expression selects of a DTO type: each property with the sub-expressions asked
-    for it (None = nested BASIC; a ``_Level`` from a ``*`` level). The same for every value of
-    the type, so it is computed once per type and expression."""
-    return tuple((prop, tuple(subs)) for prop, subs in _selection(kind, expression).items())
+def _plan(kind: DtoType, expression: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """What an expression selects of a DTO type: for each property, the expression a nested DTO
+    in it is projected by, and the sub-expressions asked for it explicitly (which a plain value
+    refuses). The same for every value of the type: computed once per type and expression."""
+    plan = []
+    for prop, subs in _selection(kind, expression).items():
+        nested = ",".join(dict.fromkeys(sub or "BASIC" for sub in subs))
+        explicit = tuple(sub for sub in subs if sub is not None and type(sub) is not _Level)
+        plan.append((prop, nested, explicit))
+    return tuple(plan)
 
 
 def _selection(kind: DtoType, expression: str, depth: int = 0) -> dict[str, list[str | None]]:
@@ -116,26 +121,33 @@ def project(value: Any, expression: str = "DEFAULT") -> Any:
     if not isinstance(value, Dto):
         return value
     result: dict[str, Any] = {}
-    for prop, subs in _plan(value.type, expression):
-        item = dict.get(value, prop)
-        if type(item) is Lazy:
+    get = dict.get
+    for prop, nested, explicit in _plan(value.type, expression):
+        item = get(value, prop)
+        kind = type(item)
+        if kind is Lazy:
             item = item()
             dict.__setitem__(value, prop, item)  # once, if several selections ask for it
-        if item is None:
-            for sub in subs:  # nothing to project into; what was asked must still parse
-                if sub is not None and type(sub) is not _Level:
+            kind = type(item)
+        if kind in _PLAIN:
+            if item is None:  # nothing to project into; what was asked must still parse
+                for sub in explicit:
                     check_syntax(sub)
-            continue
-        if isinstance(item, Dto) or (type(item) is list and item and isinstance(item[0], Dto)):
-            item = project(item, ",".join(dict.fromkeys(s or "BASIC" for s in subs)))
-        elif type(item) is list and not item:
-            for sub in subs:
-                if sub is not None and type(sub) is not _Level:
-                    check_syntax(sub)
-        elif any(s is not None and type(s) is not _Level for s in subs):
+                continue
+            if explicit:
+                raise _conversion(f"Incorrect configuration : field '{prop}' don't need configuration")
+        elif kind is Dto or isinstance(item, Dto) or (kind is list and item and isinstance(item[0], Dto)):
+            item = project(item, nested)
+        elif kind is list and not item:
+            for sub in explicit:
+                check_syntax(sub)
+        elif explicit:
             raise _conversion(f"Incorrect configuration : field '{prop}' don't need configuration")
         result[prop] = item
     return result
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def check_syntax(expression: str, depth: int = 0) -> None:

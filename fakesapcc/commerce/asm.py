@@ -23,6 +23,7 @@ from ..clock import Clock
 from ..config import Config
 from ..errors import ApiError
 from ..db import State, Db, uid_key
+from .customer_search import customer_index, matches
 
 IN_STORE = "IN_STORE"
 BOPIS = "BOPIS"
@@ -126,20 +127,11 @@ class AssistedService:
     def active(self, customer: m.Customer) -> bool:
         return customer.is_active(self.clock.now())
 
-    def customers(self, site: m.BaseSite | None = None) -> list[m.Customer]:
-        """Registered customers (no guests), of the site when the site is isolated."""
-        return [p for p in self.state.principals.values()
-                if isinstance(p, m.Customer) and p.type != "GUEST"
-                and (p.site is None or site is None or p.site == site.uid)]
+    def customers(self, site: m.BaseSite | None = None, query: str | None = None) -> list[m.Customer]:
+        """Registered customers (no guests), of the site when the site is isolated, whose uid
+        or name contains ``query``; in uid order (from the index, ``customer_search``)."""
+        return customer_index(self.db, site.uid if site else None).search(query)
 
-    @staticmethod
-    def matches(customer: m.Customer, query: str | None) -> bool:
-        if not query:
-            return True
-        needle = query.strip().lower()
-        haystack = " ".join(filter(None, [customer.uid, customer.originalUid or "",
-                                           customer.name or ""])).lower()
-        return needle in haystack
 
     def search(self, agent: m.User, site: m.BaseSite, query: str | None, order_id: str | None,
                customer_list_id: str | None, sort: str | None, current_page: int,
@@ -162,8 +154,9 @@ class AssistedService:
             return self.list_members(agent, site, customer_list_id.strip(), query, sort,
                                      current_page, page_size)
         sort = sort if sort in SEARCH_SORTS else "byUidAsc"
-        found = [c for c in self.customers(site) if self.matches(c, query)]
-        return self._page(self._sorted(found, sort), current_page, page_size, sort, SEARCH_SORTS)
+        found = self.customers(site, query)  # in uid order already
+        ordered = found if sort == "byUidAsc" else self._sorted(found, sort)
+        return self._page(ordered, current_page, page_size, sort, SEARCH_SORTS)
 
     def list_members(self, agent: m.User, site: m.BaseSite, uid: str, query: str | None,
                      sort: str | None, current_page: int, page_size: int) -> CustomerPage:
@@ -179,7 +172,7 @@ class AssistedService:
             members = self._recent(agent)
         else:  # a list without a known strategy: its direct customer members
             members = [p for p in self.db.members_of(customer_list.uid) if isinstance(p, m.Customer)]
-        members = [c for c in members if self.active(c) and self.matches(c, query)]
+        members = [c for c in members if self.active(c) and matches(c, query)]
         return self._page(self._sorted(members, sort, agent), current_page, page_size, sort, sorts)
 
     def _in_store(self, agent: m.User, site: m.BaseSite) -> list[m.Customer]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import models as m
 from ..clock import Clock
-from ..db import Db
+from ..db import CUSTOMERS, Db
 from ..errors import ApiError
 
 CUSTOMER_GROUP = "customergroup"
@@ -64,8 +64,7 @@ class Customers:
 
     # -- the profile -------------------------------------------------------------------------
 
-    @staticmethod
-    def update_profile(user: m.User, data: Mapping[str, Any], replace: bool) -> None:
+    def update_profile(self, user: m.User, data: Mapping[str, Any], replace: bool) -> None:
         """Validated User data: names, title (PUT clears an absent one), session language and
         currency."""
         current_first, _, current_last = (user.name or "").partition(" ")
@@ -81,11 +80,13 @@ class Customers:
             user.sessionLanguage = language
         if currency:
             user.sessionCurrency = currency
+        self.db.changed(CUSTOMERS, user)
 
     def close(self, user: m.User) -> None:
         """Close the account: the user is deactivated now (its tokens are the caller's to
         revoke)."""
         user.deactivationDate = self.clock.now()
+        self.db.changed(CUSTOMERS, user)
 
     @staticmethod
     def change_password(user: m.User, old: str | None, new: str, *,
@@ -108,6 +109,6 @@ class Customers:
             raise password_mismatch(user)
         if self.db.principal(new_login) is not None:
             raise duplicate_uid(new_login)
-        self.db.rename_principal(user, new_login)
         if isinstance(user, m.Customer):
             user.originalUid = new_login
+        self.db.rename_principal(user, new_login)

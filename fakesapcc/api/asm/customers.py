@@ -70,8 +70,7 @@ def _suggestions(query: str, site_uid: str) -> list:
                        f"Customer query length must not be less than {minimum}")
     asm = asm_service()
     state = runtime().db.state
-    return [suggestion_dto(state, c, site) for c in sorted(asm.customers(site), key=lambda c: c.uid)
-            if asm.matches(c, query)]
+    return [suggestion_dto(state, c, site) for c in asm.customers(site, query)]
 
 
 class AutocompleteParams(SiteParams):

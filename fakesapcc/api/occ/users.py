@@ -50,14 +50,14 @@ def get_user(baseSiteId: str, userId: str):
 @bp.patch(USER)
 @operation("updateUser", secured=roles.USER, anonymous=False, body=UserBody(partial=True))
 def update_user(baseSiteId: str, userId: str, body: dict):
-    Customers.update_profile(ctx().user, body, replace=False)
+    customers().update_profile(ctx().user, body, replace=False)
     return empty()
 
 
 @bp.put(USER)
 @operation("replaceUser", secured=roles.USER, anonymous=False, body=UserBody)
 def replace_user(baseSiteId: str, userId: str, body: dict):
-    Customers.update_profile(ctx().user, body, replace=True)
+    customers().update_profile(ctx().user, body, replace=True)
     return empty()
 
 
