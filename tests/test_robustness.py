@@ -56,6 +56,8 @@ CARD = {"accountHolderName": "Mark Rivers", "cardNumber": "4111111111111111",
         "cardType": {"code": "visa"}, "expiryMonth": "12", "expiryYear": "2035",
         "billingAddress": ADDRESS}
 OAUTH_ENDPOINTS = ("/authorizationserver/oauth/token", "/authorizationserver/oauth/revoke")
+# the authorization server's own pages, for a browser: their errors are HTML pages
+OAUTH_PAGES = ("/authorizationserver/oauth/authorize", "/authorizationserver/login")
 CALLERS = ("customer", "agent", "client", "anonymous")
 
 
@@ -523,11 +525,14 @@ def check_answer(sap: FakeSAPCC, call: Call, response: Any) -> None:
         return
     if status == 403 and data == b"Invalid CORS request" and "Origin" in call.headers:
         return  # Spring's CorsFilter answers a refused origin so (docs/fidelity.md)
+    if call.path in OAUTH_PAGES and response.mimetype == "text/html":
+        assert b'role="alert"' in data, f"{status} page without its error for {where}"
+        return
     body = response.get_json(silent=True)
     assert isinstance(body, dict), f"{status} without a JSON body for {where}: {data[:200]!r}"
     if call.path in OAUTH_ENDPOINTS:
         assert isinstance(body.get("error"), str) and body["error"], (where, body)
-        assert set(body) <= {"error", "error_description"}, (where, body)
+        assert set(body) <= {"error", "error_description", "error_uri"}, (where, body)
         assert isinstance(body.get("error_description", ""), str), (where, body)
         return
     assert set(body) == {"errors"}, (where, body)
