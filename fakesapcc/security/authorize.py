@@ -22,23 +22,24 @@ from __future__ import annotations
 import secrets
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from .. import models as m
 from ..clock import Clock
-from ..config import AUTHORIZATION_SERVER, Config
+from ..config import Config
 from ..db import Db, State
 from ..errors import OAuthError
 from .authserver import AuthorizationServer, default_scope, is_public, unknown_scopes
-from .dialects import Dialect, dialect
+from .dialects import Dialect
 
 CODE_VALIDITY = "fakesapcc.oauth.code.validity.seconds"  # Spring's authorizationCodeTimeToLive
 SESSION_TIMEOUT = "fakesapcc.oauth.session.timeout.seconds"  # the servlet session's
 PLAIN_PKCE = "fakesapcc.oauth.pkce.plain.enabled"
 AUTHORIZATION_REQUEST = ("response_type", "client_id", "redirect_uri", "scope", "state",
                          "code_challenge", "code_challenge_method", "nonce")
+CODE_ALPHABET = string.ascii_letters + string.digits  # spring-security-oauth2's codes
 CSRF_PARAMETER = "_csrf"
 CSRF_HEADER = "X-CSRF-TOKEN"
 NO_LOGIN_PAGE = ("No OAuth client related to request or custom login page URI not configured")
@@ -86,15 +87,15 @@ class AuthorizationEndpoint:
     clock: Clock
     config: Config
     authserver: AuthorizationServer
-    _alphabet: str = field(default=string.ascii_letters + string.digits, repr=False)
 
     @property
     def dialect(self) -> Dialect:
-        return dialect(self.config.oauth_profile)
+        return self.authserver.dialect
 
     @property
     def modern(self) -> bool:
-        return self.config.oauth_profile == AUTHORIZATION_SERVER
+        """The authorization-server profile (else classic)."""
+        return self.authserver.modern
 
     # -- the authorization request -----------------------------------------------------------
 
@@ -213,7 +214,7 @@ class AuthorizationEndpoint:
         RandomValueStringGenerator: 6 letters and digits."""
         while True:
             value = (secrets.token_urlsafe(96) if self.modern
-                     else "".join(secrets.choice(self._alphabet) for _ in range(6)))
+                     else "".join(secrets.choice(CODE_ALPHABET) for _ in range(6)))
             if value not in state.authorization_codes:
                 return value
 
@@ -235,7 +236,8 @@ class AuthorizationEndpoint:
     def login(self, session_id: str | None, username: str, password: str, csrf: str | None,
               paths: Paths) -> Redirect | ErrorPage:
         with self.db.locked() as state:
-            session = self._live_session(state, session_id)
+            # a refused login changes nothing, not even the session's last access
+            session = self._live_session(state, session_id, touch=False)
             if session is None:
                 return self._forbidden("Could not verify the provided CSRF token because no "
                                        "session was found.")
@@ -245,16 +247,17 @@ class AuthorizationEndpoint:
                                        f"'{CSRF_HEADER}'.")
             client = state.oauth_clients.get(session.clientId or "")
             page = self._login_page(client, paths) if client is not None else paths.login
+            if session.authorizationRequest is None:
+                return self._page(OAuthError(400, "invalid_request",
+                                             "No authorization request is in progress: "
+                                             "sign-in starts at /oauth/authorize"), session)
+            session.lastAccessedAt = self.clock.now()
             try:
                 user = self.authserver.verify_user(username, password)
             except LookupError:
                 return Redirect(_with_query(page, {"error": "bad_credentials"}), session)
             except PermissionError:
                 return Redirect(_with_query(page, {"error": "account_disabled"}), session)
-            if session.authorizationRequest is None:
-                return self._page(OAuthError(400, "invalid_request",
-                                             "No authorization request is in progress: "
-                                             "sign-in starts at /oauth/authorize"), session)
             # an authenticated session gets a new id and CSRF token (session fixation)
             del state.oauth_sessions[session.id]
             session.id = _token()

@@ -25,7 +25,6 @@ from .. import models as m
 from ..clock import Clock
 from ..config import AUTHORIZATION_SERVER, Config
 from ..db import Db
-from ..errors import OAuthError
 from .dialects import Dialect, dialect
 from .policy import user_authorities
 from .tokens import TokenService
