@@ -213,6 +213,8 @@ def test_the_login_page_works_from_the_keyboard_and_reads_well(fresh, sap, callb
 
     _, challenge = pkce()
     fresh.get(authorize_url(sap, "mobile_android", callback.url, challenge, "s"))
+    # autofocus applies once the page has rendered, which a loaded machine may delay
+    wait_for(fresh, lambda b: b.switch_to.active_element.get_attribute("id") == "username")
     order = [fresh.switch_to.active_element.get_attribute("id")]
     for _ in range(2):
         fresh.switch_to.active_element.send_keys(Keys.TAB)
