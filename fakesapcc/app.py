@@ -88,6 +88,7 @@ def create_app(config: Config | None = None, *, db: Db | None = None,
     context.install(app)  # agent sessions started by emulation
 
     from .api.admin import bp as admin_bp
+    from .api import login  # noqa: F401  (the authorization endpoint, on the oauth blueprint)
     from .api.asm import bp as asm_bp
     from .api.oauth import bp as oauth_bp
     from .api.occ import bp as occ_bp

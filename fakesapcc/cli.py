@@ -10,7 +10,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from .config import Config, ConfigError, build_config
+from .config import OAUTH_PROFILES, Config, ConfigError, build_config
 from .impex.loader import ImpexLoadError, LoadReport, impex_files, load_paths
 from .runtime import Runtime, default_data_dir
 from .db import Db
@@ -32,7 +32,8 @@ def _config_flags(parser: argparse.ArgumentParser) -> None:
                         help="a SAP core-customize/manifest.json whose properties apply")
     parser.add_argument("--sap-version", metavar="VERSION",
                         help="the SAP Commerce version whose property defaults apply "
-                             "(2211 = newest; e.g. 2211.15)")
+                             "(2211 = newest; e.g. 2211.15, or 2211-jdk21.1 for the Framework "
+                             "Update and its OAuth)")
     parser.add_argument("--strict-impex", action="store_const", const=True,
                         help="unresolved references and UPDATEs of missing items are errors")
 
@@ -49,7 +50,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="the HTTP server (default granian)")
     serve.add_argument("--threads", type=int,
                        help="requests the app runs at once (default 2)")
-    serve.add_argument("--token-format", choices=["opaque", "jwt"], help="access token format")
+    serve.add_argument("--token-format", choices=["opaque", "jwt"],
+                       help="access token format (default: the OAuth profile's)")
+    serve.add_argument("--oauth-profile", choices=list(OAUTH_PROFILES),
+                       help="the authorization server: classic (spring-security-oauth2) or "
+                            "authorization-server (Spring Authorization Server); default: by "
+                            "--sap-version")
     serve.add_argument("--admin-token", metavar="TOKEN",
                        help="bearer token the control plane requires when bound beyond 127.0.0.1")
     serve.add_argument("--no-admin", dest="admin", action="store_const", const=False,
@@ -91,7 +97,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cli_values(args: argparse.Namespace) -> dict[str, Any]:
-    keys = ("host", "port", "server", "threads", "token_format", "impex", "default_data",
+    keys = ("host", "port", "server", "threads", "token_format", "oauth_profile", "impex",
+            "default_data",
             "properties_file", "manifest", "sap_version", "strict_impex", "admin", "admin_token",
             "strict_emulation", "cors_origins", "tls", "tls_cert", "tls_key")
     return {k: getattr(args, k, None) for k in keys}

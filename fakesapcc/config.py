@@ -23,6 +23,14 @@ from pathlib import Path
 from typing import Any
 
 NEWEST_VERSION = "2211"
+# SAP's Framework Update line (JDK 21, Spring 6; September 2025 onward): ``2211-jdk21.1`` …
+FRAMEWORK_UPDATE = re.compile(r"2211-jdk21(?:\.(\d+))?")
+# the authorization server's two dialects (security.authserver): spring-security-oauth2 (the
+# ``oauth2`` extension, every release before the Framework Update) and Spring Authorization
+# Server (the ``authorizationserver`` extension of the Framework Update)
+CLASSIC = "classic"
+AUTHORIZATION_SERVER = "authorization-server"
+OAUTH_PROFILES = (CLASSIC, AUTHORIZATION_SERVER)
 FLAG_PROPERTIES = ("toggle.customer360.enabled", "toggle.customerList.enabled",
                    "assistedservicewebservices.api.restrictions.disabled.endpoints",
                    "commercewebservices.api.restrictions.disabled.endpoints")
@@ -42,7 +50,10 @@ class Config:
     manifest: str | None = None
     manifest_aspect: str = "api"
     sap_version: str = NEWEST_VERSION
-    token_format: str = "opaque"  # opaque | jwt
+    #: classic | authorization-server; None: by ``sap_version`` (``default_oauth_profile``)
+    oauth_profile: str | None = None
+    #: opaque | jwt; None: the profile's (classic opaque, authorization-server jwt)
+    token_format: str | None = None
     strict_impex: bool = False
     server: str = "granian"  # granian | waitress (plain HTTP; HTTPS is cheroot)
     threads: int = 2  # requests the app runs at once (see the README's "Speed")
@@ -58,6 +69,12 @@ class Config:
     tls_cert: str | None = None
     tls_key: str | None = None
     properties: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.oauth_profile is None:
+            self.oauth_profile = default_oauth_profile(self.sap_version)
+        if self.token_format is None:
+            self.token_format = "jwt" if self.oauth_profile == AUTHORIZATION_SERVER else "opaque"
 
     # -- derived ----------------------------------------------------------------------------
 
@@ -96,21 +113,41 @@ class Config:
     def flags_line(self) -> str:
         version = "2211 (newest)" if self.sap_version == NEWEST_VERSION else self.sap_version
         shown = " | ".join(f"{k}={v if v != '' else '(empty)'}" for k, v in self.flags().items())
-        return f"SAP Commerce {version} | {shown}"
+        return (f"SAP Commerce {version} | OAuth {self.oauth_profile} ({self.token_format} "
+                f"tokens) | {shown}")
 
 
 SETTINGS = {f.name: f for f in dataclasses.fields(Config) if f.name != "properties"}
 
 
 def version_tuple(version: str) -> tuple[int, ...]:
-    """``2211.15`` → ``(2211, 15)``; plain ``2211`` means the newest 2211 patch."""
+    """``2211.15`` → ``(2211, 15)``; plain ``2211`` means the newest 2211 patch, and so does
+    the Framework Update line (``2211-jdk21``, ``2211-jdk21.1`` …), which carries every
+    feature of the 2211 updates before it."""
+    if framework_update(version):
+        return (2211, 10_000)
     try:
         parts = tuple(int(x) for x in version.strip().split("."))
     except ValueError as exc:
-        raise ConfigError(f"--sap-version must look like 2211 or 2211.16, not '{version}'") from exc
+        raise ConfigError(f"--sap-version must look like 2211, 2211.16 or 2211-jdk21.1, "
+                          f"not '{version}'") from exc
     if parts == (2211,):
         return (2211, 10_000)
     return parts
+
+
+def framework_update(version: str) -> bool:
+    """A version of SAP's Framework Update line (JDK 21 and Spring 6, from September 2025:
+    ``2211-jdk21.1`` …), whose OAuth is Spring Authorization Server."""
+    return FRAMEWORK_UPDATE.fullmatch(version.strip().lower()) is not None
+
+
+def default_oauth_profile(sap_version: str) -> str:
+    """The authorization server a SAP Commerce version ships: ``authorization-server`` on the
+    Framework Update line (the ``oauth2`` extension was removed there), ``classic`` before it.
+    Plain ``2211`` stays ``classic``: the 2211 updates on JDK 17 keep the ``oauth2`` extension,
+    and what most clients and suites still call (docs/fidelity.md, "OAuth profiles")."""
+    return AUTHORIZATION_SERVER if framework_update(sap_version) else CLASSIC
 
 
 def default_properties(sap_version: str) -> dict[str, str]:
@@ -275,6 +312,9 @@ def build_config(cli: Mapping[str, Any] | None = None,
         raise ConfigError(f"threads must be at least 1, not {config.threads}")
     if config.token_format not in ("opaque", "jwt"):
         raise ConfigError(f"token format must be opaque or jwt, not '{config.token_format}'")
+    if config.oauth_profile not in OAUTH_PROFILES:
+        raise ConfigError(f"OAuth profile must be {' or '.join(OAUTH_PROFILES)}, "
+                          f"not '{config.oauth_profile}'")
     config.properties = {**default_properties(config.sap_version), **sap_props,
                          **dict(cli.get("properties") or {})}
     return config

@@ -88,6 +88,8 @@ class State:
     # the authorization server
     access_tokens: dict[str, m.OAuthAccessToken] = field(default_factory=dict)
     refresh_tokens: dict[str, m.OAuthRefreshToken] = field(default_factory=dict)
+    authorization_codes: dict[str, m.OAuthAuthorizationCode] = field(default_factory=dict)
+    oauth_sessions: dict[str, m.OAuthLoginSession] = field(default_factory=dict)
     # indexes
     customer_ids: dict[str, str] = field(default_factory=dict)  # customerId -> uid lower
     group_members: dict[str, set[str]] = field(default_factory=dict)  # group uid lower -> member uids lower

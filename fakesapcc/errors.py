@@ -41,13 +41,24 @@ class ApiErrors(Exception):
 
 
 class OAuthError(Exception):
+    """An RFC 6749 error: ``error``, and ``error_description`` and ``error_uri`` when given."""
+
     def __init__(self, status: int, error: str, description: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, *, uri: str | None = None) -> None:
         super().__init__(description or error)
         self.status = status
         self.error = error
         self.description = description
+        self.uri = uri
         self.headers = headers or {}
+
+    def to_dict(self) -> dict[str, str]:
+        body = {"error": self.error}
+        if self.description is not None:
+            body["error_description"] = self.description
+        if self.uri is not None:
+            body["error_uri"] = self.uri
+        return body
 
 
 # -- common errors, named after SAP's ----------------------------------------------------------

@@ -617,3 +617,41 @@ class OAuthRefreshToken:
     userUid: str
     scope: list[str]
     expiresAt: datetime
+
+
+@dataclass(slots=True)
+class OAuthAuthorizationCode:
+    """An authorization code the authorization endpoint issued: single use, short-lived, bound
+    to its client, its redirect URI and its PKCE challenge."""
+
+    value: str
+    clientId: str
+    userUid: str
+    #: the ``redirect_uri`` of the authorization request; None when it sent none (the client's
+    #: only registered URI was used, and the token request need not repeat it)
+    redirectUri: str | None
+    resolvedRedirectUri: str
+    scope: list[str]
+    issuedAt: datetime
+    expiresAt: datetime
+    codeChallenge: str | None = None
+    codeChallengeMethod: str | None = None  # S256 | plain
+    used: bool = False  # redeemed (or invalidated); kept so that a reuse can be detected
+    #: the tokens it was exchanged for, revoked if the code is presented again (RFC 6749 §4.1.2)
+    accessToken: str | None = None
+    refreshToken: str | None = None
+
+
+@dataclass(slots=True)
+class OAuthLoginSession:
+    """The authorization server's HTTP session (``JSESSIONID``): the authorization request
+    waiting for the login form, the form's CSRF token, and who logged in."""
+
+    id: str
+    csrfToken: str
+    createdAt: datetime
+    lastAccessedAt: datetime
+    #: the query of the ``/oauth/authorize`` request that sent the browser to the login page
+    authorizationRequest: dict[str, str] | None = None
+    clientId: str | None = None
+    userUid: str | None = None  # set by a successful login

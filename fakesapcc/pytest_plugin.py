@@ -15,6 +15,8 @@ Markers:
 Options:
     ``--sapcc-impex PATH``       (repeatable) extra ImpEx in the session's seed
     ``--sapcc-no-agent-self``    the ``sapcc_no_agent_self`` check on every test
+    ``--sapcc-oauth-profile P``  the session server's OAuth profile (``classic`` or
+                                 ``authorization-server``; default: the SAP version's)
 
 An exception raised inside the server while it handled a test's requests fails that test.
 """
@@ -38,6 +40,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--sapcc-no-agent-self", action="store_true", default=False,
                     help="fail any test in which an agent called an OCC user endpoint as "
                          "'current' (the forgotten-userId check)")
+    group.addoption("--sapcc-oauth-profile", default=None,
+                    choices=("classic", "authorization-server"),
+                    help="the OAuth profile of the session's fakesapcc (default: the SAP "
+                         "version's: classic for 2211, authorization-server for 2211-jdk21)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -49,7 +55,8 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def sapcc_server(request: pytest.FixtureRequest) -> Iterator[FakeSAPCC]:
     """One live server per session; under pytest-xdist each worker process has its own."""
-    with FakeSAPCC(impex=request.config.getoption("--sapcc-impex")) as server:
+    with FakeSAPCC(impex=request.config.getoption("--sapcc-impex"),
+                   oauth_profile=request.config.getoption("--sapcc-oauth-profile")) as server:
         yield server
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from .clock import Clock
 from .config import Config
 from .impex.loader import ImpexLoadError, LoadReport, impex_files, load_paths
+from .security.authorize import AuthorizationEndpoint
 from .security.authserver import AuthorizationServer
 from .security.tokens import TokenService
 from .db import Db
@@ -34,6 +35,7 @@ class Runtime:
         self.reset_listeners: list = []  # called by reset(): layers with state of their own
         self.tokens = TokenService(self.db, self.clock, config)
         self.authserver = AuthorizationServer(self.db, self.clock, config, self.tokens)
+        self.authorization = AuthorizationEndpoint(self.db, self.clock, config, self.authserver)
 
     def seed_paths(self) -> list[Path]:
         paths = [default_data_dir()] if self.config.default_data else []

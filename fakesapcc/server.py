@@ -18,6 +18,7 @@ import signal
 import socket
 import tempfile
 import threading
+import time
 from typing import Any
 
 from flask import Flask
@@ -128,6 +129,7 @@ class GranianServer:
             log_level=LogLevels.warning, log_dictconfig=_granian_logging(),
             workers_kill_timeout=KILL_AFTER)
         self._app = app
+        self._host = host
         self._started: list[Any] = []
         self._closed = False
         self._worker = False
@@ -151,11 +153,25 @@ class GranianServer:
             if exc.code:
                 raise OSError(f"the granian worker stopped (exit {exc.code})") from None
 
-    def _load(self) -> Flask:  # in the worker
+    def _load(self) -> Flask:  # in the worker, before it serves
         self._worker = True
+        threading.Thread(target=self._when_serving, name="fakesapcc-start", daemon=True).start()
+        return self._app
+
+    def _when_serving(self) -> None:
+        """Run the ``on_start`` functions once the worker answers (granian calls ``_load``
+        before its worker listens: a ready line printed earlier would send clients to a port
+        that refuses them)."""
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(self._host, self._host)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection((host, self.effective_port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.005)
         for fn in self._started:
             fn()
-        return self._app
 
     def close(self) -> None:
         """Stop serving. In the worker (a seed that failed to load) the worker exits, and

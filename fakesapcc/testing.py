@@ -257,15 +257,15 @@ class FakeSAPCC:
 
     def customer_token(self, uid: str, password: str = CUSTOMER_PASSWORD,
                        client: tuple[str, str] = DEFAULT_CLIENT) -> str:
-        """A password-grant token, as a storefront logs a customer in."""
-        return self._token({"grant_type": "password", "username": uid, "password": password},
-                           client)
+        """A customer's token, as a storefront logs a customer in: the password grant on the
+        classic OAuth profile, what the authorization code flow ends in on the
+        authorization-server profile (which has no password grant)."""
+        return self.runtime.authserver.sign_in(*client, uid, password)["access_token"]
 
     def agent_token(self, uid: str = "asagent", password: str = AGENT_PASSWORD,
                     client: tuple[str, str] = DEFAULT_CLIENT) -> str:
-        """A password-grant token for an employee, as Spartacus logs an agent in."""
-        return self._token({"grant_type": "password", "username": uid, "password": password},
-                           client)
+        """An employee's token, as Spartacus logs an agent in (see ``customer_token``)."""
+        return self.runtime.authserver.sign_in(*client, uid, password)["access_token"]
 
     def client_token(self, client: tuple[str, str] = DEFAULT_CLIENT) -> str:
         """A client_credentials token."""

@@ -90,7 +90,7 @@ READS_BY_HAND = re.compile(r"request\.(get_json|json|form|values|get_data|data|f
 
 @pytest.mark.parametrize("path", [p for p in HANDLER_MODULES
                                   if p.parent.name in ("occ", "asm", "carts", "dtos")
-                                  or p.name == "oauth.py"],
+                                  or p.name in ("oauth.py", "login.py")],
                          ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_handlers_read_requests_through_schemas(path):
     """OCC, ASM and OAuth handlers get ``params``/``body``/``form`` from their operation's

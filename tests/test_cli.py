@@ -162,3 +162,30 @@ def test_env_prints_the_alokai_block():
 def test_bad_configuration_is_a_clear_usage_error():
     result = run_cli("serve", "--sap-version", "nope")
     assert result.returncode == 2 and "sap-version" in result.stderr
+
+
+@pytest.mark.parametrize("args, profile", [
+    (["--sap-version", "2211-jdk21.1"], "authorization-server"),
+    (["--sap-version", "2211-jdk21.1", "--oauth-profile", "classic"], "classic"),
+])
+def test_serve_with_an_oauth_profile(args, profile):
+    proc = subprocess.Popen([sys.executable, "-m", "fakesapcc.cli", "serve", "--port", "0", *args],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        flags, ready = proc.stderr.readline(), proc.stdout.readline()
+        base = re.search(r"OAuth (\S+)/authorizationserver", ready).group(1)
+        metadata = requests.get(f"{base}/authorizationserver/.well-known/openid-configuration",
+                                timeout=5)
+        password = requests.post(f"{base}/authorizationserver/oauth/token", timeout=5, data={
+            "grant_type": "password", "client_id": "mobile_android", "client_secret": "secret",
+            "username": "mark.rivers@pronto-hw.com", "password": "Password123!"})
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    token_format = "opaque" if profile == "classic" else "jwt"
+    assert f"| OAuth {profile} ({token_format} tokens) |" in flags
+    if profile == "classic":
+        assert metadata.status_code == 404 and password.status_code == 200
+    else:
+        assert metadata.json()["code_challenge_methods_supported"] == ["S256"]
+        assert password.json()["error"] == "unsupported_grant_type"

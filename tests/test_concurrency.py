@@ -159,6 +159,30 @@ def test_every_read_changes_nothing(sap):
     assert declared <= covered, f"reads not checked: {sorted(declared - covered)}"
 
 
+def test_the_authorization_servers_reads_change_nothing():
+    """The authorization server's GETs on the authorization-server profile: discovery, the
+    JWKS and the CSRF token only read; the authorization endpoint and the login page keep the
+    login session (and codes), and declare ``writes=True``."""
+    from fakesapcc.api.operations import operation_of
+
+    sap = FakeSAPCC(live=False, oauth_profile="authorization-server")
+    browser = sap.app.test_client()
+    browser.get("/authorizationserver/oauth/authorize", query_string={
+        "response_type": "code", "client_id": "mobile_android_public",
+        "redirect_uri": "http://localhost:4200", "code_challenge": "x" * 43,
+        "code_challenge_method": "S256"})
+    reads = ["/authorizationserver/.well-known/openid-configuration",
+             "/authorizationserver/.well-known/oauth-authorization-server",
+             "/authorizationserver/oauth2/jwks", "/authorizationserver/csrf"]
+    for url in reads:
+        before = _state(sap)
+        response = browser.get(url, headers={"Referer": "http://localhost:4200/login"})
+        assert response.status_code == 200, (url, response.json)
+        assert _state(sap) == before, url
+    for endpoint in ("oauth.authorize", "oauth.login_page"):
+        assert operation_of(sap.app, endpoint).writes, endpoint
+
+
 def test_a_slow_search_does_not_hold_up_a_product_read(monkeypatch):
     from fakesapcc.commerce import search
 

@@ -196,3 +196,17 @@ def test_load_impex_takes_text_a_file_or_a_folder(tmp_path):
     assert not sap.load_impex("INSERT_UPDATE Title;code[unique=true]\n;dame\n").errors
     with pytest.raises(FileNotFoundError):
         sap.load_impex(tmp_path / "missing.impex")
+
+
+def test_the_plugin_option_picks_the_oauth_profile(tmp_path):
+    (tmp_path / "test_profile.py").write_text(
+        "def test_profile(sapcc, customer_token):\n"
+        "    assert sapcc.config.oauth_profile == 'authorization-server'\n"
+        "    assert sapcc.config.token_format == 'jwt'\n"
+        "    assert customer_token('mark.rivers@pronto-hw.com').count('.') == 2\n")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PYTEST_XDIST", "PYTEST_CURRENT_TEST", "PYTEST_ADDOPTS"))}
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+                          "--sapcc-oauth-profile", "authorization-server"], cwd=tmp_path,
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr

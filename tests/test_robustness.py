@@ -56,6 +56,8 @@ CARD = {"accountHolderName": "Mark Rivers", "cardNumber": "4111111111111111",
         "cardType": {"code": "visa"}, "expiryMonth": "12", "expiryYear": "2035",
         "billingAddress": ADDRESS}
 OAUTH_ENDPOINTS = ("/authorizationserver/oauth/token", "/authorizationserver/oauth/revoke")
+# the authorization server's own pages, for a browser: their errors are HTML pages
+OAUTH_PAGES = ("/authorizationserver/oauth/authorize", "/authorizationserver/login")
 CALLERS = ("customer", "agent", "client", "anonymous")
 
 
@@ -523,11 +525,15 @@ def check_answer(sap: FakeSAPCC, call: Call, response: Any) -> None:
         return
     if status == 403 and data == b"Invalid CORS request" and "Origin" in call.headers:
         return  # Spring's CorsFilter answers a refused origin so (docs/fidelity.md)
+    if call.path in OAUTH_PAGES and response.mimetype == "text/html":
+        assert b'role="alert"' in data, f"{status} page without its error for {where}"
+        return
     body = response.get_json(silent=True)
     assert isinstance(body, dict), f"{status} without a JSON body for {where}: {data[:200]!r}"
-    if call.path in OAUTH_ENDPOINTS:
+    if call.path in OAUTH_ENDPOINTS or (call.path.startswith("/authorizationserver/")
+                                        and "errors" not in body):
         assert isinstance(body.get("error"), str) and body["error"], (where, body)
-        assert set(body) <= {"error", "error_description"}, (where, body)
+        assert set(body) <= {"error", "error_description", "error_uri"}, (where, body)
         assert isinstance(body.get("error_description", ""), str), (where, body)
         return
     assert set(body) == {"errors"}, (where, body)
@@ -634,6 +640,22 @@ def test_every_route_survives_hostile_input(world, caller):
         total += len(calls)
         run_batch(world, calls)
     assert total > 1000  # every route, every method
+
+
+def test_the_authorization_server_profile_survives_hostile_input():
+    """The authorization server's routes again, on the authorization-server profile (its
+    pages, discovery, CSRF endpoint and RFC 6749 bodies)."""
+    world = build_world(FakeSAPCC(live=False, oauth_profile="authorization-server"))
+    rng = random.Random(f"{SEED}-authorization-server")
+    rules = sorted((r for r in world.sap.app.url_map.iter_rules() if r.endpoint.startswith("oauth.")),
+                   key=lambda r: (r.rule, r.endpoint))
+    total = 0
+    for caller in ("customer", "anonymous"):
+        for rule in rules:
+            calls = calls_for(world, rule, caller, rng)
+            total += len(calls)
+            run_batch(world, calls)
+    assert total > 100
 
 
 def test_hostile_calls_on_a_live_server():

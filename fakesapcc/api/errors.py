@@ -27,10 +27,7 @@ def render_api_errors(status: int, errors: list[ApiError],
 
 
 def render_oauth_error(exc: OAuthError) -> Response:
-    body = {"error": exc.error}
-    if exc.description is not None:
-        body["error_description"] = exc.description
-    response = jsonify(body)
+    response = jsonify(exc.to_dict())
     response.status_code = exc.status
     for k, v in exc.headers.items():
         response.headers[k] = v

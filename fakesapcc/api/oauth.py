@@ -1,18 +1,39 @@
-"""The authorization server: ``/authorizationserver/oauth/token``, ``/oauth/revoke`` and the
-JWKS of JWT access tokens. Clients authenticate in the request itself (HTTP Basic or form
-fields), so the routes are open to the security filters; ``security.authserver`` decides."""
+"""The authorization server (``/authorizationserver``): the token and revoke endpoints, the
+JWKS of JWT access tokens and, on the authorization-server profile, the discovery metadata and
+the CSRF endpoint of custom login pages. Clients authenticate in the request itself (HTTP Basic
+or form fields), so the routes are open to the security filters; ``security.authserver``
+decides. The authorization endpoint and its login page are in ``api.login``."""
 from __future__ import annotations
 
 import marshmallow as ma
 from flask import Blueprint, jsonify, request
 
-from ..errors import OAuthError, not_found_path
+from ..config import AUTHORIZATION_SERVER
+from ..errors import not_found_path
 from ..security import roles
+from ..security.authorize import PLAIN_PKCE
 from . import inputs as i
 from . import runtime
 from .operations import operation
 
-bp = Blueprint("oauth", __name__, url_prefix="/authorizationserver")
+PREFIX = "/authorizationserver"
+bp = Blueprint("oauth", __name__, url_prefix=PREFIX, template_folder="templates")
+
+
+def issuer() -> str:
+    """The issuer, as Spring Authorization Server resolves it when none is configured: the
+    request's scheme, host and port, and the web app's context path."""
+    return request.host_url.rstrip("/") + PREFIX
+
+
+def modern() -> bool:
+    return runtime().config.oauth_profile == AUTHORIZATION_SERVER
+
+
+def no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
 
 
 class TokenForm(i.Params):
@@ -26,6 +47,9 @@ class TokenForm(i.Params):
     password = i.TextParam(blank_is_missing=False)
     scope = i.TextParam(blank_is_missing=False)
     refresh_token = i.TextParam(blank_is_missing=False)
+    code = i.TextParam(blank_is_missing=False)
+    redirect_uri = i.TextParam(blank_is_missing=False)
+    code_verifier = i.TextParam(blank_is_missing=False)
 
     class Meta:
         unknown = ma.INCLUDE
@@ -35,11 +59,8 @@ class TokenForm(i.Params):
 @operation("postToken", secured=roles.OPEN, params=TokenForm)
 def token(params: dict):
     form = {k: v for k, v in params.items() if v is not None}
-    body = runtime().authserver.token(form, request.headers.get("Authorization"))
-    response = jsonify(body)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Pragma"] = "no-cache"
-    return response
+    body = runtime().authserver.token(form, request.headers.get("Authorization"), issuer())
+    return no_store(jsonify(body))
 
 
 class RevokeForm(i.Params):
@@ -50,9 +71,10 @@ class RevokeForm(i.Params):
 @bp.post("/oauth/revoke")
 @operation("revokeToken", secured=roles.OPEN, params=RevokeForm)
 def revoke(params: dict):
+    rt = runtime()
     if not params["token"]:
-        raise OAuthError(400, "invalid_request", "Missing token")
-    runtime().tokens.revoke(params["token"], params["token_type_hint"])
+        raise rt.authserver.dialect.missing_token()
+    rt.tokens.revoke(params["token"], params["token_type_hint"])
     return "", 200
 
 
@@ -63,3 +85,52 @@ def jwks():
     if signer is None:
         raise not_found_path(request.path)
     return jsonify(signer.jwks())
+
+
+# -- discovery (Spring Authorization Server; the classic server has none) ---------------------
+
+
+def _metadata(openid: bool) -> dict:
+    """What the metadata endpoints of Spring Authorization Server publish, limited to what
+    fakesapcc serves (SAP keeps its ``/oauth/…`` endpoint paths)."""
+    rt = runtime()
+    base = issuer()
+    methods = ["client_secret_basic", "client_secret_post", "none"]
+    body = {
+        "issuer": base,
+        "authorization_endpoint": f"{base}/oauth/authorize",
+        "token_endpoint": f"{base}/oauth/token",
+        "token_endpoint_auth_methods_supported": methods,
+    }
+    if rt.tokens.signer is not None:
+        body["jwks_uri"] = f"{base}/oauth2/jwks"
+    body.update({
+        "response_types_supported": ["code"],
+        "grant_types_supported": ["authorization_code", "client_credentials", "refresh_token"],
+        "revocation_endpoint": f"{base}/oauth/revoke",
+        "revocation_endpoint_auth_methods_supported": methods,
+        "code_challenge_methods_supported":
+            ["S256", "plain"] if rt.config.prop_bool(PLAIN_PKCE) else ["S256"],
+    })
+    if openid:
+        scopes = sorted({s for c in rt.db.state.oauth_clients.values() for s in c.scope})
+        body.update({"subject_types_supported": ["public"],
+                     "id_token_signing_alg_values_supported": ["RS256"],
+                     "scopes_supported": scopes})
+    return body
+
+
+@bp.get("/.well-known/openid-configuration")
+@operation("getOpenIdConfiguration", secured=roles.OPEN)
+def openid_configuration():
+    if not modern():
+        raise not_found_path(request.path)
+    return jsonify(_metadata(openid=True))
+
+
+@bp.get("/.well-known/oauth-authorization-server")
+@operation("getAuthorizationServerMetadata", secured=roles.OPEN)
+def authorization_server_metadata():
+    if not modern():
+        raise not_found_path(request.path)
+    return jsonify(_metadata(openid=False))

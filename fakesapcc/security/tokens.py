@@ -1,9 +1,12 @@
 """Issuing, finding and revoking OAuth tokens.
 
-Tokens are opaque random strings by default, as classic SAP issues them; with ``token_format
-= jwt`` they are RS256-signed JWTs carrying subject, client, scope, authorities and expiry, whose
-public key is published as a JWKS. Either way the server validates a token by looking it up, so
-revocation works for both.
+Tokens are opaque random strings by default on the classic profile, as classic SAP issues
+them; with ``token_format = jwt`` (the authorization-server profile's default) they are
+RS256-signed JWTs whose public key is published as a JWKS. Their claims follow the profile:
+classic ``sub``, ``client_id``, ``scope``, ``authorities``, ``iat``, ``exp``, ``jti``; Spring
+Authorization Server's JwtGenerator ``iss``, ``sub``, ``aud``, ``nbf``, ``scope`` (a list),
+``iat``, ``exp``, ``jti``, plus ``client_id`` (RFC 9068). Either way the server validates a token
+by looking it up, so revocation works for both.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from typing import Any
 
 from .. import models as m
 from ..clock import Clock
-from ..config import Config
+from ..config import AUTHORIZATION_SERVER, Config
 from ..errors import ApiError
 from ..db import Db
 
@@ -70,8 +73,13 @@ class TokenService:
 
     # -- issuing -----------------------------------------------------------------------------
 
+    def issuer(self) -> str:
+        """The issuer when no request names one: the authorization server's web app."""
+        return f"{self.config.base_url}/authorizationserver"
+
     def issue(self, client: m.OAuthClientDetails, user: m.User | None, scope: list[str],
-              authorities: list[str], grant_type: str, with_refresh: bool
+              authorities: list[str], grant_type: str, with_refresh: bool,
+              issuer: str | None = None
               ) -> tuple[m.OAuthAccessToken, m.OAuthRefreshToken | None]:
         now = self.clock.now()
         refresh = None
@@ -80,7 +88,8 @@ class TokenService:
                 value=str(uuid.uuid4()), clientId=client.clientId, userUid=user.uid,
                 scope=scope, expiresAt=now + timedelta(seconds=self.refresh_validity(client)))
         expires = now + timedelta(seconds=self.access_validity(client))
-        value = self._new_value(client, user, scope, authorities, now, expires)
+        value = self._new_value(client, user, scope, authorities, now, expires,
+                                issuer or self.issuer())
         access = m.OAuthAccessToken(
             value=value, clientId=client.clientId, userUid=user.uid if user else None,
             scope=scope, authorities=authorities, issuedAt=now, expiresAt=expires,
@@ -92,11 +101,21 @@ class TokenService:
         return access, refresh
 
     def _new_value(self, client: m.OAuthClientDetails, user: m.User | None, scope: list[str],
-                   authorities: list[str], now: datetime, expires: datetime) -> str:
+                   authorities: list[str], now: datetime, expires: datetime,
+                   issuer: str) -> str:
         if self.signer is None:
             return str(uuid.uuid4())
+        subject = user.uid if user else client.clientId
+        if self.config.oauth_profile == AUTHORIZATION_SERVER:
+            claims: dict[str, Any] = {"iss": issuer, "sub": subject, "aud": [client.clientId],
+                                      "nbf": int(now.timestamp())}
+            if scope:
+                claims["scope"] = list(scope)
+            claims.update({"iat": int(now.timestamp()), "exp": int(expires.timestamp()),
+                           "jti": str(uuid.uuid4()), "client_id": client.clientId})
+            return self.signer.sign(claims)
         return self.signer.sign({
-            "sub": user.uid if user else client.clientId, "client_id": client.clientId,
+            "sub": subject, "client_id": client.clientId,
             "scope": " ".join(scope), "authorities": authorities,
             "iat": int(now.timestamp()), "exp": int(expires.timestamp()),
             "jti": secrets.token_hex(8)})

@@ -6,15 +6,13 @@ calls OCC with the bearer token through ``fetch()``: the preflights pass and the
 From an origin it does not allow, the browser blocks the OCC calls.
 
 Without chromium or chromedriver the test is skipped, unless the environment variable CI is set:
-in CI a missing browser is a failure (``scripts/test`` installs it).
+in CI a missing browser is a failure (``scripts/test`` installs it). The browser comes from
+``conftest.py``.
 """
 from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
-import tempfile
 import threading
 from pathlib import Path
 
@@ -22,11 +20,6 @@ import pytest
 
 from fakesapcc.testing import FakeSAPCC
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync")
 PAGE = "storefront.html"
 LOGIN = {"grant_type": "password", "client_id": "mobile_android", "client_secret": "secret",
          "username": "mark.rivers@pronto-hw.com", "password": "Password123!"}
@@ -43,26 +36,6 @@ OCC_CALLS = [
      {"product": {"code": PRODUCT}, "quantity": 1}],
     ["GET", f"{SITE}/users/current/carts/{{code}}", None],
 ]
-
-
-def _browser_missing() -> str | None:
-    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        missing.append("the Python package selenium")
-    return ", ".join(missing) or None
-
-
-def _require_browser() -> None:
-    missing = _browser_missing()
-    if missing is None:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"CI needs the browser test, but this machine lacks {missing} "
-                    "(scripts/test installs them)")
-    pytest.skip(f"no headless browser here ({missing} missing); run scripts/test to install "
-                "Debian's chromium and chromium-driver")
 
 
 class Recorder:
@@ -113,29 +86,6 @@ def fakesapcc(page_server):
     sap.recorder = recorder
     with sap:
         yield sap
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="fakesapcc-chromium-")
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={profile}")
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_script_timeout(30)
-    driver.set_page_load_timeout(30)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def run_page(browser, page_origin: str, sap: FakeSAPCC) -> list[dict]:
