@@ -38,6 +38,7 @@ log = logging.getLogger("fakesapcc")
 
 IGNORE = "<ignore>"
 NULL = "<null>"
+CONVERTED = frozenset({"bool", "int", "float", "date"})  # kinds whose cells must convert
 
 
 class Unresolved(Exception):
@@ -292,6 +293,7 @@ class _FileLoader:
         except Unresolved as exc:
             if final:
                 self.unresolved(exc, row)
+                self.bad_values(rtd, cells, row)
                 self.report.skipped[rtd.code] += 1
             else:
                 self.retry_rows.append((td, header, row))
@@ -301,6 +303,9 @@ class _FileLoader:
             return
         existing = self.find(rtd, key_fields) if key_fields else []
         mode = header.mode
+        if (mode == "REMOVE" or (mode == "UPDATE" and not existing)) \
+                and self.bad_values(rtd, cells, row):
+            return  # nothing is written, but a value that does not convert is still an error
         if mode == "REMOVE":
             if len(existing) > 1 and not header.batchmode:
                 self.problem(f"REMOVE matches {len(existing)} {rtd.code} items "
@@ -340,6 +345,21 @@ class _FileLoader:
         if docid:
             self.docids[docid] = (rtd, target)
         self.report.counts[rtd.code] += 1
+
+    def bad_values(self, td: TypeDef, cells: list[tuple[Column, Attr, str]],
+                   row: ValueLine) -> bool:
+        """On a row that is dropped before its values are written (a reference that does not
+        resolve, an UPDATE or a REMOVE with no match…): a value that does not convert is still
+        an error, as the README states, whatever else is wrong with the row."""
+        bad = False
+        for col, attr, raw in cells:
+            if attr.kind in CONVERTED and raw not in ("", NULL):
+                try:
+                    self.convert(td, col, attr, raw, row)
+                except BadValue as exc:
+                    self.diag("error", str(exc), row.line, col)
+                    bad = True
+        return bad
 
     def plan(self, td: TypeDef, header: Header) -> tuple[Column | None, list[tuple[Column, Attr, str]]]:
         """Per header and row type: the document id column and the known attribute columns
