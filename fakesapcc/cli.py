@@ -6,7 +6,8 @@ Options that are settings are ``Setting`` options: their ``FAKESAPCC_*`` variabl
 are shown in ``--help``, but the variable is read by ``config.build_config`` alone, so the
 precedence (defaults < SAP properties < environment < flags) lives in one place.
 
-Exit codes: 0 done; 1 ImpEx with errors (the seed of ``serve``, the files of ``impex check``);
+Exit codes: 0 done; 1 ImpEx with errors (the seed of ``serve``, the files of ``impex check``),
+or the server probed by ``health`` is not up;
 2 a usage or configuration error (a bad flag or value, a missing file, an unknown SAP version,
 a port in use), printed as one line that says what to do.
 """
@@ -24,7 +25,7 @@ from typing import Any, NoReturn
 
 import click
 
-from . import __version__
+from .version import __version__
 from .config import SETTINGS, Config, ConfigError, build_config
 from .db import Db
 from .impex.loader import (ImpexLoadError, LoadReport, impex_files, load_paths,
@@ -157,7 +158,8 @@ def cli() -> None:
     Every setting comes from, later winning: its default, SAP properties (fakesapcc.<name>),
     its FAKESAPCC_<NAME> environment variable, its flag.
 
-    Exit codes: 0 done; 1 ImpEx with errors; 2 a usage or configuration error.
+    Exit codes: 0 done; 1 ImpEx with errors (or, for health, no server); 2 a usage or
+    configuration error.
     """
 
 
@@ -178,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 # ----------------------------------------------------------------------------------- serve
 
 
-@cli.command()
+@cli.command(short_help="Run the server.")
 @setting("--host", help="The address to bind; beyond loopback the control plane needs "
                         "--admin-token.")
 @setting("--port", type=click.IntRange(0, 65535), help="The port (0 = any free port).")
@@ -324,6 +326,36 @@ class ProgressBars:
             self.bar, self.file = None, None
 
 
+# ---------------------------------------------------------------------------------- health
+
+
+@cli.command(short_help="Probe a server here: exit 0 when it is up.")
+@setting("--port", type=click.IntRange(1, 65535), help="The port the server listens on.")
+@click.option("--ready", is_flag=True, help="Probe /_fakesapcc/ready: the seed has loaded.")
+@click.option("--timeout", type=click.FloatRange(0.1, 60), default=2.0, show_default=True,
+              help="Seconds to wait for the answer.")
+def health(ready: bool, timeout: float, **params: Any) -> None:
+    """Probe a server on this machine: exit 0 when it answers 200, else 1.
+
+    The container's HEALTHCHECK: it reads the same settings as serve (FAKESAPCC_PORT,
+    FAKESAPCC_TLS…), so it follows the port and scheme the server was given through them.
+    """
+    import ssl
+    import urllib.request
+
+    config = config_from(params)
+    scheme = "https" if config.tls or config.tls_cert else "http"
+    url = f"{scheme}://127.0.0.1:{config.port}/_fakesapcc/{'ready' if ready else 'health'}"
+    context = ssl._create_unverified_context() if scheme == "https" else None  # noqa: S323
+    try:
+        with urllib.request.urlopen(url, timeout=timeout, context=context) as answer:
+            status = answer.status
+    except Exception as exc:  # refused, timed out, a 503 while loading
+        click.echo(f"{PROG}: {url}: {getattr(exc, 'code', None) or exc}", err=True)
+        raise click.exceptions.Exit(EXIT_IMPEX) from None
+    click.echo(f"{url}: {status}")
+
+
 # ----------------------------------------------------------------------------------- impex
 
 
@@ -332,7 +364,7 @@ def impex() -> None:
     """ImpEx tools."""
 
 
-@impex.command("check")
+@impex.command("check", short_help="Load ImpEx into a scratch store and report.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @impex_options("--strict", seed=False)
 def impex_check(paths: tuple[str, ...], **params: Any) -> None:
@@ -383,7 +415,7 @@ def print_report(report: LoadReport, out: Any = None, errors_only: bool = False)
 # ------------------------------------------------------------------------------------- env
 
 
-@cli.command()
+@cli.command(short_help="Print a .env block for a storefront.")
 @setting("--host", help="The host the storefront reaches the server at.")
 @setting("--port", type=click.IntRange(0, 65535), help="The port the server listens on.")
 @click.option("--site", metavar="SITE", help="The base site (default: the first B2C site).")

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .. import __version__
+from ..version import __version__
 from ..security import roles
 from . import runtime
 from .operations import operation
