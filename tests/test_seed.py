@@ -77,7 +77,8 @@ def readme_accounts():
     for part in section.split("\n**")[1:]:
         heading, _, table = part.partition("\n\n")
         password = re.search(r"password `([^`]+)`", heading)
-        columns = [c.strip() for c in table.splitlines()[0].strip().strip("|").split("|")]
+        lines = table.splitlines()
+        columns = [c.strip() for c in lines[0].strip().strip("|").split("|")] if lines else []
         if password is None and "password" not in columns:
             continue
         for line in table.splitlines()[2:]:
