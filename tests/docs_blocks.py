@@ -177,7 +177,9 @@ curl() { command curl --silent --show-error --fail-with-body "$@"; }
 def environment(port: int, cwd: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(
         ("FAKESAPCC_", "PYTEST_XDIST", "PYTEST_CURRENT_TEST", "PYTEST_ADDOPTS"))}
+    root = str(Path(__file__).resolve().parents[1])  # the code under test, whatever is installed
     env.update(DOCS_PYTHON=sys.executable, FAKESAPCC_PORT=str(port), COLUMNS="80",
+               PYTHONPATH=os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")])),
                PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
                TMPDIR=cwd)
     return env
