@@ -8,9 +8,13 @@ COPY impex ./impex
 RUN pip install . && useradd --create-home --uid 10001 fakesapcc
 USER fakesapcc
 
+# Settings are FAKESAPCC_* variables (README, "Configuration"): change the port with
+# FAKESAPCC_PORT, and the server, the health check and EXPOSE's meaning follow it.
+ENV FAKESAPCC_PORT=9001
 EXPOSE 9001
-HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
-  CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:9001/_fakesapcc/health', timeout=2).status == 200 else 1)"
+# `fakesapcc health` reads the same settings as `serve`: FAKESAPCC_PORT, FAKESAPCC_TLS…
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ["fakesapcc", "health"]
 
 # The same command the tests run (tests/test_cli.py starts exactly this, on a free port).
+# Bound beyond loopback, the control plane (/_fakesapcc) needs FAKESAPCC_ADMIN_TOKEN.
 CMD ["fakesapcc", "serve", "--host", "0.0.0.0"]

@@ -6,6 +6,6 @@ The public surface: ``create_app`` (a WSGI app), ``Config``/``build_config``, ``
 from .app import create_app
 from .config import Config, build_config
 from .db import Db
+from .version import __version__
 
-__all__ = ["create_app", "Config", "build_config", "Db"]
-__version__ = "0.1.0"
+__all__ = ["create_app", "Config", "build_config", "Db", "__version__"]

@@ -90,10 +90,12 @@ def create_app(config: Config | None = None, *, db: Db | None = None,
     from .api.admin import bp as admin_bp
     from .api import login  # noqa: F401  (the authorization endpoint, on the oauth blueprint)
     from .api.asm import bp as asm_bp
+    from .api.home import bp as home_bp
     from .api.oauth import bp as oauth_bp
     from .api.occ import bp as occ_bp
     from .api.occ.sopmock import provider as payment_provider_bp
 
+    app.register_blueprint(home_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(oauth_bp)
     app.register_blueprint(occ_bp)

@@ -1,246 +1,294 @@
-"""The ``fakesapcc`` command: ``serve``, ``impex check`` and ``env``."""
+"""The ``fakesapcc`` command, on click: ``serve``, ``generate``, ``impex check``, ``env`` and
+``health``.
+
+A sub-command is one decorated function on the ``cli`` group (or on ``impex``), taking the
+shared options with ``@setting_options`` and building its ``Config`` with ``config_from``.
+Options that are settings are ``Setting`` options: their ``FAKESAPCC_*`` variable and default
+are shown in ``--help``, but the variable is read by ``config.build_config`` alone, so the
+precedence (defaults < SAP properties < environment < flags) lives in one place.
+
+Exit codes: 0 done; 1 ImpEx with errors (the seed of ``serve``, the files of ``impex check``),
+or the server probed by ``health`` is not up;
+2 a usage or configuration error (a bad flag or value, a missing file, an unknown SAP version,
+a port in use), printed as one line that says what to do.
+"""
 from __future__ import annotations
 
-import argparse
+import errno
 import logging
-import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
-from typing import Any
+from dataclasses import MISSING
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
 
-from .config import OAUTH_PROFILES, Config, ConfigError, build_config
-from .impex.loader import ImpexLoadError, LoadReport, impex_files, load_paths
-from .runtime import Runtime, default_data_dir
+import click
+
+from .version import __version__
+from .config import OAUTH_PROFILES, SETTINGS, Config, ConfigError, build_config
 from .db import Db
+from .impex.loader import (ImpexLoadError, LoadReport, impex_files, load_paths,
+                           missing_paths)
+from .runtime import Runtime, default_data_dir
 
 OAUTH_PATH = "/authorizationserver"
 OCC_PATH = "/occ/v2"
 ASM_PATH = "/assistedservicewebservices"
+PROG = "fakesapcc"
+#: ImpEx files of at least this many rows show a progress bar (on a terminal only)
+PROGRESS_ROWS = 5000
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+EXIT_OK, EXIT_IMPEX, EXIT_USAGE = 0, 1, 2
 
 
-def _config_flags(parser: argparse.ArgumentParser) -> None:
-    """Flags shared by the commands that build a Config (None = not given)."""
-    parser.add_argument("--impex", action="append", metavar="PATH",
-                        help="an ImpEx file or folder to load after the default data (repeatable)")
-    parser.add_argument("--no-default-data", dest="default_data", action="store_const",
-                        const=False, help="do not load the default seed")
-    parser.add_argument("--properties", dest="properties_file", metavar="FILE",
-                        help="a SAP .properties file")
-    parser.add_argument("--manifest", metavar="FILE",
-                        help="a SAP core-customize/manifest.json whose properties apply")
-    parser.add_argument("--sap-version", metavar="VERSION",
-                        help="the SAP Commerce version whose property defaults apply "
-                             "(2211 = newest; e.g. 2211.15, or 2211-jdk21.1 for the Framework "
-                             "Update and its OAuth)")
-    parser.add_argument("--strict-impex", action="store_const", const=True,
-                        help="unresolved references and UPDATEs of missing items are errors")
+class CliError(click.ClickException):
+    """A usage or configuration error: one line on stderr that says what to do, exit 2."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"{PROG}: {self.format_message()}", err=True)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="fakesapcc", description="An emulator of SAP Commerce "
-                                     "Cloud's OAuth server, OCC v2 and ASM web services.")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    serve = sub.add_parser("serve", help="run the server")
-    serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port (default 9001; 0 = any free port)")
-    serve.add_argument("--server", choices=["granian", "waitress"],
-                       help="the HTTP server (default granian)")
-    serve.add_argument("--threads", type=int,
-                       help="requests the app runs at once (default 2)")
-    serve.add_argument("--token-format", choices=["opaque", "jwt"],
-                       help="access token format (default: the OAuth profile's)")
-    serve.add_argument("--oauth-profile", choices=list(OAUTH_PROFILES),
-                       help="the authorization server: classic (spring-security-oauth2) or "
-                            "authorization-server (Spring Authorization Server); default: by "
-                            "--sap-version")
-    serve.add_argument("--admin-token", metavar="TOKEN",
-                       help="bearer token the control plane requires when bound beyond 127.0.0.1")
-    serve.add_argument("--no-admin", dest="admin", action="store_const", const=False,
-                       help="serve no control plane (/_fakesapcc)")
-    serve.add_argument("--strict-emulation", action="store_const", const=True,
-                       help="an agent calling OCC user endpoints as 'current' gets a 400")
-    serve.add_argument("--cors-origin", dest="cors_origins", action="append", metavar="URL",
-                       help="allow this browser origin on every web app (repeatable)")
-    serve.add_argument("--tls", choices=["self-signed"],
-                       help="serve HTTPS with a throwaway self-signed certificate")
-    serve.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate")
-    serve.add_argument("--tls-key", metavar="FILE", help="the private key of --tls-cert")
-    _config_flags(serve)
-
-    impex = sub.add_parser("impex", help="ImpEx tools")
-    impex_sub = impex.add_subparsers(dest="impex_command", required=True)
-    check = impex_sub.add_parser("check", help="load ImpEx files into a scratch store and report")
-    check.add_argument("paths", nargs="+", metavar="PATH")
-    check.add_argument("--no-default-data", dest="default_data", action="store_const",
-                       const=False, help="check against an empty store, not the default seed")
-    check.add_argument("--properties", dest="properties_file", metavar="FILE")
-    check.add_argument("--manifest", metavar="FILE")
-    check.add_argument("--strict", dest="strict_impex", action="store_const", const=True,
-                       help="unresolved references and UPDATEs of missing items are errors")
-
-    gen = sub.add_parser("generate", help="write a made-up data set as ImpEx (Faker, seeded)")
-    gen.add_argument("--customers", type=int, default=1000)
-    gen.add_argument("--products", type=int, default=0)
-    gen.add_argument("--orders", type=int, default=0)
-    gen.add_argument("--seed", type=int, default=1, help="the same seed writes the same bytes")
-    gen.add_argument("-o", "--out", required=True, metavar="FOLDER")
-
-    env = sub.add_parser("env", help="print a .env block for a storefront pointing here")
-    env.add_argument("--host", help="host the storefront reaches the server at")
-    env.add_argument("--port", type=int)
-    env.add_argument("--site", help="the base site (default: the first B2C site)")
-    _config_flags(env)
-    return parser
+def fail(message: str) -> NoReturn:
+    raise CliError(message)
 
 
-def _cli_values(args: argparse.Namespace) -> dict[str, Any]:
-    keys = ("host", "port", "server", "threads", "token_format", "oauth_profile", "impex",
-            "default_data",
-            "properties_file", "manifest", "sap_version", "strict_impex", "admin", "admin_token",
-            "strict_emulation", "cors_origins", "tls", "tls_cert", "tls_key")
-    return {k: getattr(args, k, None) for k in keys}
+def warn(message: str) -> None:
+    click.echo(f"{PROG}: warning: {message}", err=True)
+
+
+# ---------------------------------------------------------------------------------- options
+
+
+class Setting(click.Option):
+    """An option that is a ``Config`` setting. Its ``FAKESAPCC_<NAME>`` variable and default
+    show in ``--help``; click never reads the variable (``build_config`` does), and an option
+    not given is ``None``, so that the settings' precedence decides."""
+
+    def __init__(self, *args: Any, env_hint: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        name = self.name or ""
+        self.envvar = f"FAKESAPCC_{name.upper()}{env_hint}"
+        self.show_envvar = True
+        default = SETTINGS[name].default
+        self.config_default = None if self.is_flag or default in (None, MISSING) \
+            else str(default)
+
+    def get_help_extra(self, ctx: click.Context) -> Any:
+        extra = super().get_help_extra(ctx)
+        if self.config_default is not None:
+            extra["default"] = self.config_default
+        return extra
+
+    def resolve_envvar_value(self, ctx: click.Context) -> None:
+        return None
+
+    def value_from_envvar(self, ctx: click.Context) -> None:
+        return None
+
+
+def setting(*decls: str, **kwargs: Any) -> Callable[[Any], Any]:
+    kwargs.setdefault("default", None)
+    return click.option(*decls, cls=Setting, **kwargs)
+
+
+def impex_options(strict_flag: str, seed: bool = True) -> Callable[[Any], Any]:
+    """The options of every command that loads ImpEx and SAP properties (``seed``: with
+    ``--impex``, the files loaded after the default data)."""
+    def decorate(f: Any) -> Any:
+        options = [
+            setting("--impex", "impex", multiple=True, metavar="PATH",
+                    type=click.Path(dir_okay=True),
+                    env_hint=" (comma- or space-separated)",
+                    help="An ImpEx file or folder to load after the default data (repeatable)."),
+            setting("--no-default-data", "default_data", flag_value=False, is_flag=True,
+                    env_hint="=false", help="Do not load the default seed."),
+            setting("--properties", "properties_file", metavar="FILE",
+                    help="A SAP .properties file (fakesapcc.<setting> keys set settings)."),
+            setting("--manifest", metavar="FILE",
+                    help="A SAP core-customize/manifest.json whose properties apply."),
+            setting("--sap-version", metavar="VERSION",
+                    help="The SAP Commerce version whose property defaults apply: 2211 (the "
+                         "newest patch), a patch such as 2211.15, or 2211-jdk21.1 for the "
+                         "Framework Update and its OAuth."),
+            setting(strict_flag, "strict_impex", flag_value=True, is_flag=True,
+                    help="Unresolved references and UPDATEs of missing items are errors."),
+        ]
+        for option in reversed(options if seed else options[1:]):
+            f = option(f)
+        return f
+    return decorate
+
+
+def config_from(params: dict[str, Any]) -> Config:
+    """The Config of a command's parameters (an empty ``multiple`` option = not given)."""
+    values = {k: (list(v) if v else None) if isinstance(v, tuple) else v
+              for k, v in params.items() if k in SETTINGS}
+    try:
+        return build_config(values)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def check_impex_paths(config: Config, paths: Sequence[str | Path] | None = None) -> list[Path]:
+    """Before any loading: every path exists (else exit 2), a folder without ``.impex`` files
+    is a warning. Returns the files to load."""
+    paths = list(config.impex if paths is None else paths)
+    missing = missing_paths(paths)
+    if missing:
+        fail(f"no such ImpEx file or folder: {', '.join(map(str, missing))} (check --impex or "
+             "FAKESAPCC_IMPEX; a folder loads its *.impex files)")
+    for path in map(Path, paths):
+        if path.is_dir() and not impex_files([path]):
+            warn(f"the ImpEx folder {path} holds no *.impex file: nothing loads from it")
+    return impex_files(paths)
+
+
+# ----------------------------------------------------------------------------------- group
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name=PROG, message="%(prog)s %(version)s")
+def cli() -> None:
+    """An emulator of SAP Commerce Cloud's OAuth server, OCC v2 and Assisted Service Module
+    APIs, with real state seeded from ImpEx.
+
+    Every setting comes from, later winning: its default, SAP properties (fakesapcc.<name>),
+    its FAKESAPCC_<NAME> environment variable, its flag.
+
+    Exit codes: 0 done; 1 ImpEx with errors (or, for health, no server); 2 a usage or
+    configuration error.
+    """
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    if args.command == "generate":
-        from pathlib import Path
-
-        from .generate import generate
-
-        generate(Path(args.out), customers=args.customers, products=args.products,
-                 orders=args.orders, seed=args.seed,
-                 echo=lambda text: print(text, file=sys.stderr))
-        return 0
+    """The console script (``fakesapcc``); also ``python -m fakesapcc``."""
     try:
-        config = build_config(_cli_values(args))
-    except ConfigError as exc:
-        print(f"fakesapcc: {exc}", file=sys.stderr)
-        return 2
-    if args.command == "serve":
-        return serve(config)
-    if args.command == "impex":
-        return impex_check(config, args.paths)
-    return print_env(config, args.site)
-
-
-# ---------------------------------------------------------------------------------- commands
-
-
-def print_report(report: LoadReport, out=sys.stdout) -> None:
-    for f in report.files:
-        state = "loaded" if f.loaded else "NOT LOADED"
-        print(f"{f.file}: {state}", file=out)
-        for type_code, count in sorted(f.counts.items()):
-            print(f"  {type_code}: {count}", file=out)
-        for type_code, count in sorted(f.skipped.items()):
-            print(f"  {type_code}: {count} skipped", file=out)
-        for d in f.diagnostics:
-            print(f"  {d}", file=out)
-
-
-def impex_check(config: Config, paths: list[str]) -> int:
-    """Load the default data (unless disabled), then each file into a scratch store."""
-    missing = [p for p in paths if not os.path.exists(p)]
-    if missing:
-        print(f"fakesapcc: no such file or folder: {', '.join(missing)}", file=sys.stderr)
-        return 2
-    db = Db()
-    if config.default_data:
-        base = load_paths(db, [default_data_dir()], config=config.properties)
-        if not base.ok:
-            print_report(base)
-            return 1
-    report = load_paths(db, impex_files(paths), config=config.properties,
-                        strict=config.strict_impex, stop_on_error=False)
-    print_report(report)
-    errors = len(report.errors)
-    warnings = sum(1 for f in report.files for d in f.diagnostics if d.level == "warning")
-    print(f"{len(report.files)} file(s), {sum(report.counts().values())} row(s) applied, "
-          f"{errors} error(s), {warnings} warning(s)")
-    return 1 if errors else 0
-
-
-def print_env(config: Config, site_uid: str | None) -> int:
-    rt = Runtime(config)
-    try:
-        rt.load_seed()
-    except ImpexLoadError as exc:
-        print_report(exc.report, sys.stderr)
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name=PROG,
+                        standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.Abort:
+        click.echo("Aborted!", err=True)
         return 1
-    state = rt.db.state
-    sites = sorted(state.base_sites.values(), key=lambda s: (s.channel != "B2C", s.uid))
-    site = state.base_sites.get(site_uid) if site_uid else (sites[0] if sites else None)
-    if site_uid and site is None:
-        print(f"fakesapcc: no base site '{site_uid}'", file=sys.stderr)
-        return 2
-    store = state.base_stores.get(site.stores[0]) if site and site.stores else None
-    catalog = store.catalogs[0] if store and store.catalogs else ""
-    base = config.base_url
-    lines = {
-        "SAPCC_OAUTH_URI": f"{base}{OAUTH_PATH}",
-        "SAPCC_OAUTH_CLIENT_ID": "mobile_android",
-        "SAPCC_OAUTH_CLIENT_SECRET": "secret",
-        "SAPCC_OAUTH_TOKEN_ENDPOINT": "/oauth/token",
-        "SAPCC_OAUTH_TOKEN_REVOKE_ENDPOINT": "/oauth/revoke",
-        "SAPCC_API_URI": f"{base}{OCC_PATH}",
-        "SAPCC_ASM_API_URI": f"{base}{ASM_PATH}",
-        "DEFAULT_BASE_SITE_ID": site.uid if site else "",
-        "DEFAULT_CATALOG_ID": catalog,
-        "DEFAULT_CATALOG_VERSION": "Online",
-        "DEFAULT_LANGUAGE": (store.defaultLanguage if store else None) or "en",
-        "DEFAULT_CURRENCY": (store.defaultCurrency if store else None) or "USD",
-    }
-    print("# fakesapcc: paste into your storefront's .env")
-    for key, value in lines.items():
-        print(f"{key}={value}")
-    return 0
+    return code if isinstance(code, int) else EXIT_OK
 
 
-def serve(config: Config) -> int:
-    """Serve (granian by default, see ``server``); the seed loads once the server runs, so
+# ----------------------------------------------------------------------------------- serve
+
+
+@cli.command(short_help="Run the server.")
+@setting("--host", help="The address to bind; beyond loopback the control plane needs "
+                        "--admin-token.")
+@setting("--port", type=click.IntRange(0, 65535), help="The port (0 = any free port).")
+@setting("--server", type=click.Choice(["granian", "waitress"]),
+         help="The HTTP server: granian (native HTTP core) or waitress (pure Python).")
+@setting("--threads", type=click.IntRange(1, 1024), help="Requests the app runs at once.")
+@setting("--token-format", type=click.Choice(["opaque", "jwt"]),
+         help="Access token format (default: the OAuth profile's).")
+@setting("--oauth-profile", type=click.Choice(list(OAUTH_PROFILES)),
+         help="The authorization server: classic (spring-security-oauth2) or "
+              "authorization-server (Spring Authorization Server); default: by --sap-version.")
+@setting("--admin-token", metavar="TOKEN",
+         help="The bearer token the control plane requires when bound beyond 127.0.0.1.")
+@setting("--no-admin", "admin", flag_value=False, is_flag=True, env_hint="=false",
+         help="Serve no control plane (/_fakesapcc).")
+@setting("--strict-emulation", flag_value=True, is_flag=True,
+         help="An agent calling OCC user endpoints as 'current' gets a 400.")
+@setting("--cors-origin", "cors_origins", multiple=True, metavar="URL",
+         env_hint=" (comma-separated)", help="Allow this browser origin on every web app "
+                                             "(repeatable).")
+@setting("--tls", type=click.Choice(["self-signed"]),
+         help="Serve HTTPS with a throwaway self-signed certificate.")
+@setting("--tls-cert", metavar="FILE", help="Serve HTTPS with this certificate.")
+@setting("--tls-key", metavar="FILE", help="The private key of --tls-cert.")
+@setting("--log-level", type=click.Choice(LOG_LEVELS, case_sensitive=False),
+         help="How much the server logs; debug adds one line per request.")
+@impex_options("--strict-impex")
+def serve(**params: Any) -> None:
+    """Run the server: the OAuth server, OCC v2, ASM and the control plane.
+
+    The socket listens at once (GET /_fakesapcc/health answers 200); the seed loads after it
+    (GET /_fakesapcc/ready answers 200 when loaded). Everything the server says goes to
+    stderr: the SAP flags in force, then one line 'fakesapcc ready: ...'.
+    """
+    config = config_from(params)
+    files = check_impex_paths(config, [*([default_data_dir()] if config.default_data else []),
+                                       *config.impex])
+    if not files:
+        warn("no ImpEx loads (--no-default-data and no --impex): the store starts empty")
+    raise click.exceptions.Exit(run_server(config))
+
+
+def configure_logging(level: str) -> None:
+    """The server's log on stderr: fakesapcc's own at ``level`` (debug adds the access
+    lines), the HTTP servers' from info."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    numeric = getattr(logging, level.upper())
+    for name, lvl in (("fakesapcc", numeric), ("waitress", max(numeric, logging.INFO))):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(lvl)
+        logger.propagate = False
+
+
+def bind_error(exc: OSError, config: Config) -> str:
+    where = f"{config.host}:{config.port}"
+    if exc.errno == errno.EADDRINUSE:
+        return (f"port {config.port} is already in use on {config.host} (another fakesapcc?): "
+                "stop that process, or choose another port with --port (0 = any free port)")
+    if exc.errno == errno.EACCES:
+        return (f"not allowed to bind {where}: choose a port above 1023 with --port")
+    if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or isinstance(exc, OSError) \
+            and "getaddrinfo" in str(exc).lower():
+        return f"cannot bind {where}: {exc.strerror or exc}; check --host"
+    return f"cannot bind {where}: {exc.strerror or exc}"
+
+
+def run_server(config: Config) -> int:
+    """Serve (granian by default, see ``server``); the seed loads once the server answers, so
     /_fakesapcc/health answers at once and /_fakesapcc/ready when loaded."""
     from .api import runtime
     from .app import create_app
     from .server import make_server
     from .tls import tls_from_config
 
-    logging.basicConfig(level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
+    configure_logging(config.log_level)
     app = create_app(config, load_seed=False)
     try:
         server = make_server(app, config.host, config.port, config.threads,
                              tls=tls_from_config(config), kind=config.server)
-    except OSError as exc:
-        print(f"fakesapcc: cannot listen on {config.host}:{config.port}: {exc.strerror}",
-              file=sys.stderr)
-        return 2
     except ConfigError as exc:
-        print(f"fakesapcc: {exc}", file=sys.stderr)
-        return 2
-    port = server.effective_port  # type: ignore[union-attr]
-    config.port = int(port)
+        fail(str(exc))
+    except OSError as exc:
+        fail(bind_error(exc, config))
+    config.port = int(server.effective_port)
     rt = runtime(app)
     failed = threading.Event()
 
     def load() -> None:
         try:
-            report = rt.load_seed()
+            report = rt.load_seed(progress=ProgressBars.on_terminal())
         except ImpexLoadError as exc:
-            print_report(exc.report, sys.stderr)
-            print("fakesapcc: the seed did not load; stopping", file=sys.stderr)
+            print_report(exc.report, sys.stderr, errors_only=True)
+            click.echo(f"{PROG}: the seed did not load (fix the ImpEx above, or check it with "
+                       f"'fakesapcc impex check'); stopping", err=True)
             failed.set()
             server.close()
             return
         items = sum(report.counts().values())
         base = config.base_url
-        print(f"fakesapcc ready: {items} items from {len(report.files)} file(s) | "
-              f"OAuth {base}{OAUTH_PATH} | OCC {base}{OCC_PATH} | ASM {base}{ASM_PATH}",
-              flush=True)
+        click.echo(f"{PROG} ready: {items} items from {len(report.files)} file(s) | "
+                   f"OAuth {base}{OAUTH_PATH} | OCC {base}{OCC_PATH} | ASM {base}{ASM_PATH}",
+                   err=True)
 
-    print(f"fakesapcc: {config.flags_line()}", file=sys.stderr, flush=True)
+    click.echo(f"{PROG}: {config.flags_line()}", err=True)
     server.on_start(lambda: threading.Thread(target=load, name="fakesapcc-seed",
                                              daemon=True).start())
     signal.signal(signal.SIGTERM, lambda *_: server.close())
@@ -251,7 +299,197 @@ def serve(config: Config) -> int:
     except OSError:
         if not failed.is_set():
             raise
-    return 1 if failed.is_set() else 0
+    return EXIT_IMPEX if failed.is_set() else EXIT_OK
+
+
+class ProgressBars:
+    """A click progress bar on stderr for each ImpEx file of ``PROGRESS_ROWS`` rows or more
+    (the loader's ``progress`` hook: called with the file, rows done and rows in all)."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.file: str | None = None
+        self.done = 0
+
+    @classmethod
+    def on_terminal(cls) -> "ProgressBars | None":
+        return cls() if sys.stderr.isatty() else None
+
+    def __call__(self, file: str, done: int, total: int) -> None:
+        if total < PROGRESS_ROWS:
+            return
+        if self.file != file:
+            self.close()
+            self.bar = click.progressbar(length=total, label=f"loading {Path(file).name}",
+                                         file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+            self.file, self.done = file, 0
+        self.bar.update(done - self.done)
+        self.done = done
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar, self.file = None, None
+
+
+# -------------------------------------------------------------------------------- generate
+
+
+@cli.command(short_help="Write a made-up data set as ImpEx.")
+@click.option("--customers", type=click.IntRange(0), default=1000, show_default=True,
+              help="Customers, with addresses, titles and store-group memberships.")
+@click.option("--products", type=click.IntRange(0), default=0, show_default=True,
+              help="Products, with categories, prices and stock per warehouse.")
+@click.option("--orders", type=click.IntRange(0), default=0, show_default=True,
+              help="Orders, with entries and consignments.")
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="The same seed writes the same bytes.")
+@click.option("-o", "--out", required=True, metavar="FOLDER", type=click.Path(file_okay=False),
+              help="The folder the files go to (made if missing).")
+def generate(customers: int, products: int, orders: int, seed: int, out: str) -> None:
+    """Write a made-up data set (Faker, seeded) as ImpEx files that 'serve --impex FOLDER'
+    loads: 10-products, 20-customers, 30-orders. A progress bar shows on a terminal."""
+    from .generate import generate as write
+
+    written = write(Path(out), customers=customers, products=products, orders=orders,
+                    seed=seed, progress=sys.stderr.isatty(),
+                    echo=lambda text: click.echo(text, err=True))
+    for path in written:
+        click.echo(str(path))
+
+
+# ---------------------------------------------------------------------------------- health
+
+
+@cli.command(short_help="Probe a server here: exit 0 when it is up.")
+@setting("--port", type=click.IntRange(1, 65535), help="The port the server listens on.")
+@click.option("--ready", is_flag=True, help="Probe /_fakesapcc/ready: the seed has loaded.")
+@click.option("--timeout", type=click.FloatRange(0.1, 60), default=2.0, show_default=True,
+              help="Seconds to wait for the answer.")
+def health(ready: bool, timeout: float, **params: Any) -> None:
+    """Probe a server on this machine: exit 0 when it answers 200, else 1.
+
+    The container's HEALTHCHECK: it reads the same settings as serve (FAKESAPCC_PORT,
+    FAKESAPCC_TLS…), so it follows the port and scheme the server was given through them.
+    """
+    import ssl
+    import urllib.request
+
+    config = config_from(params)
+    scheme = "https" if config.tls or config.tls_cert else "http"
+    url = f"{scheme}://127.0.0.1:{config.port}/_fakesapcc/{'ready' if ready else 'health'}"
+    context = ssl._create_unverified_context() if scheme == "https" else None  # noqa: S323
+    try:
+        with urllib.request.urlopen(url, timeout=timeout, context=context) as answer:
+            status = answer.status
+    except Exception as exc:  # refused, timed out, a 503 while loading
+        click.echo(f"{PROG}: {url}: {getattr(exc, 'code', None) or exc}", err=True)
+        raise click.exceptions.Exit(EXIT_IMPEX) from None
+    click.echo(f"{url}: {status}")
+
+
+# ----------------------------------------------------------------------------------- impex
+
+
+@cli.group()
+def impex() -> None:
+    """ImpEx tools."""
+
+
+@impex.command("check", short_help="Load ImpEx into a scratch store and report.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@impex_options("--strict", seed=False)
+def impex_check(paths: tuple[str, ...], **params: Any) -> None:
+    """Load ImpEx files (or folders of them) into a scratch store and report.
+
+    Prints, per file, the items applied by type and every warning and error with file:line;
+    the files load on top of the default data unless --no-default-data. Exits 1 on any error.
+    """
+    config = config_from(params)
+    files = check_impex_paths(config, paths)
+    if not files:
+        fail(f"no *.impex file in {', '.join(paths)}: nothing to check")
+    db = Db()
+    if config.default_data:
+        base = load_paths(db, [default_data_dir()], config=config.properties)
+        if not base.ok:
+            print_report(base)
+            raise click.exceptions.Exit(EXIT_IMPEX)
+    report = load_paths(db, files, config=config.properties, strict=config.strict_impex,
+                        stop_on_error=False, progress=ProgressBars.on_terminal())
+    print_report(report)
+    errors = len(report.errors)
+    warnings = sum(1 for f in report.files for d in f.diagnostics if d.level == "warning")
+    click.echo(f"{len(report.files)} file(s), {sum(report.counts().values())} row(s) applied, "
+               f"{errors} error(s), {warnings} warning(s)")
+    if errors:
+        raise click.exceptions.Exit(EXIT_IMPEX)
+
+
+def print_report(report: LoadReport, out: Any = None, errors_only: bool = False) -> None:
+    """Per file: loaded or not, the rows applied and skipped by type, the diagnostics
+    (``errors_only``: the failing files' errors alone, as ``serve`` reports a bad seed)."""
+    out = out or sys.stdout
+    for f in report.files:
+        if errors_only:
+            for d in f.errors:
+                print(d, file=out)
+            continue
+        print(f"{f.file}: {'loaded' if f.loaded else 'NOT LOADED'}", file=out)
+        for type_code, count in sorted(f.counts.items()):
+            print(f"  {type_code}: {count}", file=out)
+        for type_code, count in sorted(f.skipped.items()):
+            print(f"  {type_code}: {count} skipped", file=out)
+        for d in f.diagnostics:
+            print(f"  {d}", file=out)
+
+
+# ------------------------------------------------------------------------------------- env
+
+
+@cli.command(short_help="Print a .env block for a storefront.")
+@setting("--host", help="The host the storefront reaches the server at.")
+@setting("--port", type=click.IntRange(0, 65535), help="The port the server listens on.")
+@click.option("--site", metavar="SITE", help="The base site (default: the first B2C site).")
+@impex_options("--strict-impex")
+def env(site: str | None, **params: Any) -> None:
+    """Print a .env block for a storefront (Alokai's middleware.config.js) pointing here."""
+    config = config_from(params)
+    check_impex_paths(config)
+    rt = Runtime(config)
+    try:
+        rt.load_seed()
+    except ImpexLoadError as exc:
+        print_report(exc.report, sys.stderr, errors_only=True)
+        raise click.exceptions.Exit(EXIT_IMPEX) from None
+    state = rt.db.state
+    sites = sorted(state.base_sites.values(), key=lambda s: (s.channel != "B2C", s.uid))
+    chosen = state.base_sites.get(site) if site else (sites[0] if sites else None)
+    if site and chosen is None:
+        fail(f"no base site '{site}': the sites are {', '.join(s.uid for s in sites)}")
+    store = state.base_stores.get(chosen.stores[0]) if chosen and chosen.stores else None
+    catalog = store.catalogs[0] if store and store.catalogs else ""
+    base = config.base_url
+    lines = {
+        "SAPCC_OAUTH_URI": f"{base}{OAUTH_PATH}",
+        "SAPCC_OAUTH_CLIENT_ID": "mobile_android",
+        "SAPCC_OAUTH_CLIENT_SECRET": "secret",
+        "SAPCC_OAUTH_TOKEN_ENDPOINT": "/oauth/token",
+        "SAPCC_OAUTH_TOKEN_REVOKE_ENDPOINT": "/oauth/revoke",
+        "SAPCC_API_URI": f"{base}{OCC_PATH}",
+        "SAPCC_ASM_API_URI": f"{base}{ASM_PATH}",
+        "DEFAULT_BASE_SITE_ID": chosen.uid if chosen else "",
+        "DEFAULT_CATALOG_ID": catalog,
+        "DEFAULT_CATALOG_VERSION": "Online",
+        "DEFAULT_LANGUAGE": (store.defaultLanguage if store else None) or "en",
+        "DEFAULT_CURRENCY": (store.defaultCurrency if store else None) or "USD",
+    }
+    click.echo("# fakesapcc: paste into your storefront's .env")
+    for key, value in lines.items():
+        click.echo(f"{key}={value}")
 
 
 if __name__ == "__main__":  # pragma: no cover

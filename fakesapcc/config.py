@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import javaproperties
+
 NEWEST_VERSION = "2211"
 # SAP's Framework Update line (JDK 21, Spring 6; September 2025 onward): ``2211-jdk21.1`` …
 FRAMEWORK_UPDATE = re.compile(r"2211-jdk21(?:\.(\d+))?")
@@ -120,17 +122,26 @@ class Config:
 SETTINGS = {f.name: f for f in dataclasses.fields(Config) if f.name != "properties"}
 
 
+KNOWN_VERSIONS = ("2211 (the newest patch) and its patches 2211.1, 2211.2, … (the defaults "
+                  "change at 2211.16), and the Framework Update line 2211-jdk21, 2211-jdk21.1, …")
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
 def version_tuple(version: str) -> tuple[int, ...]:
     """``2211.15`` → ``(2211, 15)``; plain ``2211`` means the newest 2211 patch, and so does
     the Framework Update line (``2211-jdk21``, ``2211-jdk21.1`` …), which carries every
-    feature of the 2211 updates before it."""
+    feature of the 2211 updates before it. fakesapcc emulates SAP Commerce Cloud 2211: any
+    other release is a ConfigError naming the known versions."""
     if framework_update(version):
         return (2211, 10_000)
-    try:
-        parts = tuple(int(x) for x in version.strip().split("."))
-    except ValueError as exc:
-        raise ConfigError(f"--sap-version must look like 2211, 2211.16 or 2211-jdk21.1, "
-                          f"not '{version}'") from exc
+    text = str(version).strip()
+    if not re.fullmatch(r"\d{4}(\.\d{1,3})?", text):
+        raise ConfigError(f"--sap-version must look like 2211, 2211.16 or 2211-jdk21.1, not "
+                          f"'{version}'; fakesapcc knows SAP Commerce {KNOWN_VERSIONS}")
+    parts = tuple(int(x) for x in text.split("."))
+    if parts[0] != 2211:
+        raise ConfigError(f"SAP Commerce {text} is not a version fakesapcc emulates: it knows "
+                          f"{KNOWN_VERSIONS}")
     if parts == (2211,):
         return (2211, 10_000)
     return parts
@@ -189,40 +200,13 @@ def default_properties(sap_version: str) -> dict[str, str]:
 
 
 def read_properties(text: str) -> dict[str, str]:
-    """Parse Java ``.properties`` text: ``key=value``, ``key: value`` or ``key value``;
-    ``#``/``!`` comments; a trailing backslash continues the line; ``\\t \\n \\uXXXX`` escapes."""
-    result: dict[str, str] = {}
-    lines = text.splitlines()
-    i = 0
-    while i < len(lines):
-        line = lines[i].lstrip()
-        i += 1
-        if not line or line[0] in "#!":
-            continue
-        while _continues(line) and i < len(lines):
-            line = line[:-1] + lines[i].lstrip()
-            i += 1
-        match = re.match(r"((?:\\.|[^=:\s\\])*)\s*[=:\s]?\s*(.*)$", line)
-        if not match:
-            continue
-        key, value = _unescape(match.group(1)), _unescape(match.group(2))
-        result[key] = value
-    return result
-
-
-def _continues(line: str) -> bool:
-    backslashes = len(line) - len(line.rstrip("\\"))
-    return backslashes % 2 == 1
-
-
-def _unescape(text: str) -> str:
-    def repl(m: re.Match[str]) -> str:
-        c = m.group(1)
-        if c.startswith("u"):
-            return chr(int(c[1:], 16))
-        return {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}.get(c, c)
-
-    return re.sub(r"\\(u[0-9a-fA-F]{4}|.)", repl, text)
+    """Java ``.properties`` text as Java's ``Properties.load`` reads it (``key=value``,
+    ``key: value``, ``key value``; ``#``/``!`` comments; continuation lines; escapes), by the
+    ``javaproperties`` library."""
+    try:
+        return dict(javaproperties.loads(text))
+    except ValueError as exc:  # a malformed \\u escape
+        raise ConfigError(f"not a valid .properties file: {exc}") from exc
 
 
 def read_manifest(text: str, aspect: str = "api") -> dict[str, str]:
@@ -315,6 +299,10 @@ def build_config(cli: Mapping[str, Any] | None = None,
     if config.oauth_profile not in OAUTH_PROFILES:
         raise ConfigError(f"OAuth profile must be {' or '.join(OAUTH_PROFILES)}, "
                           f"not '{config.oauth_profile}'")
+    config.log_level = str(config.log_level).lower()
+    if config.log_level not in LOG_LEVELS:
+        raise ConfigError(f"log level must be one of {', '.join(LOG_LEVELS)}, not "
+                          f"'{config.log_level}' (--log-level, FAKESAPCC_LOG_LEVEL)")
     config.properties = {**default_properties(config.sap_version), **sap_props,
                          **dict(cli.get("properties") or {})}
     return config

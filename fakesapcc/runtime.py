@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .clock import Clock
 from .config import Config
-from .impex.loader import ImpexLoadError, LoadReport, impex_files, load_paths
+from .impex.loader import ImpexLoadError, LoadReport, Progress, impex_files, load_paths
 from .security.authorize import AuthorizationEndpoint
 from .security.authserver import AuthorizationServer
 from .security.tokens import TokenService
@@ -41,11 +41,11 @@ class Runtime:
         paths = [default_data_dir()] if self.config.default_data else []
         return impex_files([*paths, *self.config.impex])
 
-    def load_seed(self) -> LoadReport:
+    def load_seed(self, progress: Progress | None = None) -> LoadReport:
         """Load the default data and every ``--impex`` path; remember the result as the state
         that ``reset()`` returns to. Raises ImpexLoadError if any file has an error."""
         report = load_paths(self.db, self.seed_paths(), config=self.config.properties,
-                            strict=self.config.strict_impex)
+                            strict=self.config.strict_impex, progress=progress)
         self.seed_report = report
         if not report.ok:
             raise ImpexLoadError(report)

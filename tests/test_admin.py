@@ -387,3 +387,31 @@ def test_openapi_references_resolve(sapcc):
     walk(document)
     schemas = document["components"]["schemas"]
     assert refs and all(ref.split("/")[-1] in schemas for ref in refs)
+
+
+def test_clock_offset_reads_back_as_written(sapcc):
+    """docs/testing.md shows {"offsetSeconds": 0}: whole seconds are a whole number."""
+    assert '"offsetSeconds":0,' in admin(sapcc, "GET", "clock").text.replace(" ", "")
+    advanced = admin(sapcc, "POST", "clock/advance?seconds=43201")
+    assert '"offsetSeconds":43201,' in advanced.text.replace(" ", "")
+    assert advanced.json()["offsetSeconds"] == 43201
+
+
+def test_the_home_page_points_to_the_apis_the_control_plane_and_the_docs(sapcc):
+    page = requests.get(f"{sapcc.base_url}/", timeout=10)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("application/json")
+    body = page.json()
+    assert body["links"]["occ"] == sapcc.occ_url
+    assert body["links"]["controlPlane"] == sapcc.admin_url
+    assert body["links"]["controlPlaneOpenApi"] == f"{sapcc.admin_url}/openapi.json"
+    assert "README.md" in body["docs"] and "docs/testing.md" in body["docs"]
+    html = requests.get(f"{sapcc.base_url}/", headers={"Accept": "text/html,*/*;q=0.8"}, timeout=10)
+    assert html.headers["Content-Type"].startswith("text/html")
+    assert f'href="{sapcc.admin_url}"' in html.text and "docs/testing.md" in html.text
+    assert sapcc.requests(path="/") == []  # fakesapcc's own page: not journalled
+
+
+def test_the_home_page_leaves_out_a_closed_control_plane():
+    sap = FakeSAPCC(live=False, admin=False)
+    body = sap.client.get("/").get_json()
+    assert "controlPlane" not in body["links"] and "health" in body["links"]

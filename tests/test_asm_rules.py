@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from fakesapcc.api.asm.dtos import ALWAYS_VALID, PREVIEW
 from fakesapcc.testing import FakeSAPCC
 
 SITE = "electronics-spa"
@@ -320,3 +321,20 @@ def test_payment_card_expiry_follows_the_servers_clock(sapcc):
     code = requests.post(f"{occ}/carts", json={}, headers=headers, timeout=10).json()["code"]
     expired = requests.post(f"{occ}/carts/{code}/paymentdetails", json=card, headers=headers, timeout=10)
     assert expired.status_code == 400 and error(expired)["message"] == "The card has expired."
+
+
+@pytest.mark.parametrize("version, valid", [
+    ("2211.16", ALWAYS_VALID + PREVIEW),
+    ("2211.15", ALWAYS_VALID),  # toggle.customer360.enabled off: the preview types are not valid
+])
+def test_customer360_wrong_type_lists_the_valid_ones(version, valid):
+    """A new user who sends a wrong type learns which ones are valid (the README lists them)."""
+    sap = FakeSAPCC(live=False, sap_version=version)
+    client, headers = agent_client(sap)
+    response = client.post(f"/assistedservicewebservices/{SITE}/users/{CUSTOMER}/customer360",
+                           headers=headers, json={"customer360Queries": [{"type": "c360Orders"}]})
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["message"] == (
+        f"Invalid field: c360Orders. The valid types are: {', '.join(valid)}")
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{kind}`" in readme.split("**Customer 360**", 1)[1] for kind in valid)

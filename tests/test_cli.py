@@ -18,6 +18,14 @@ def run_cli(*args, **kw):
                           text=True, cwd=ROOT, timeout=120, **kw)
 
 
+def ready_line(proc):
+    """Everything the server says is on stderr: the flags line, then the ready line."""
+    for line in proc.stderr:
+        if line.startswith("fakesapcc ready:") or proc.poll() is not None:
+            return line
+    return ""
+
+
 def dockerfile_command():
     """The container's CMD: the tests start exactly this command."""
     text = (ROOT / "Dockerfile").read_text()
@@ -32,14 +40,14 @@ def served():
     args = [sys.executable, "-m", "fakesapcc.cli", *cmd[1:], "--host", "127.0.0.1", "--port", "0"]
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        line = proc.stdout.readline()
+        line = ready_line(proc)
         yield proc, line
     finally:
         proc.terminate()
         proc.wait(timeout=10)
 
 
-def test_serve_prints_one_ready_line_and_answers_ready(served):
+def test_serve_prints_one_ready_line_on_stderr_and_answers_ready(served):
     proc, line = served
     match = re.search(r"OAuth (\S+)/authorizationserver \| OCC (\S+)/occ/v2 \| ASM (\S+)/assistedservicewebservices", line)
     assert line.startswith("fakesapcc ready:") and match, line
@@ -50,6 +58,9 @@ def test_serve_prints_one_ready_line_and_answers_ready(served):
     assert ready.status_code == 200
     assert ready.json()["items"]["Product"] >= 50
     assert ready.headers["Server"] == "granian"  # the default server, not Flask's development one
+    proc.terminate()
+    out, _ = proc.communicate(timeout=10)
+    assert out == ""  # stdout stays empty: a script waits on stderr, as the README says
 
 
 def test_a_dropped_call_on_granian_gets_no_complete_answer(served):
@@ -72,7 +83,7 @@ def test_serve_runs_on_waitress_when_asked():
                              "--server", "waitress", "--threads", "4"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        base = re.search(r"OAuth (\S+)/authorizationserver", proc.stdout.readline()).group(1)
+        base = re.search(r"OAuth (\S+)/authorizationserver", ready_line(proc)).group(1)
         response = requests.get(f"{base}/occ/v2/electronics-spa/products/300938", timeout=5)
     finally:
         proc.terminate()

@@ -232,3 +232,29 @@ def test_an_unforeseen_loader_failure_refuses_the_file_whole(monkeypatch):
                        "f.impex")
     assert not report.loaded and "ZeroDivisionError" in report.errors[0].message
     assert store.principal("g") is None
+
+
+# -- the README's error classes (issue 18) ------------------------------------------------------
+
+PRICE = ("INSERT_UPDATE PriceRow;product(code,catalogVersion(catalog(id),version))[unique=true];"
+         "currency(isocode)[unique=true];price\n")
+
+
+@pytest.mark.parametrize("product", ["300938", "nosuch"])
+def test_a_price_that_does_not_convert_is_an_error(seeded, product):
+    report = load_text(seeded, PRICE + f";{product}:electronicsProductCatalog:Online;USD;abc\n",
+                       "t.impex")
+    assert not report.loaded
+    assert [str(d) for d in report.errors] == [
+        "t.impex:2: error: 'abc' is not a number (column price) [column price]"]
+
+
+@pytest.mark.parametrize("text", [
+    "UPDATE Currency;isocode[unique=true];active\n;XYZ;maybe\n",
+    "REMOVE Currency;isocode[unique=true];digits\n;USD;two\n",
+])
+def test_a_value_that_does_not_convert_is_an_error_where_nothing_is_written(seeded, text):
+    report = load_text(seeded, text, "t.impex")
+    assert not report.loaded and len(report.errors) == 1, [str(d) for d in report.diagnostics]
+    assert "is not a" in report.errors[0].message
+    assert "USD" in seeded.state.currencies

@@ -943,3 +943,15 @@ def test_sample_files(name):
         no_errors(result)
     assert all(d.file == name and d.line >= 1 for d in result.diagnostics)
     SAMPLE_CHECKS[name](result)
+
+
+@pytest.mark.parametrize("text, line", [
+    ("FOOBAR Customer;uid[unique=true]\n;x\n", 1),
+    ("INSERT_UPDATE Title;code[unique=true]\n;capt\nFOOBAR Customer;uid[unique=true]\n;x\n", 3),
+    ("INSERT_UPDATE Title;code[unique=true]\n;capt\nMERGE Title;code[unique=true]\n;x\n", 3),
+])
+def test_an_unknown_header_mode_is_an_error(text, line):
+    result = parse(text, file="t.impex")
+    errors = [d for d in result.diagnostics if d.level == "error"]
+    assert [(d.line, d.message.split(" (")[0]) for d in errors] == [
+        (line, f"unknown header mode '{text.splitlines()[line - 1].split()[0]}'")]

@@ -71,12 +71,28 @@ def test_b2b_units_and_customers(sapcc):
 
 
 def readme_accounts():
-    table = README.split("| account | password |")[1].split("\n\n")[0]
-    for line in table.splitlines()[2:]:
-        cells = [c.strip() for c in line.strip("|").split("|")]
-        for uid in re.findall(r"`([^`]+@[^`]+|[a-z-]+)`", cells[0]):
-            if not uid.endswith("storeemployees") and not uid.startswith("POS_"):
-                yield uid, cells[1].strip("`")
+    """Every account of the README's seed tables (customers, agents and employees, B2B users),
+    with the password its row or its table's heading gives."""
+    section = README.split("<!-- seed-tables:start -->", 1)[1].split("<!-- seed-tables:end -->")[0]
+    for part in section.split("\n**")[1:]:
+        heading, _, table = part.partition("\n\n")
+        password = re.search(r"password `([^`]+)`", heading)
+        lines = table.splitlines()
+        columns = [c.strip() for c in lines[0].strip().strip("|").split("|")] if lines else []
+        if password is None and "password" not in columns:
+            continue
+        for line in table.splitlines()[2:]:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) > 1 and "another password" not in line:
+                yield cells[0].strip("`"), (password.group(1) if password else
+                                            cells[columns.index("password")].strip("`"))
+
+
+def test_the_readme_lists_every_account(state):
+    listed = {uid for uid, _ in readme_accounts()}
+    accounts = {p.uid for p in state.principals.values()
+                if type(p) in (m.Customer, m.Employee, m.B2BCustomer) and p.uid != "anonymous"}
+    assert listed == accounts
 
 
 @pytest.mark.parametrize("uid, password", list(readme_accounts()))

@@ -146,12 +146,20 @@ def test_close_ends_open_keep_alive_connections(app, tls):
     session.close()
 
 
+def ready_line(proc):
+    """The server's ready line (on stderr, after the flags line)."""
+    for line in proc.stderr:
+        if line.startswith("fakesapcc ready:"):
+            return line
+    return ""
+
+
 def test_sigterm_with_an_open_connection_exits_cleanly():
     proc = subprocess.Popen([sys.executable, "-m", "fakesapcc.cli", "serve", "--host",
                              "127.0.0.1", "--port", "0", "--no-default-data"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        port = int(re.search(r"127\.0\.0\.1:(\d+)/occ", proc.stdout.readline()).group(1))
+        port = int(re.search(r"127\.0\.0\.1:(\d+)/occ", ready_line(proc)).group(1))
         with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
             conn.sendall(b"GET /_fakesapcc/health HTTP/1.1\r\nHost: localhost\r\n\r\n")
             assert conn.recv(100).startswith(b"HTTP/1.1 200")
@@ -214,7 +222,7 @@ def test_serve_with_a_self_signed_certificate_prints_https():
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     try:
-        line = proc.stdout.readline()
+        line = ready_line(proc)
         match = re.search(r"OCC (https://127\.0\.0\.1:\d+)/occ/v2", line)
         assert match, line
         response = requests.get(f"{match.group(1)}/_fakesapcc/health", verify=False, timeout=5)

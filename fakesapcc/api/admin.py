@@ -302,8 +302,10 @@ def unfreeze_clock():
 
 def clock_json() -> dict[str, Any]:
     clock = runtime().clock
+    offset = clock.offset_seconds  # whole seconds read back as written: 43201, not 43201.0
     return {"now": clock.now().isoformat(timespec="milliseconds"),
-            "offsetSeconds": clock.offset_seconds, "frozen": clock.frozen}
+            "offsetSeconds": int(offset) if offset.is_integer() else offset,
+            "frozen": clock.frozen}
 
 
 def seconds_arg(raw: Any) -> float:

@@ -136,7 +136,7 @@ class ClockAdvanceQuery(ma.Schema):
 
 class Clock(ma.Schema):
     now = mf.DateTime()
-    offsetSeconds = mf.Float()
+    offsetSeconds = mf.Float(metadata=_d("How far the clock was moved: a whole number when it is one"))
     frozen = mf.Boolean(metadata=_d("Stopped by clock/freeze: moves only when advanced"))
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import errno
+import logging
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,9 +33,11 @@ from .journal import Journal, JournalEntry
 from .operations import operation_id
 
 CONTROL_PLANE = "/_fakesapcc"
+HOME = "/"
 WARNING_HEADER = "X-Fakesapcc-Warning"
 FAULT_HEADER = "X-Fakesapcc-Fault"
 DROP_FLAG = "fakesapcc.drop"
+access_log = logging.getLogger("fakesapcc.access")  # DEBUG: one line per request
 FLAGS = {"strictEmulation": "strict_emulation", "strictImpex": "strict_impex",
          "journalSize": "journal_size"}
 
@@ -91,6 +94,7 @@ def _lint(response: Response) -> tuple[Response, list[str]]:
         error = agent_self_error(acting, request.method, request.path)
         response = render_api_errors(error.status, [error])
     message = agent_self_message(acting, request.method, request.path)
+    g.lint_message = message  # the access line repeats it
     response.headers[WARNING_HEADER] = _header_safe(f"{AGENT_SELF}; {message}")
     return response, [AGENT_SELF]
 
@@ -113,10 +117,16 @@ def is_control_plane(path: str) -> bool:
     return path == CONTROL_PLANE or path.startswith(CONTROL_PLANE + "/")
 
 
+def is_own(path: str) -> bool:
+    """fakesapcc's own pages (the control plane and ``/``): never journalled or faulted."""
+    return path == HOME or is_control_plane(path)
+
+
 def _before() -> Response | None:
-    if is_control_plane(request.path):
+    g.request_start = time.perf_counter()
+    if is_own(request.path):
         return None
-    g.journal_start = time.perf_counter()
+    g.journal_start = g.request_start
     if cors.decide().answer is not None:  # SAP's CorsFilter answers first: nothing to fault
         return None
     fault = harness().faults.take(request.method, request.path, operation_id())
@@ -150,6 +160,8 @@ def _fault_response(fault: Fault) -> Response:
 
 def _after(response: Response) -> Response:
     if "journal_start" not in g:
+        if "request_start" in g and access_log.isEnabledFor(logging.DEBUG):
+            _log_access(_entry(response.status_code, [], journalled=False))
         return response
     response, warnings = _lint(response)  # a fault's own answer has no acting user
     dropped = DROP_FLAG in request.environ
@@ -163,16 +175,28 @@ def _teardown(exc: BaseException | None) -> None:
 
 
 def _record(status: int | None, warnings: list[str]) -> None:
+    """One journal entry for this call, and its access line (at DEBUG)."""
     g.journal_recorded = True
+    entry = _entry(status, warnings)
+    harness().journal.record(entry)
+    if access_log.isEnabledFor(logging.DEBUG):
+        _log_access(entry)
+
+
+def _log_access(entry: JournalEntry) -> None:
+    access_log.debug("%s", entry.access_line(g.get("lint_message")))
+
+
+def _entry(status: int | None, warnings: list[str], journalled: bool = True) -> JournalEntry:
     req = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup
     rt = runtime()
-    h = harness()
     c = g.get("ctx")
     caller = getattr(c, "caller", None)
     acting: Acting | None = getattr(c, "acting", None)
     fault: Fault | None = g.get("fault")
-    h.journal.record(JournalEntry(
-        id=h.journal.next_id(),
+    start = g.get("journal_start", g.get("request_start"))
+    return JournalEntry(
+        id=harness().journal.next_id() if journalled else 0,
         timestamp=rt.clock.now().isoformat(timespec="milliseconds"),
         method=req.method,
         path=req.path,
@@ -182,10 +206,10 @@ def _record(status: int | None, warnings: list[str]) -> None:
         principal=caller.name if caller is not None else None,
         acting_user=_acting_user(acting, req.blueprint),
         emulated=bool(acting and acting.emulated),
-        duration_ms=round((time.perf_counter() - g.journal_start) * 1000, 3),
+        duration_ms=round((time.perf_counter() - start) * 1000, 3),
         warnings=warnings,
         fault=fault.rule.id if fault else None,
-    ))
+    )
 
 
 def _acting_user(acting: Acting | None, blueprint: str | None) -> str | None:

@@ -33,6 +33,23 @@ class JournalEntry:
     warnings: list[str] = field(default_factory=list)
     fault: str | None = None
 
+    def access_line(self, note: str | None = None) -> str:
+        """The server log's line for this call (``--log-level debug``): method, path, status,
+        time, operation, caller, acting user, warnings (``note``: the lint's sentence)."""
+        parts = [self.method, self.path, "dropped" if self.status is None else str(self.status),
+                 f"{self.duration_ms:.1f}ms"]
+        if self.operation_id:
+            parts.append(self.operation_id)
+        if self.principal is not None:
+            parts.append(f"principal={self.principal}")
+        if self.acting_user is not None:
+            parts.append(f"actingUser={self.acting_user}" + (" (emulated)" if self.emulated else ""))
+        if self.fault:
+            parts.append(f"fault={self.fault}")
+        for warning in self.warnings:
+            parts.append(f"WARNING {warning}" + (f": {note}" if note else ""))
+        return " ".join(parts)
+
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "timestamp": self.timestamp, "method": self.method,
                 "path": self.path, "query": self.query, "status": self.status,

@@ -22,7 +22,7 @@ import logging
 import functools
 from datetime import timezone
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -38,6 +38,7 @@ log = logging.getLogger("fakesapcc")
 
 IGNORE = "<ignore>"
 NULL = "<null>"
+CONVERTED = frozenset({"bool", "int", "float", "date"})  # kinds whose cells must convert
 
 
 class Unresolved(Exception):
@@ -94,6 +95,17 @@ class ImpexLoadError(Exception):
 # --------------------------------------------------------------------------- public functions
 
 
+#: the loader's progress hook: called with the file, the rows applied so far and the rows in
+#: the file, when a file starts, every PROGRESS_EVERY rows and when it ends
+Progress = Callable[[str, int, int], None]
+PROGRESS_EVERY = 500
+
+
+def missing_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """The paths among ``paths`` that are neither a file nor a folder."""
+    return [Path(p) for p in paths if not Path(p).exists()]
+
+
 def impex_files(paths: Iterable[str | Path]) -> list[Path]:
     """Files to load, in order: a file as given; a folder's ``*.impex`` files in name order."""
     result: list[Path] = []
@@ -107,20 +119,22 @@ def impex_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def load_text(db: Db, text: str, file: str = "<string>", *,
-              config: Mapping[str, str] | None = None, strict: bool = False) -> FileReport:
+              config: Mapping[str, str] | None = None, strict: bool = False,
+              progress: Progress | None = None) -> FileReport:
     """Parse and load one ImpEx text. Never raises for bad input: see ``FileReport.errors``
     (and ``loaded``: False means nothing of the file was applied)."""
     parsed = p.parse(text, file=file, config=dict(config or {}))
-    return load_parsed(db, parsed, strict=strict)
+    return load_parsed(db, parsed, strict=strict, progress=progress)
 
 
-def load_parsed(db: Db, parsed: ParsedImpex, *, strict: bool = False) -> FileReport:
+def load_parsed(db: Db, parsed: ParsedImpex, *, strict: bool = False,
+                progress: Progress | None = None) -> FileReport:
     report = FileReport(parsed.file, diagnostics=list(parsed.diagnostics))
     if parsed.errors:
         return report
     try:
         with db.transaction():
-            _FileLoader(db, parsed, report, strict).run()
+            _FileLoader(db, parsed, report, strict, progress).run()
             if report.errors:
                 raise ImpexLoadError(LoadReport([report]))
     except ImpexLoadError:
@@ -136,9 +150,9 @@ def load_parsed(db: Db, parsed: ParsedImpex, *, strict: bool = False) -> FileRep
 
 def load_paths(db: Db, paths: Iterable[str | Path], *,
                config: Mapping[str, str] | None = None, strict: bool = False,
-               stop_on_error: bool = True) -> LoadReport:
+               stop_on_error: bool = True, progress: Progress | None = None) -> LoadReport:
     """Load files and folders in order. Each file is all-or-nothing; with ``stop_on_error``
-    the first failing file ends the load."""
+    the first failing file ends the load; ``progress`` is told how far each file is."""
     report = LoadReport()
     for path in impex_files(paths):
         try:
@@ -148,7 +162,8 @@ def load_paths(db: Db, paths: Iterable[str | Path], *,
             fr.diagnostics.append(Diagnostic("error", f"cannot read file: {exc}", str(path), 0))
             report.files.append(fr)
         else:
-            report.files.append(load_text(db, text, str(path), config=config, strict=strict))
+            report.files.append(load_text(db, text, str(path), config=config, strict=strict,
+                                          progress=progress))
         if stop_on_error and report.files[-1].errors:
             break
     return report
@@ -166,7 +181,9 @@ def _field_names(model: type) -> frozenset[str]:
 
 
 class _FileLoader:
-    def __init__(self, db: Db, parsed: ParsedImpex, report: FileReport, strict: bool):
+    def __init__(self, db: Db, parsed: ParsedImpex, report: FileReport, strict: bool,
+                 progress: Progress | None = None):
+        self.progress = progress
         self.db = db
         self.state = db.state
         self.parsed = parsed
@@ -197,6 +214,10 @@ class _FileLoader:
     # -- blocks ------------------------------------------------------------------------------
 
     def run(self) -> None:
+        total = sum(len(b.rows) for b in self.parsed.blocks)
+        done = 0
+        tell = self.progress or (lambda file, done, total: None)
+        tell(self.parsed.file, 0, total)
         for block in self.parsed.blocks:
             header = block.header
             td = type_def(header.type_code)
@@ -211,6 +232,10 @@ class _FileLoader:
                 continue
             for row in block.rows:
                 self.row(td, header, row, final=False)
+                done += 1
+                if done % PROGRESS_EVERY == 0:
+                    tell(self.parsed.file, done, total)
+        tell(self.parsed.file, total, total)
         rows, self.retry_rows = self.retry_rows, []
         for td, header, row in rows:
             self.row(td, header, row, final=True)
@@ -268,6 +293,7 @@ class _FileLoader:
         except Unresolved as exc:
             if final:
                 self.unresolved(exc, row)
+                self.bad_values(rtd, cells, row)
                 self.report.skipped[rtd.code] += 1
             else:
                 self.retry_rows.append((td, header, row))
@@ -277,6 +303,9 @@ class _FileLoader:
             return
         existing = self.find(rtd, key_fields) if key_fields else []
         mode = header.mode
+        if (mode == "REMOVE" or (mode == "UPDATE" and not existing)) \
+                and self.bad_values(rtd, cells, row):
+            return  # nothing is written, but a value that does not convert is still an error
         if mode == "REMOVE":
             if len(existing) > 1 and not header.batchmode:
                 self.problem(f"REMOVE matches {len(existing)} {rtd.code} items "
@@ -316,6 +345,21 @@ class _FileLoader:
         if docid:
             self.docids[docid] = (rtd, target)
         self.report.counts[rtd.code] += 1
+
+    def bad_values(self, td: TypeDef, cells: list[tuple[Column, Attr, str]],
+                   row: ValueLine) -> bool:
+        """On a row that is dropped before its values are written (a reference that does not
+        resolve, an UPDATE or a REMOVE with no match…): a value that does not convert is still
+        an error, as the README states, whatever else is wrong with the row."""
+        bad = False
+        for col, attr, raw in cells:
+            if attr.kind in CONVERTED and raw not in ("", NULL):
+                try:
+                    self.convert(td, col, attr, raw, row)
+                except BadValue as exc:
+                    self.diag("error", str(exc), row.line, col)
+                    bad = True
+        return bad
 
     def plan(self, td: TypeDef, header: Header) -> tuple[Column | None, list[tuple[Column, Attr, str]]]:
         """Per header and row type: the document id column and the known attribute columns

@@ -63,9 +63,9 @@ _JAVA_LOCALES = {
 _HEADER_START_RE = re.compile(r"[ \t]*(?:insert_update|insert|update|remove)[ \t]", re.I)
 _HEADER_FIRST_CELL_RE = re.compile(
     r"\s*(insert_update|insert|update|remove)\s+(.*?)\s*\Z", re.I | re.S)
-_UNKNOWN_MODE_RE = re.compile(
-    r"[ \t]*(\w*(?:insert|update|remove|delete|upsert)\w*)[ \t]+[A-Za-z_]\w*[ \t]*(?:[\[;]|\Z)",
-    re.I)
+#: a first cell of two words, ``FOOBAR Customer``: a header whose mode is not one of the four
+#: (a value line's first cell is empty or one type code)
+_UNKNOWN_MODE_RE = re.compile(r"[ \t]*([A-Za-z_]\w*)[ \t]+[A-Za-z_]\w*[ \t]*(?:[\[;]|\Z)")
 _BARE_MODE_RE = re.compile(r"[ \t]*(insert_update|insert|update|remove)[ \t]*;", re.I)
 _MACRO_DEF_RE = re.compile(r"\$([\w\-]+)[ \t]*=(.*)\Z", re.S)
 _USERRIGHTS_START_RE = re.compile(r"\$START_USERRIGHTS[\s;]*\Z", re.I)

@@ -21,7 +21,7 @@ class Diagnostic:
     column: str | None = None  # the header column text the message is about, if any
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}"
+        where = f"{self.file}:{self.line}" if self.line else self.file  # 0: the whole file
         col = f" [column {self.column}]" if self.column else ""
         return f"{where}: {self.level}: {self.message}{col}"
 
