@@ -91,6 +91,7 @@ def create_app(config: Config | None = None, *, db: Db | None = None,
     from .api import login  # noqa: F401  (the authorization endpoint, on the oauth blueprint)
     from .api.asm import bp as asm_bp
     from .api.home import bp as home_bp
+    from .api.medias import bp as medias_bp
     from .api.oauth import bp as oauth_bp
     from .api.occ import bp as occ_bp
     from .api.occ.sopmock import provider as payment_provider_bp
@@ -101,6 +102,7 @@ def create_app(config: Config | None = None, *, db: Db | None = None,
     app.register_blueprint(occ_bp)
     app.register_blueprint(asm_bp)
     app.register_blueprint(payment_provider_bp)
+    app.register_blueprint(medias_bp)
     if load_seed:
         rt.load_seed()
     return app

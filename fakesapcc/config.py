@@ -193,6 +193,10 @@ def default_properties(sap_version: str) -> dict[str, str]:
         "corsfilter.assistedservicewebservices.allowedHeaders":
             "origin content-type accept authorization x-anonymous-consents",
         "corsfilter.assistedservicewebservices.exposedHeaders": "x-anonymous-consents",
+        # the silent-order-post mock provider the browser posts the card to (Spartacus' docs)
+        "corsfilter.acceleratorservices.allowedOrigins": "http://localhost:4200 https://localhost:4200",
+        "corsfilter.acceleratorservices.allowedMethods": "GET HEAD OPTIONS PATCH PUT POST DELETE",
+        "corsfilter.acceleratorservices.allowedHeaders": "origin content-type accept authorization",
     }
 
 

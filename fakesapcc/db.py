@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from . import models as m
+from .models import cms as mc
 from .locks import RWLock
 
 FIRST_PK = 8796093054976  # SAP-like item pks
@@ -79,6 +80,22 @@ class State:
     consent_templates: dict[tuple[str, int], m.ConsentTemplate] = field(default_factory=dict)
     consents: dict[str, m.Consent] = field(default_factory=dict)
     product_interests: dict[int, m.ProductInterest] = field(default_factory=dict)
+    # CMS: content catalog items keyed (catalog, version, uid); slot names (template key, name)
+    cms_page_templates: dict[tuple[str, str, str], mc.PageTemplate] = field(default_factory=dict)
+    cms_slot_names: dict[tuple[tuple[str, str, str], str], mc.ContentSlotName] = field(
+        default_factory=dict)
+    cms_pages: dict[tuple[str, str, str], mc.CMSPage] = field(default_factory=dict)
+    cms_slots: dict[tuple[str, str, str], mc.ContentSlot] = field(default_factory=dict)
+    cms_slots_for_template: dict[tuple[str, str, str], mc.ContentSlotForTemplate] = field(
+        default_factory=dict)
+    cms_slots_for_page: dict[tuple[str, str, str], mc.ContentSlotForPage] = field(
+        default_factory=dict)
+    cms_components: dict[tuple[str, str, str], mc.CMSComponent] = field(default_factory=dict)
+    cms_restrictions: dict[tuple[str, str, str], mc.CMSRestriction] = field(default_factory=dict)
+    cms_navigation_nodes: dict[tuple[str, str, str], mc.CMSNavigationNode] = field(
+        default_factory=dict)
+    cms_navigation_entries: dict[tuple[str, str, str], mc.CMSNavigationEntry] = field(
+        default_factory=dict)
     # transactions
     carts: dict[str, m.Cart] = field(default_factory=dict)
     orders: dict[str, m.Order] = field(default_factory=dict)

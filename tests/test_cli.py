@@ -183,7 +183,8 @@ def test_serve_with_an_oauth_profile(args, profile):
     proc = subprocess.Popen([sys.executable, "-m", "fakesapcc.cli", "serve", "--port", "0", *args],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        flags, ready = proc.stderr.readline(), proc.stdout.readline()
+        flags = proc.stderr.readline()
+        ready = ready_line(proc)
         base = re.search(r"OAuth (\S+)/authorizationserver", ready).group(1)
         metadata = requests.get(f"{base}/authorizationserver/.well-known/openid-configuration",
                                 timeout=5)

@@ -132,6 +132,14 @@ def _get_urls(sap) -> list[tuple[str, dict]]:
         (f"{asm}/customerlists?baseSite={SITE}", agent),
         (f"{asm}/customerlists/instoreCustomers?baseSite={SITE}", agent),
         (f"{asm}/agents/current/pointOfServices", agent),
+        (f"{occ}/cms/pages", {}), (f"{occ}/cms/pages/cartPage", {}),
+        (f"{occ}/cms/sitepages?currentPage=0", {}),
+        (f"{occ}/cms/components?componentIds=SearchBox,MiniCart", {}),
+        (f"{occ}/cms/components/SearchBox", {}),
+        (f"{user}/cms/pages?pageType=ProductPage&code=300938", customer),
+        (f"{user}/cms/pages/cartPage", customer), (f"{user}/cms/sitepages?currentPage=0", customer),
+        (f"{user}/cms/components?componentIds=SearchBox", customer),
+        (f"{user}/cms/components/SearchBox", customer),
     ]
 
 

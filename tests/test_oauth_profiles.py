@@ -6,7 +6,9 @@ from __future__ import annotations
 import jwt
 import pytest
 
-from fakesapcc.cli import _cli_values, _parser
+import click
+
+from fakesapcc.cli import config_from, serve
 from fakesapcc.config import AUTHORIZATION_SERVER, CLASSIC, ConfigError, build_config
 from fakesapcc.testing import FakeSAPCC
 from oauthflow import LOGIN, SPARTACUS, Browser, current_user, exchange, query
@@ -271,11 +273,11 @@ def test_the_profile_by_flag_env_and_property_and_an_explicit_token_format(tmp_p
 
 
 def test_the_cli_flag():
-    args = _parser().parse_args(["serve", "--oauth-profile", "authorization-server"])
-    assert _cli_values(args)["oauth_profile"] == AUTHORIZATION_SERVER
-    assert _cli_values(_parser().parse_args(["serve"]))["oauth_profile"] is None
-    with pytest.raises(SystemExit):
-        _parser().parse_args(["serve", "--oauth-profile", "keycloak"])
+    given = serve.make_context("serve", ["--oauth-profile", "authorization-server"])
+    assert config_from(given.params).oauth_profile == AUTHORIZATION_SERVER
+    assert serve.make_context("serve", []).params["oauth_profile"] is None  # the version decides
+    with pytest.raises(click.UsageError):
+        serve.make_context("serve", ["--oauth-profile", "keycloak"])
 
 
 def test_the_readme_shows_the_committed_screenshot_of_the_login_page():

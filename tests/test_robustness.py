@@ -97,7 +97,8 @@ QUERY_NAMES = [
     "termsChecked", "productCode", "notificationType", "consentTemplateId",
     "consentTemplateVersion", "responseUrl", "decision", "customerId", "orderId",
     "customerListId", "token", "token_type_hint", "grant_type", "username", "client_id",
-    "client_secret", "scope", "refresh_token", "listSize",
+    "client_secret", "scope", "refresh_token", "listSize", "pageType", "pageLabelOrId",
+    "pageLabel", "pageId", "componentIds", "categoryCode", "catalogCode",
 ]
 PAGING = ["currentPage", "pageSize", "page", "max", "maxCount"]
 
@@ -296,6 +297,8 @@ def build_world(sap: FakeSAPCC) -> World:
         "occ.place_user_order": {"cartId": cart},
         "occ.place_org_order": {"cartId": b2b_cart, "termsChecked": "true"},
         "occ.get_suggestions": {"term": "cam", "max": "5"},
+        "occ.get_all_pages": {"currentPage": "0"},
+        "occ.get_all_pages_with_user": {"currentPage": "0"},
         "occ.get_products": {"query": "camera:price-asc", "currentPage": "0", "pageSize": "5"},
         "occ.get_products_by_category": {"currentPage": "0", "pageSize": "5"},
         "occ.get_location_product_stock": {"location": "tokyo"},
@@ -340,7 +343,8 @@ def path_values(world: World, rule: Any, caller: str) -> dict[str, str]:
             "storeId": "Nakano", "catalogId": "electronicsProductCatalog",
             "catalogVersionId": "Online", "categoryId": world.category,
             "countyIsoCode": "US", "voucherId": "SUMMER10", "faultId": "fault-1",
-            "agentId": "current", "customerlist": "instoreCustomers", "filename": "x.txt"}
+            "agentId": "current", "customerlist": "instoreCustomers", "filename": "x.txt",
+            "pageId": "cartPage", "componentId": "SearchBox", "name": "300938-96Wx96H.jpg"}
 
 
 def headers_of(world: World, rule: Any, caller: str) -> dict[str, str]:

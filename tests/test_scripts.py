@@ -23,8 +23,9 @@ echo "$*" >> {log}
 
 
 def run_script(stub_python, *args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHON")}
-    environment.update(PYTHON=str(stub_python), **env)
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in ("VIRTUAL_ENV", "PYTHON", "FAKESAPCC_TEST_INSTALL", "CI")}
+    environment.update(PYTHON=str(stub_python), FAKESAPCC_STOREFRONT_BUILD="0", **env)
     return subprocess.run([str(ROOT / "scripts" / "test"), *args], capture_output=True,
                           text=True, env=environment, timeout=60)
 

@@ -42,16 +42,19 @@ log = logging.getLogger("fakesapcc")
 OCC = "commercewebservices"
 OAUTH = "oauth2"
 ASM = "assistedservicewebservices"
+ACCELERATOR = "acceleratorservices"  # the silent-order-post mock provider (api/occ/sopmock.py)
 CONTROL_PLANE = "_fakesapcc"
 
 # URL prefix → web app (SAP's servlet context name, the <webapp> of corsfilter.<webapp>.*)
 WEBAPP_PATHS = (("/occ/v2", OCC), ("/authorizationserver", OAUTH),
-                ("/assistedservicewebservices", ASM), ("/_fakesapcc", CONTROL_PLANE))
+                ("/assistedservicewebservices", ASM), ("/acceleratorservices", ACCELERATOR),
+                ("/_fakesapcc", CONTROL_PLANE))
 
 # Property contexts read for a web app, the first one set winning: since SAP rebuilt OAuth
 # (2211, September 2025) the authorization server's web app is ``authorizationserver``, with the
 # same defaults as the former ``oauth2``.
-PROPERTY_CONTEXTS = {OCC: (OCC,), OAUTH: ("authorizationserver", OAUTH), ASM: (ASM,)}
+PROPERTY_CONTEXTS = {OCC: (OCC,), OAUTH: ("authorizationserver", OAUTH), ASM: (ASM,),
+                     ACCELERATOR: (ACCELERATOR,)}
 
 KEYS = ("allowedOrigins", "allowedOriginPatterns", "allowedMethods", "allowedHeaders",
         "exposedHeaders", "allowCredentials", "maxAge")

@@ -242,6 +242,17 @@ def greater_than_zero(value: Any) -> None:
         raise ma.ValidationError(GREATER_THAN_ZERO)
 
 
+class Texts(BodyField):
+    """A Java ``List<String>``: an array of scalars (bound as text); Jackson takes a lone
+    scalar as a one-element list."""
+
+    def _bind(self, value: Any) -> list[str]:
+        text = Text()
+        if isinstance(value, (list, tuple)):
+            return [text._bind(v) for v in value if v is not None]
+        return [text._bind(value)]
+
+
 class Body(ma.Schema):
     """A JSON request body: SAP's input WsDTO. Unknown properties are ignored, as Jackson is
     configured in OCC."""
@@ -310,6 +321,14 @@ class ChoiceParam(Param):
             raise ApiError(400, "ValidationError", self.message.format(value=value),
                            reason="invalid", subject=name, subject_type="parameter")
         return value
+
+
+class TextsParam(Param):
+    """A ``List<String>`` parameter: comma-separated values, or the parameter repeated
+    (``load_params`` joins them), as Spring's conversion reads it; blanks are dropped."""
+
+    def convert(self, name: str, value: str) -> list[str]:
+        return [x.strip() for x in value.split(",") if x.strip()]
 
 
 class IntParam(Param):
@@ -466,7 +485,13 @@ def form_values() -> dict[str, str]:
 
 def load_params(schema: ma.Schema) -> dict[str, Any]:
     """Request parameters through a Params schema (the first bad one raises its ApiError)."""
-    return schema.load(form_values())
+    values = form_values()
+    for name, param in schema.fields.items():
+        if isinstance(param, TextsParam):
+            key = param.data_key or name
+            if len(request.values.getlist(key)) > 1:
+                values[key] = ",".join(request.values.getlist(key))
+    return schema.load(values)
 
 
 def load_body(schema: ma.Schema, context: dict[str, Any], *, form: bool = False,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import functools
-from datetime import timezone
+from datetime import datetime, timezone
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -175,6 +175,14 @@ def load_paths(db: Db, paths: Iterable[str | Path], *,
 _MISSING = object()
 
 
+def _is_a(item: Any, td: TypeDef) -> bool:
+    """Whether an item is of a type or a subtype (a CMS item by its ``typeCode``)."""
+    if not isinstance(item, td.model):
+        return False
+    code = getattr(item, "typeCode", None) if td.kind_of else None
+    return code is None or is_subtype(code, td.code)
+
+
 @functools.cache
 def _field_names(model: type) -> frozenset[str]:
     return frozenset(f.name for f in dataclasses.fields(model))
@@ -326,7 +334,7 @@ class _FileLoader:
             return
         if existing:
             for item in existing:
-                if not isinstance(item, rtd.model):
+                if not _is_a(item, rtd):
                     self.problem(f"{rtd.code} {self.describe(key_fields)} exists as "
                                  f"{type(item).__name__}: row skipped", row.line)
                     return
@@ -342,6 +350,8 @@ class _FileLoader:
             target = self.create(rtd, cells, key_fields, row, final)
             if target is None:
                 return
+        if hasattr(target, "modifiedtime"):  # SAP stamps an item on every save
+            target.modifiedtime = datetime.now(timezone.utc)
         if docid:
             self.docids[docid] = (rtd, target)
         self.report.counts[rtd.code] += 1
@@ -416,6 +426,8 @@ class _FileLoader:
             return None
         if td.kind_of and hasattr(item, "kind"):
             item.kind = td.kind_of if td.kind_of != "DeliveryMode" else item.kind
+        elif td.kind_of and hasattr(item, "typeCode"):
+            item.typeCode = td.code  # a CMS item of this type
         self.add(td, item)
         for col, attr, raw in later:
             self.set_attr(td, item, col, attr, raw, row, final)
@@ -507,7 +519,8 @@ class _FileLoader:
             return
         if attr.kind == "localized":
             lang = col.lang or "en"
-            values = getattr(item, attr.field)
+            values = (item.attributes.setdefault(attr.field, {}) if attr.hook == "property"
+                      else getattr(item, attr.field))
             if value is _MISSING or value is None:
                 values.pop(lang, None)
             else:
@@ -527,6 +540,11 @@ class _FileLoader:
             elif uid_key(value) != uid_key(item.uid):
                 self.db.rename_principal(item, value)
                 self.resolved.clear()
+        elif attr.hook == "property":  # an attribute of a CMS component's own type
+            if value is None:
+                item.attributes.pop(attr.field, None)
+            else:
+                item.attributes[attr.field] = value
         else:
             setattr(item, attr.field, value)
 
@@ -571,10 +589,14 @@ class _FileLoader:
         if attr.hook == "members":
             self.set_members(item, elements, mode)
             return
-        current = list(item.groups if attr.hook == "groups" else getattr(item, attr.field))
-        result = self.apply_mode(current, elements, mode, same=uid_key if attr.hook else None)
+        current = list(item.groups if attr.hook == "groups"
+                       else item.attributes.get(attr.field, ()) if attr.hook == "property"
+                       else getattr(item, attr.field))
+        result = self.apply_mode(current, elements, mode, same=uid_key if attr.hook == "groups" else None)
         if attr.hook == "groups":
             self.db.set_groups(item, set(result))
+        elif attr.hook == "property":
+            item.attributes[attr.field] = result
         else:
             setattr(item, attr.field, result)
 
@@ -741,7 +763,7 @@ class _FileLoader:
                 fields = self.pattern_fields(alt_td, alternative, parts, col, row)
             except Unresolved:
                 continue
-            found = [x for x in self.find(alt_td, fields) if isinstance(x, alt_td.model)]
+            found = [x for x in self.find(alt_td, fields) if _is_a(x, alt_td)]
             if found:
                 return alt_td, found[0]
         raise Unresolved(f"{target_td.code} '{value}' not found")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import models as m
+from ..models import cms as mc
 from ..db import uid_key
 
 
@@ -245,7 +246,9 @@ _define("BaseSite", m.BaseSite, "base_sites", ["uid"], {
     "requiresauthentication": A("requiresAuthentication", "bool"),
     "isolated": A("isolated", "bool"), "urlencodingattributes": A("urlEncodingAttributes", "strs"),
 }, **_simple("uid"))
-_define("CMSSite", m.BaseSite, "base_sites", ["uid"], {}, parent="BaseSite")
+_define("CMSSite", m.BaseSite, "base_sites", ["uid"], {
+    "contentcatalogs": A("contentCatalogs", "refs", "ContentCatalog"),
+}, parent="BaseSite")
 _define("BaseStore", m.BaseStore, "base_stores", ["uid"], {
     "uid": A("uid"), "name": A("name", "localized"), "catalogs": A("catalogs", "refs", "Catalog"),
     "currencies": A("currencies", "refs", "Currency"),
@@ -299,6 +302,94 @@ _define("ConsentTemplate", m.ConsentTemplate, "consent_templates", ["id", "versi
     "name": A("name", "localized"), "description": A("description", "localized"),
     "exposed": A("exposed", "bool"),
 }, ident=lambda t: t.id, store_key=lambda t: (t.id, t.version))
+
+# -- CMS: content catalogs, their pages, templates, slots, components and restrictions ------
+# Items of a content catalog version are keyed (catalog, version, uid), and a reference stores
+# that key; ``kind_of`` writes the row's type code on the item (``typeCode``).
+_define("ContentCatalog", mc.ContentCatalog, "catalogs", ["id"], {}, parent="Catalog")
+
+
+def _cms_key(item: Any) -> tuple[str, str, str]:
+    return (item.catalogVersion[0], item.catalogVersion[1], item.uid)
+
+
+_CMS = {"ident": _cms_key, "store_key": _cms_key}
+_CV = {"uid": A("uid"), "catalogversion": A("catalogVersion", "ref", "CatalogVersion")}
+_define("PageTemplate", mc.PageTemplate, "cms_page_templates", ["uid", "catalogversion"], {
+    **_CV, "name": A("name"), "frontendtemplatename": A("frontendTemplateName"),
+}, **_CMS)
+_define("ContentSlotName", mc.ContentSlotName, "cms_slot_names", ["name", "template"], {
+    "name": A("name"), "template": A("template", "ref", "PageTemplate"),
+    "validcomponenttypes": A("validComponentTypes", "strs"),
+}, ident=lambda x: (x.template, x.name), store_key=lambda x: (x.template, x.name))
+_RESTRICTED = {"restrictions": A("restrictions", "refs", "AbstractRestriction"),
+               "onlyonerestrictionmustapply": A("onlyOneRestrictionMustApply", "bool")}
+_define("AbstractPage", mc.CMSPage, "cms_pages", ["uid", "catalogversion"], {
+    **_CV, "name": A("name"), "title": A("title", "localized"),
+    "description": A("description", "localized"),
+    "mastertemplate": A("masterTemplate", "ref", "PageTemplate"),
+    "defaultpage": A("defaultPage", "bool"), "approvalstatus": A("approvalStatus", "enum"),
+    "robottag": A("robotTag", "enum"), **_RESTRICTED,
+}, kind_of="AbstractPage", **_CMS)
+_define("ContentPage", mc.CMSPage, "cms_pages", ["uid", "catalogversion"], {
+    "label": A("label"), "homepage": A("homepage", "bool"),
+}, parent="AbstractPage", kind_of="ContentPage")
+for _page in ("ProductPage", "CategoryPage", "CatalogPage"):
+    _define(_page, mc.CMSPage, "cms_pages", ["uid", "catalogversion"], {}, parent="AbstractPage",
+            kind_of=_page)
+_define("ContentSlot", mc.ContentSlot, "cms_slots", ["uid", "catalogversion"], {
+    **_CV, "name": A("name"), "active": A("active", "bool"),
+    "activefrom": A("activeFrom", "date"), "activeuntil": A("activeUntil", "date"),
+    "cmscomponents": A("cmsComponents", "refs", "AbstractCMSComponent"),
+}, **_CMS)
+_define("ContentSlotForTemplate", mc.ContentSlotForTemplate, "cms_slots_for_template",
+        ["uid", "catalogversion"], {
+    **_CV, "position": A("position"), "pagetemplate": A("pageTemplate", "ref", "PageTemplate"),
+    "contentslot": A("contentSlot", "ref", "ContentSlot"),
+    "allowoverwrite": A("allowOverwrite", "bool"),
+}, **_CMS)
+_define("ContentSlotForPage", mc.ContentSlotForPage, "cms_slots_for_page",
+        ["uid", "catalogversion"], {
+    **_CV, "position": A("position"), "page": A("page", "ref", "AbstractPage"),
+    "contentslot": A("contentSlot", "ref", "ContentSlot"),
+}, **_CMS)
+for _code, (_super, _) in mc.CMS_COMPONENT_TYPES.items():
+    _own = {q.lower(): A(q, kind, target, hook="property")
+            for q, (kind, target) in mc.cms_attributes(_code).items()}
+    if _super is None:
+        _define(_code, mc.CMSComponent, "cms_components", ["uid", "catalogversion"], {
+            **_CV, "name": A("name"), "visible": A("visible", "bool"), **_RESTRICTED,
+        }, kind_of=_code, **_CMS)
+    else:
+        _define(_code, mc.CMSComponent, "cms_components", ["uid", "catalogversion"], _own,
+                parent=_super, kind_of=_code)
+_define("AbstractRestriction", mc.CMSRestriction, "cms_restrictions", ["uid", "catalogversion"], {
+    **_CV, "name": A("name"), "pages": A("pages", "refs", "AbstractPage"),
+    "components": A("components", "refs", "AbstractCMSComponent"),
+}, kind_of="AbstractRestriction", **_CMS)
+for _code, _attrs in {
+    "CMSUserGroupRestriction": {"usergroups": A("userGroups", "refs", "UserGroup"),
+                                "includesubgroups": A("includeSubgroups", "bool")},
+    "CMSUserRestriction": {"users": A("users", "refs", "User")},
+    "CMSTimeRestriction": {"activefrom": A("activeFrom", "date"),
+                           "activeuntil": A("activeUntil", "date")},
+    "CMSProductRestriction": {"products": A("products", "refs", "Product")},
+    "CMSCategoryRestriction": {"categories": A("categories", "refs", "Category")},
+    "CMSInverseRestriction": {"originalrestriction": A("originalRestriction", "ref",
+                                                       "AbstractRestriction")},
+}.items():
+    _define(_code, mc.CMSRestriction, "cms_restrictions", ["uid", "catalogversion"], _attrs,
+            parent="AbstractRestriction", kind_of=_code)
+_define("CMSNavigationNode", mc.CMSNavigationNode, "cms_navigation_nodes",
+        ["uid", "catalogversion"], {
+    **_CV, "name": A("name"), "title": A("title", "localized"),
+    "parent": A("parent", "ref", "CMSNavigationNode"), "visible": A("visible", "bool"),
+}, **_CMS)
+_define("CMSNavigationEntry", mc.CMSNavigationEntry, "cms_navigation_entries",
+        ["uid", "catalogversion"], {
+    **_CV, "navigationnode": A("navigationNode", "ref", "CMSNavigationNode"),
+    "item": A("item", "ref", "AbstractCMSComponent"),
+}, **_CMS)
 
 # -- relations: (source type, target type, hook) --------------------------------------------
 for _code, _rel in {

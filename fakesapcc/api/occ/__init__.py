@@ -1,7 +1,7 @@
 """OCC v2 (``/occ/v2``): one blueprint; its modules add routes by SAP controller, their WsDTOs
 and request bodies in ``dtos/``."""
 from .base import bp
-from . import (addresses, carts, catalogs, consents, orders, paymentdetails, products,  # noqa: F401,E402
-               sitecontext, stores, users)
+from . import (addresses, carts, catalogs, cms, consents, orders, paymentdetails,  # noqa: F401,E402
+               products, sitecontext, stores, users)
 
 __all__ = ["bp"]

@@ -9,7 +9,8 @@ from .. import runtime
 from ..context import ctx
 from ..operations import operation
 from .base import bp, empty, respond, site
-from .dtos.users import ADDRESS_LIST, AddressBody, AddressPatchBody, address_dto
+from .dtos.users import (ADDRESS_LIST, ADDRESS_VALIDATION, ERROR, ERROR_LIST, AddressBody,
+                         AddressPatchBody, address_dto)
 
 ADDRESSES = "/<baseSiteId>/users/<userId>/addresses"
 ADDRESS = ADDRESSES + "/<addressId>"
@@ -80,3 +81,17 @@ def remove_address(baseSiteId: str, userId: str, addressId: str):
     addresses = book()
     addresses.remove(addresses.get(addressId))
     return empty()
+
+
+@bp.post(ADDRESSES + "/verification")
+@operation("validateAddress", secured=roles.USER, anonymous=False, body=AddressPatchBody)
+def validate_address(baseSiteId: str, userId: str, body: dict):
+    """SAP's address validator on the address: ACCEPT, or REJECT with its errors (in the
+    answer, not as a 400). SAP's verification facade may suggest corrected addresses; with no
+    external verification service, as here, it suggests none."""
+    rt = runtime()
+    _, invalid = i.load_data(AddressBody(), body, {"state": rt.db.state, "now": rt.clock.now()})
+    if invalid:
+        return respond(ADDRESS_VALIDATION(decision="REJECT", errors=ERROR_LIST(
+            errors=[ERROR(**e.to_dict()) for e in invalid])))
+    return respond(ADDRESS_VALIDATION(decision="ACCEPT"))

@@ -3,6 +3,7 @@ acting user, the cart the path names), SAP's endpoint restrictions, the cart and
 services of the request's site, and the one way a DTO becomes a response (``respond``)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -66,9 +67,12 @@ def catalog() -> CatalogService:
     return CatalogService(runtime().db, site().store)
 
 
-def respond(dto: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    """Project a DTO by the request's ``fields`` (default DEFAULT) and send it."""
-    response = jsonify(project(dto, request.args.get("fields") or "DEFAULT"))
+def respond(dto: Any, status: int = 200, headers: dict[str, str] | None = None,
+            adapt: Callable[[Any], Any] | None = None) -> Response:
+    """Project a DTO by the request's ``fields`` (default DEFAULT) and send it (through
+    ``adapt``: how SAP's adapters write some DTOs out, CMS pages and components)."""
+    projected = project(dto, request.args.get("fields") or "DEFAULT")
+    response = jsonify(adapt(projected) if adapt else projected)
     response.status_code = status
     for k, v in (headers or {}).items():
         response.headers[k] = v

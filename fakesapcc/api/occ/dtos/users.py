@@ -21,6 +21,10 @@ ADDRESS = d.DtoType(
     DEFAULT="BASIC,firstName,lastName,titleCode,phone,cellphone,line1,line2,postalCode,"
             "country,region,district,town,defaultAddress")
 ADDRESS_LIST = d.DtoType("AddressList", "addresses")
+ADDRESS_VALIDATION = d.DtoType("AddressValidation", "errors decision suggestedAddresses")
+ERROR_LIST = d.DtoType("errorList", "errors")
+ERROR = d.DtoType("error", "type reason message subjectType subject errorCode language position "
+                           "exceptionMessage")
 USER = d.DtoType(
     "User", "uid name defaultAddress titleCode title firstName lastName currency language "
     "displayUid customerId deactivationDate defaultPointOfServiceName lastCartId hasOrder "

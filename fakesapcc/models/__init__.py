@@ -3,7 +3,7 @@
 Plain dataclasses with no behaviour beyond small derived properties. References between items
 are stored as natural keys (a uid, an isocode, a ``(catalogId, version)`` pair, an address pk),
 never as object pointers, so that the whole state pickles fast and snapshots stay cheap.
-Localized attributes are ``dict[language isocode, str]``.
+Localized attributes are ``dict[language isocode, str]``. The CMS items are in ``models.cms``.
 """
 from __future__ import annotations
 
@@ -361,6 +361,7 @@ class BaseSite:
     uid: str
     name: Localized = field(default_factory=dict)
     stores: list[str] = field(default_factory=list)  # BaseStore uids
+    contentCatalogs: list[str] = field(default_factory=list)  # ContentCatalog ids
     channel: str = "B2C"  # B2C | B2B
     active: bool = True
     defaultLanguage: str | None = None
