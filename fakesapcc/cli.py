@@ -118,6 +118,11 @@ def impex_options(strict_flag: str, seed: bool = True) -> Callable[[Any], Any]:
             setting(strict_flag, "strict_impex", flag_value=True, is_flag=True,
                     help="Unresolved references and UPDATEs of missing items are errors."),
         ]
+        if seed:
+            options.append(setting(
+                "--no-seed-cache", "seed_cache", flag_value=False, is_flag=True,
+                env_hint="=false", help="Load the seed's ImpEx every time (by default a seed "
+                "loaded before is restored from ~/.cache/fakesapcc/seed)."))
         for option in reversed(options if seed else options[1:]):
             f = option(f)
         return f

@@ -57,6 +57,7 @@ class Config:
     #: opaque | jwt; None: the profile's (classic opaque, authorization-server jwt)
     token_format: str | None = None
     strict_impex: bool = False
+    seed_cache: bool = True  # restore a seed loaded before from its cache (fakesapcc.seedcache)
     server: str = "granian"  # granian | waitress (plain HTTP; HTTPS is cheroot)
     threads: int = 2  # requests the app runs at once (see the README's "Speed")
     log_level: str = "info"

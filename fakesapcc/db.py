@@ -138,6 +138,7 @@ class Db:
         self._state = state or State()
         self._derived: dict[Any, tuple[frozenset[str], Any]] = {}
         self._derived_lock = threading.Lock()
+        self._bulk = 0  # inside transaction(): derived data is dropped once, at its end
 
     def __enter__(self) -> "Db":
         self._rw.acquire_write()
@@ -201,12 +202,14 @@ class Db:
         write (an ImpEx file): derived data is dropped either way."""
         with self._lock:
             before = pickle.dumps(self._state, protocol=pickle.HIGHEST_PROTOCOL)
+            self._bulk += 1
             try:
                 yield self._state
             except BaseException:
                 self._state = pickle.loads(before)
                 raise
             finally:
+                self._bulk -= 1
                 self.changed()
 
     # -- derived data ------------------------------------------------------------------------
@@ -225,7 +228,10 @@ class Db:
 
     def changed(self, kind: str | None = None, item: Any = None) -> None:
         """A write changed ``kind`` (every kind when None); with ``item``, derived values that
-        can ``touch(item)`` take the change in place."""
+        can ``touch(item)`` take the change in place. Inside a transaction (an ImpEx load, which
+        nothing reads derived data during) the transaction's end drops everything at once."""
+        if self._bulk and kind is not None:
+            return
         with self._derived_lock:
             if kind is None:
                 self._derived.clear()

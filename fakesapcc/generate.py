@@ -35,6 +35,7 @@ ONLINE = "electronicsProductCatalog:Online"
 WAREHOUSES = ("warehouse_e", "warehouse_nakano", "warehouse_ichikawa", "warehouse_shinbashi",
               "warehouse_koto", "warehouse_misato")
 STORES = ("Nakano", "Ichikawa", "Shinbashi", "Koto", "Misato")
+POS_GROUPS = ("Nakano", "Ichikawa", "Shinbashi")  # the stores with a POS_<STORE> customer group
 CURRENCIES = (("USD", 1.0), ("EUR", 0.92), ("JPY", 150.0))
 TITLES = ("mr", "ms", "mrs", "miss", "dr")
 START = datetime(2024, 1, 1, tzinfo=timezone.utc)
@@ -232,7 +233,7 @@ class Generator:
                    f"{i}@example.com")
             groups = ["customergroup"]
             if locale.country == "JP" and self.rng.random() < 0.2:
-                groups.append("POS_" + self.rng.choice(STORES).upper())
+                groups.append("POS_" + self.rng.choice(POS_GROUPS).upper())
             w.row(uid, self.uuid(), f"{first} {last}", self.rng.choice(TITLES), locale.currency,
                   locale.language, "", self.when(), ",".join(groups))
             people.append((uid, first, last, index))

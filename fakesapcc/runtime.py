@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from . import seedcache
 from .clock import Clock
 from .config import Config
 from .impex.loader import ImpexLoadError, LoadReport, Progress, impex_files, load_paths
@@ -42,14 +43,25 @@ class Runtime:
         return impex_files([*paths, *self.config.impex])
 
     def load_seed(self, progress: Progress | None = None) -> LoadReport:
-        """Load the default data and every ``--impex`` path; remember the result as the state
-        that ``reset()`` returns to. Raises ImpexLoadError if any file has an error."""
-        report = load_paths(self.db, self.seed_paths(), config=self.config.properties,
-                            strict=self.config.strict_impex, progress=progress)
+        """Load the default data and every ``--impex`` path (or restore the state they loaded
+        into from the seed cache, ``seedcache``); remember the result as the state that
+        ``reset()`` returns to. Raises ImpexLoadError if any file has an error."""
+        paths = self.seed_paths()
+        config, strict = self.config.properties, self.config.strict_impex
+        key = seedcache.seed_key(paths, config, strict) if self.config.seed_cache else None
+        kept = seedcache.lookup(key) if key else None
+        if kept is not None:
+            report, snapshot = kept
+            self.db.restore(snapshot)
+        else:
+            report = load_paths(self.db, paths, config=config, strict=strict, progress=progress)
+            snapshot = self.db.snapshot() if report.ok else b""
+            if key and report.ok:
+                seedcache.store(key, report, snapshot)
         self.seed_report = report
         if not report.ok:
             raise ImpexLoadError(report)
-        self._seed_snapshot = self.db.snapshot()
+        self._seed_snapshot = snapshot
         self.ready.set()
         return report
 

@@ -101,6 +101,7 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 CORE = ("db", "locks", "models", "errors", "clock", "config", "snapshots", "faults", "version")
 SHELL = ("cli", "server", "tls", "__main__")
 HARNESS = ("testing", "pytest_plugin")
+RUNTIME = ("runtime", "seedcache")
 
 
 def part(module: str) -> str:
@@ -111,7 +112,8 @@ def part(module: str) -> str:
         return "fakesapcc"
     if names[0] == "api" and len(names) > 1 and names[1] in ("occ", "asm"):
         return f"api.{names[1]}"
-    for group, members in (("core", CORE), ("shell", SHELL), ("harness", HARNESS)):
+    for group, members in (("core", CORE), ("shell", SHELL), ("harness", HARNESS),
+                           ("runtime", RUNTIME)):
         if names[0] in members:
             return group
     return names[0]

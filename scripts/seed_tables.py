@@ -101,7 +101,7 @@ def tables() -> str:
                      CLIENT_USERS.get(client.clientId, "")])
     out += table(["client", "secret", "authorities", "grants", "scope", "used by"], rows)
 
-    out += [f"**Products**, a few per category (`fields=FULL` on "
+    out += ["**Products**, a few per category (`fields=FULL` on "
             "`/occ/v2/{site}/products/{code}`; the search lists them all):", ""]
     rows = []
     for (catalog, version, cat_code), category in sorted(state.categories.items()):

@@ -2,7 +2,6 @@
 to do, before anything loads; sub-command help; ``--version``; every option's variable shown;
 the settings table of the README true; a debug access line per request; a progress bar on a
 terminal only."""
-import json
 import os
 import pty
 import re

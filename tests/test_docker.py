@@ -10,10 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
-from fakesapcc.api import harness
 from fakesapcc.app import create_app
 from fakesapcc.cli import cli
 from fakesapcc.config import build_config

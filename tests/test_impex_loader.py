@@ -7,6 +7,7 @@ from fakesapcc import models as m
 from fakesapcc.impex.loader import load_paths, load_text
 from fakesapcc.runtime import default_data_dir
 from fakesapcc.db import Db
+from fakesapcc.testing import FakeSAPCC
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT.parent / "shared" / "impex-samples"
@@ -258,3 +259,29 @@ def test_a_value_that_does_not_convert_is_an_error_where_nothing_is_written(seed
     assert not report.loaded and len(report.errors) == 1, [str(d) for d in report.diagnostics]
     assert "is not a" in report.errors[0].message
     assert "USD" in seeded.state.currencies
+
+
+def test_orders_with_entries_and_consignments_load_and_settle():
+    """An order as a data set writes it: its totals as the columns give them, the rest summed
+    from its entries; its consignments listed on it."""
+    sap = FakeSAPCC(live=False)
+    report = sap.load_impex("""INSERT_UPDATE Order;code[unique=true];user(uid);currency(isocode);site(uid);store(uid);status(code);deliveryCost
+;X1;mark.rivers@pronto-hw.com;USD;electronics-spa;electronics;COMPLETED;5
+;X2;mark.rivers@pronto-hw.com;USD;electronics-spa;electronics;CREATED;
+INSERT_UPDATE OrderEntry;order(code)[unique=true];entryNumber[unique=true];product(code,catalogVersion(catalog(id),version));quantity;basePrice
+;X1;0;300938:electronicsProductCatalog:Online;2;10.5
+;X1;1;358639:electronicsProductCatalog:Online;1;4
+;X2;0;300938:electronicsProductCatalog:Online;1;10.5
+INSERT_UPDATE Consignment;code[unique=true];order(code);status(code);warehouse(code);entries
+;cX1;X1;SHIPPED;warehouse_e;0,1
+""")
+    assert not report.errors, [str(d) for d in report.diagnostics]
+    state = sap.runtime.db.state
+    x1, x2 = state.orders["X1"], state.orders["X2"]
+    assert [e.totalPrice for e in x1.entries] == [21.0, 4.0]
+    assert x1.totals["subTotal"] == 25.0 and x1.totals["totalPrice"] == 30.0
+    assert x1.totals["totalUnitCount"] == 3 and x2.totals["totalPrice"] == 10.5
+    assert x1.consignments == ["cX1"] and state.consignments["cX1"].entries == [0, 1]
+    assert x1.guid and state.order_guids[x1.guid] == "X1"
+    sap.load_impex("INSERT_UPDATE OrderEntry;order(code)[unique=true];entryNumber[unique=true];quantity\n;X1;0;3\n")
+    assert [e.quantity for e in x1.entries] == [3, 1] and x1.totals["subTotal"] == 35.5

@@ -74,7 +74,27 @@ class Lazy:
         return self.compute()
 
 
+class Kept:
+    """A DTO whose projection is kept: the same value projected by the same expression is
+    projected once and served from ``cache`` (a ``Db.derived`` dict, dropped when the state the
+    DTO shows changes). ``build()`` makes the DTO; ``fresh()`` makes a DTO of the same type with
+    only the properties that change more often than the cache is dropped (a product's stock),
+    projected anew each time and laid over the kept part."""
+
+    __slots__ = ("cache", "key", "build", "fresh")
+    LIMIT = 20_000  # kept projections per cache (fields= expressions are the caller's choice)
+
+    def __init__(self, cache: dict, key: Any, build: Callable[[], Dto],
+                 fresh: Callable[[], Dto] | None = None) -> None:
+        self.cache = cache
+        self.key = key
+        self.build = build
+        self.fresh = fresh
+
+
 def value(dto: Dto, prop: str) -> Any:
     """A property of a DTO, computed if lazy (for builders that read another builder's DTO)."""
+    if type(dto) is Kept:
+        dto = dto.build()
     item = dict.get(dto, prop)
     return item() if type(item) is Lazy else item

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import ApiError
-from .dto import LEVEL_NAMES, Dto, DtoType, Lazy
+from .dto import LEVEL_NAMES, Dto, DtoType, Kept, Lazy
 
 MAX_DEPTH = 50  # nesting deeper than any DTO is refused, not recursed into
 
@@ -118,6 +118,8 @@ def project(value: Any, expression: str = "DEFAULT") -> Any:
     """Keep what ``expression`` asks for of a Dto (or a list of them); drop nulls."""
     if type(value) is list:
         return [project(v, expression) for v in value]
+    if type(value) is Kept:
+        return _kept(value, expression)
     if not isinstance(value, Dto):
         return value
     result: dict[str, Any] = {}
@@ -136,7 +138,8 @@ def project(value: Any, expression: str = "DEFAULT") -> Any:
                 continue
             if explicit:
                 raise _conversion(f"Incorrect configuration : field '{prop}' don't need configuration")
-        elif kind is Dto or isinstance(item, Dto) or (kind is list and item and isinstance(item[0], Dto)):
+        elif kind is Dto or kind is Kept or isinstance(item, Dto) \
+                or (kind is list and item and isinstance(item[0], (Dto, Kept))):
             item = project(item, nested)
         elif kind is list and not item:
             for sub in explicit:
@@ -148,6 +151,41 @@ def project(value: Any, expression: str = "DEFAULT") -> Any:
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _kept(value: Kept, expression: str) -> Any:
+    key = (value.key, expression)
+    cache = value.cache
+    kept = cache.get(key)
+    if kept is None:
+        kept = project(value.build(), expression)
+        if len(cache) >= Kept.LIMIT:
+            cache.clear()
+        cache[key] = kept
+    if value.fresh is None:
+        return kept
+    fresh = value.fresh()
+    extra: dict[str, Any] = {}
+    for prop, nested, explicit in _fresh_plan(fresh.type, expression, frozenset(fresh)):
+        item = dict.get(fresh, prop)
+        if type(item) is Lazy:
+            item = item()
+        if item is None:
+            continue
+        if isinstance(item, (Dto, list)):
+            item = project(item, nested)
+        elif explicit:
+            raise _conversion(f"Incorrect configuration : field '{prop}' don't need configuration")
+        extra[prop] = item
+    return {**kept, **extra} if extra else kept
+
+
+@lru_cache(maxsize=4096)
+def _fresh_plan(kind: DtoType, expression: str,
+                props: frozenset[str]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """The part of an expression's plan for the fresh properties of a kept DTO (the kept
+    projection has checked the rest)."""
+    return tuple(step for step in _plan(kind, expression) if step[0] in props)
 
 
 def check_syntax(expression: str, depth: int = 0) -> None:

@@ -12,6 +12,7 @@ import zlib
 
 from flask import Blueprint, Response, request
 
+from ..commerce.catalog import media_at
 from ..errors import not_found_path
 from ..security import roles
 from . import runtime
@@ -28,11 +29,7 @@ PALETTE = ("#d8e6f3", "#e3eedd", "#f3e5d8", "#e8def0", "#f0ead6", "#dbe9ea")
 @operation("getMedia", secured=roles.OPEN, summary="A media item's file (a placeholder)")
 def get_media(name: str):
     path = request.path
-    found = None
-    for media in runtime().db.state.media.values():
-        if media.url and media.url.split("?", 1)[0] == path:
-            found = media
-            break
+    found = media_at(runtime().db, path)
     if found is None:
         raise not_found_path(path)
     width, height = _size(" ".join(x for x in (found.mediaFormat, found.url, found.code) if x))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import models as m
-from ..db import State, Db
+from ..db import CATALOG, State, Db
 
 LOW_STOCK_THRESHOLD = 5  # below this many free units a product is "lowStock"
 IMAGE_FORMATS = {"1200Wx1200H": "superZoom", "515Wx515H": "zoom", "300Wx300H": "product",
@@ -27,7 +27,6 @@ class CatalogService:
         catalogs = base_store.catalogs if base_store else []
         self.versions = [(c, "Online") for c in catalogs
                          if (c, "Online") in self.state.catalog_versions]
-        self._by_container: dict[tuple, list[m.Media]] | None = None
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -90,7 +89,8 @@ class CatalogService:
     # -- stock -------------------------------------------------------------------------------
 
     def pos_warehouses(self) -> set[str]:
-        return {w for pos in self.state.points_of_service.values() for w in pos.warehouses}
+        return self.db.derived("pos-warehouses", (CATALOG,), lambda state: {
+            w for pos in state.points_of_service.values() for w in pos.warehouses})
 
     def online_warehouses(self) -> list[str]:
         warehouses = self.base_store.warehouses if self.base_store else []
@@ -99,16 +99,8 @@ class CatalogService:
 
     def stock(self, product_code: str, warehouses: list[str] | None = None) -> StockInfo:
         """SAP's stock level status over a set of warehouses (online ones by default)."""
-        wanted = set(self.online_warehouses() if warehouses is None else warehouses)
-        levels = [s for s in self.db.stock_levels(product_code) if s.warehouse in wanted]
-        if any(s.inStockStatus == "forceInStock" for s in levels):
-            return StockInfo("inStock", None)
-        if not levels or all(s.inStockStatus == "forceOutOfStock" for s in levels):
-            return StockInfo("outOfStock", 0)
-        free = sum(s.free for s in levels if s.inStockStatus != "forceOutOfStock")
-        if free <= 0:
-            return StockInfo("outOfStock", 0)
-        return StockInfo("lowStock" if free < LOW_STOCK_THRESHOLD else "inStock", free)
+        wanted = self.online_warehouses() if warehouses is None else warehouses
+        return stock_status([s for s in self.db.stock_levels(product_code) if s.warehouse in wanted])
 
     def available(self, product_code: str, warehouses: list[str] | None = None) -> int | None:
         """Free units, or None for unlimited (forced in stock)."""
@@ -121,13 +113,20 @@ class CatalogService:
     def available_for_pickup(self, product_code: str) -> bool:
         if not self.base_store or self.base_store.pickupInStoreMode in ("DISABLED", None):
             return False
-        return any(self.pos_stock(product_code, pos).status != "outOfStock"
-                   for pos in self.stores_of_base_store())
+        uid = self.base_store.uid
+        stores_of = self.db.derived(("pickup-warehouses", uid), (CATALOG,), lambda state: _stores_of(
+            self.stores_of_base_store()))
+        by_store: dict[str, list[m.StockLevel]] = {}
+        for level in self.db.stock_levels(product_code):
+            for name in stores_of.get(level.warehouse, ()):
+                by_store.setdefault(name, []).append(level)
+        return any(stock_status(levels).status != "outOfStock" for levels in by_store.values())
 
     def stores_of_base_store(self) -> list[m.PointOfService]:
         uid = self.base_store.uid if self.base_store else None
-        return sorted((p for p in self.state.points_of_service.values() if p.basestore == uid),
-                      key=lambda p: p.name)
+        return self.db.derived(("stores-of-base-store", uid), (CATALOG,), lambda state: sorted(
+            (p for p in state.points_of_service.values() if p.basestore == uid),
+            key=lambda p: p.name))
 
     def reserve(self, product_code: str, quantity: int, warehouses: list[str]) -> None:
         """Take ``quantity`` units from the warehouses' free stock (placing an order)."""
@@ -157,15 +156,57 @@ class CatalogService:
         return result
 
     def _container_media(self, cv: tuple[str, str], qualifier: str) -> list[m.Media]:
-        if self._by_container is None:
-            index: dict[tuple, list[m.Media]] = {}
-            for x in self.state.media.values():
-                if x.mediaContainer:
-                    index.setdefault((x.catalogVersion, x.mediaContainer), []).append(x)
-            self._by_container = {k: sorted(v, key=lambda x: x.code) for k, v in index.items()}
-        return self._by_container.get((cv, qualifier), [])
+        return container_media(self.db, cv, qualifier)
 
     @staticmethod
     def _image(med: m.Media, image_type: str, index: int | None) -> dict:
         return {"imageType": image_type, "format": IMAGE_FORMATS.get(med.mediaFormat or "", med.mediaFormat),
                 "url": med.url, "altText": med.altText, "galleryIndex": index}
+
+
+def container_media(db: Db, cv: tuple[str, str], qualifier: str) -> list[m.Media]:
+    """The media of a media container, by code."""
+    return db.derived("media-by-container", (CATALOG,), _media_by_container).get((cv, qualifier), [])
+
+
+def media_at(db: Db, path: str) -> m.Media | None:
+    """The media item served at ``path`` (its URL without the query string)."""
+    return db.derived("media-by-url", (CATALOG,), _media_by_url).get(path)
+
+
+def _media_by_url(state: State) -> dict[str, m.Media]:
+    found: dict[str, m.Media] = {}
+    for media in state.media.values():
+        if media.url:
+            found.setdefault(media.url.split("?", 1)[0], media)
+    return found
+
+
+def _media_by_container(state: State) -> dict[tuple, list[m.Media]]:
+    """Each media container's media, by code (built once per catalog change)."""
+    index: dict[tuple, list[m.Media]] = {}
+    for x in state.media.values():
+        if x.mediaContainer:
+            index.setdefault((x.catalogVersion, x.mediaContainer), []).append(x)
+    return {k: sorted(v, key=lambda x: x.code) for k, v in index.items()}
+
+
+def _stores_of(stores: list[m.PointOfService]) -> dict[str, list[str]]:
+    """Warehouse → the names of the stores it serves."""
+    found: dict[str, list[str]] = {}
+    for pos in stores:
+        for warehouse in pos.warehouses:
+            found.setdefault(warehouse, []).append(pos.name)
+    return found
+
+
+def stock_status(levels: list[m.StockLevel]) -> StockInfo:
+    """SAP's stock level status of a product over some of its stock levels."""
+    if any(s.inStockStatus == "forceInStock" for s in levels):
+        return StockInfo("inStock", None)
+    if not levels or all(s.inStockStatus == "forceOutOfStock" for s in levels):
+        return StockInfo("outOfStock", 0)
+    free = sum(s.free for s in levels if s.inStockStatus != "forceOutOfStock")
+    if free <= 0:
+        return StockInfo("outOfStock", 0)
+    return StockInfo("lowStock" if free < LOW_STOCK_THRESHOLD else "inStock", free)

@@ -40,7 +40,7 @@ from ..models import cms as mc
 from ..db import Db, uid_key
 from ..errors import ApiError
 from ..models import localized
-from .catalog import CatalogService
+from .catalog import CatalogService, container_media
 
 PAGE_TYPES = ("ContentPage", "ProductPage", "CategoryPage", "CatalogPage")
 ANONYMOUS = "anonymous"
@@ -358,8 +358,7 @@ class CmsService:
         return name, _text(value)  # a product or category code
 
     def _responsive(self, cv: tuple[str, str], qualifier: str) -> dict[str, Any] | None:
-        medias = [x for x in self.state.media.values()
-                  if x.catalogVersion == cv and x.mediaContainer == qualifier and x.mediaFormat]
+        medias = [x for x in container_media(self.db, cv, qualifier) if x.mediaFormat]
         return {x.mediaFormat: _media(x) for x in medias} or None
 
     def navigation_node(self, node: mc.CMSNavigationNode, ctx: Restricting,

@@ -128,7 +128,7 @@ class CustomerIndex:
         return result
 
 
-def _lines(text: str, starts: list[int], needle: str) -> list[int]:
+def lines_holding(text: str, starts: list[int], needle: str) -> list[int]:
     """The lines of ``text`` (starting at ``starts``) that hold ``needle``, once each, in order."""
     found: list[int] = []
     last = len(starts) - 1
@@ -144,12 +144,12 @@ def _lines(text: str, starts: list[int], needle: str) -> list[int]:
 
 def _scan(view: _View, needle: str) -> list[m.Customer]:
     customers = view.customers
-    return [customers[row] for row in _lines(view.text, view.starts, needle)]
+    return [customers[row] for row in lines_holding(view.text, view.starts, needle)]
 
 
 def _by_words(view: _View, needle: str) -> list[m.Customer]:
     words, rows_of = view.words, view.rows_of
-    lists = [rows_of[words[i]] for i in _lines(view.vocabulary, view.word_starts, needle)]
+    lists = [rows_of[words[i]] for i in lines_holding(view.vocabulary, view.word_starts, needle)]
     if sum(map(len, lists)) > SCAN_SHARE * len(view.customers):
         return _scan(view, needle)
     rows = lists[0] if len(lists) == 1 else sorted(set().union(*lists))

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from .. import models as m
-from ..db import Db, State
+from ..db import REVIEWS, Db, State
 
 
 def approved_reviews(state: State, product_code: str) -> list[m.CustomerReview]:
@@ -31,4 +31,5 @@ def add_review(db: Db, product_code: str, user_uid: str | None, data: Mapping[st
         headline=data["headline"].strip(), comment=data["comment"].strip(),
         alias=alias if isinstance(alias, str) else None, date=now, approvalStatus="approved")
     db.state.reviews[review.pk] = review
+    db.changed(REVIEWS)
     return review

@@ -21,17 +21,17 @@ import dataclasses
 import logging
 import functools
 from datetime import datetime, timezone
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from ..db import Db, uid_key
+from . import orders
 from . import parser as p
 from . import values as v
 from .syntax import Column, Diagnostic, Header, ParsedImpex, Pattern, ValueLine
+from .report import FileReport, ImpexLoadError, LoadReport
 from .types import Attr, TypeDef, is_subtype, type_def
 
 log = logging.getLogger("fakesapcc")
@@ -51,45 +51,6 @@ class Unresolved(Exception):
 
 class BadValue(Exception):
     """A cell that does not convert to its attribute's type."""
-
-
-@dataclass
-class FileReport:
-    file: str
-    counts: Counter = field(default_factory=Counter)  # type code -> rows applied
-    skipped: Counter = field(default_factory=Counter)  # type code -> rows skipped
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    loaded: bool = False
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.level == "error"]
-
-
-@dataclass
-class LoadReport:
-    files: list[FileReport] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for f in self.files for d in f.errors]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def counts(self) -> Counter:
-        total: Counter = Counter()
-        for f in self.files:
-            total.update(f.counts)
-        return total
-
-
-class ImpexLoadError(Exception):
-    def __init__(self, report: LoadReport) -> None:
-        self.report = report
-        first = report.errors[0] if report.errors else None
-        super().__init__(str(first) if first else "ImpEx load failed")
 
 
 # --------------------------------------------------------------------------- public functions
@@ -203,6 +164,9 @@ class _FileLoader:
         self.warned: set[tuple[int, str]] = set()
         self.resolved: dict[tuple[Any, ...], tuple[TypeDef, Any]] = {}
         self.plans: dict[tuple[int, str], tuple[Column | None, list[tuple[Column, Attr, str]]]] = {}
+        self.now = datetime.now(timezone.utc)  # the time every item this file saves is stamped with
+        self.orders: set[str] = set()  # orders whose entries, consignments or totals changed
+        self.given: dict[str, set[str]] = {}  # order code → the totals this file's columns gave
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -250,6 +214,10 @@ class _FileLoader:
         attrs, self.retry_attrs = self.retry_attrs, []
         for td, item, col, attr, raw, row in attrs:
             self.set_attr(td, item, col, attr, raw, row, final=True)
+        for code in sorted(self.orders):
+            order = self.state.orders.get(code)
+            if order is not None:
+                orders.settle(self.state, order, self.now, self.given.get(code, set()))
 
     def check_header(self, td: TypeDef, header: Header) -> bool:
         for col in header.columns:
@@ -346,12 +314,14 @@ class _FileLoader:
                     if not col.unique:
                         self.set_attr(rtd, item, col, attr, raw, row, final)
             target = existing[0]
+            if rtd.collection in orders.COLLECTIONS:
+                self.orders.update(orders.order_of(x) for x in existing)
         else:
             target = self.create(rtd, cells, key_fields, row, final)
             if target is None:
                 return
         if hasattr(target, "modifiedtime"):  # SAP stamps an item on every save
-            target.modifiedtime = datetime.now(timezone.utc)
+            target.modifiedtime = self.now
         if docid:
             self.docids[docid] = (rtd, target)
         self.report.counts[rtd.code] += 1
@@ -405,6 +375,9 @@ class _FileLoader:
                 return None
             if value is not _MISSING:
                 kwargs[attr.field] = value
+        if td.defaults is not None:
+            for name, value in td.defaults().items():
+                kwargs.setdefault(name, value)
         field_names = _field_names(td.model)
         missing_key = [td.attrs[k].field for k in td.key if kwargs.get(td.attrs[k].field) is None]
         if missing_key:
@@ -447,6 +420,8 @@ class _FileLoader:
 
     def find(self, td: TypeDef, fields: dict[str, Any]) -> list[Any]:
         """Items of ``td`` (or a subtype) whose fields equal ``fields``."""
+        if td.collection == "order_entries":
+            return orders.entries_of(self.state, fields)
         collection: dict = getattr(self.state, td.collection)
         try:
             key = td.store_key(SimpleNamespace(**fields))
@@ -475,6 +450,8 @@ class _FileLoader:
             self.db.add_price_row(item)
         elif td.collection == "stock_levels":
             self.db.add_stock_level(item)
+        elif td.collection in orders.COLLECTIONS:
+            self.orders.add(orders.add(self.db, td.collection, item))
         else:
             getattr(self.state, td.collection)[td.store_key(item)] = item
 
@@ -486,6 +463,8 @@ class _FileLoader:
             self.db.remove_price_row(item.pk)
         elif td.collection == "stock_levels":
             self.db.remove_stock_level(item.pk)
+        elif td.collection in orders.COLLECTIONS:
+            self.orders.add(orders.remove(self.state, td.collection, item))
         else:
             getattr(self.state, td.collection).pop(td.store_key(item), None)
 
@@ -530,6 +509,13 @@ class _FileLoader:
             value = self.field_default(item, attr.field)
         if attr.hook == "customer_id":
             self.db.set_customer_id(item, value)
+        elif attr.hook == "totals":  # an order's total as its column gives it
+            self.orders.add(item.code)
+            if value is None:
+                self.given.get(item.code, set()).discard(attr.field)
+            else:
+                self.given.setdefault(item.code, set()).add(attr.field)
+                item.totals[attr.field] = value
         elif attr.hook == "owner":
             owner_td, ident = value if value is not None else (None, None)
             item.owner = ident

@@ -14,6 +14,7 @@ Type codes and attribute qualifiers are matched case-insensitively, as SAP does.
 """
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,7 @@ class TypeDef:
     store_key: Callable[[Any], Any] = lambda item: item.pk  # the item's key in its collection
     kind_of: str | None = None  # for DeliveryMode: the SAP subtype name written on the item
     relation: tuple[str, str, str] | None = None  # (source type, target type, hook) for relations
+    defaults: Callable[[], dict[str, Any]] | None = None  # values a new item gets unless given
 
     def attr(self, qualifier: str) -> Attr | None:
         return self.attrs.get(qualifier.lower())
@@ -277,6 +279,34 @@ _define("ZoneDeliveryModeValue", m.ZoneDeliveryModeValue, "zone_delivery_values"
     "currency": A("currency", "ref", "Currency"), "value": A("value", "float"),
     "minimum": A("minimum", "float"),
 })
+# -- orders ---------------------------------------------------------------------------------
+# An order as a data set carries it: its totals as its columns give them (SAP imports an order
+# uncalculated); what they leave out is summed from its entries when the file has loaded.
+_TOTALS = {name.lower(): A(name, "float", hook="totals") for name in (
+    "totalPrice", "subTotal", "deliveryCost", "totalTax", "totalDiscounts", "totalPriceWithTax")}
+_TOTALS["subtotal"] = A("subTotal", "float", hook="totals")
+_define("Order", m.Order, "orders", ["code"], {
+    "code": A("code"), "guid": A("guid"), "user": A("user", "ref", "User"),
+    "date": A("created", "date"), "creationtime": A("created", "date"),
+    "currency": A("currency", "ref", "Currency"), "site": A("site", "ref", "BaseSite"),
+    "store": A("store", "ref", "BaseStore"), "status": A("status", "enum"),
+    "deliverymode": A("deliveryMode", "ref", "DeliveryMode"),
+    "deliveryaddress": A("deliveryAddress", "ref", "Address"), "net": A("net", "bool"),
+    "name": A("name"), "description": A("description"), **_TOTALS,
+}, defaults=lambda: {"guid": uuid.uuid4().hex}, **_simple("code"))
+_define("OrderEntry", m.OrderEntry, "order_entries", ["order", "entrynumber"], {
+    "order": A("order", "ref", "Order"), "entrynumber": A("entryNumber", "int"),
+    "product": A("product", "ref", "Product"), "quantity": A("quantity", "int"),
+    "baseprice": A("basePrice", "float"),
+    "deliverypointofservice": A("deliveryPointOfService", "ref", "PointOfService"),
+}, ident=lambda e: (e.order, e.entryNumber), store_key=lambda e: (e.order, e.entryNumber))
+_define("Consignment", m.Consignment, "consignments", ["code"], {
+    "code": A("code"), "order": A("order", "ref", "Order"), "status": A("status", "enum"),
+    "warehouse": A("warehouse", "ref", "Warehouse"),
+    "deliverypointofservice": A("deliveryPointOfService", "ref", "PointOfService"),
+    "entries": A("entries", "strs"), "creationtime": A("created", "date"),
+}, **_simple("code"))
+
 _define("OAuthClientDetails", m.OAuthClientDetails, "oauth_clients", ["clientid"], {
     "clientid": A("clientId"), "clientsecret": A("clientSecret", "password"),
     "authorities": A("authorities", "strs"), "scope": A("scope", "strs"),

@@ -251,7 +251,22 @@ def _two_digit_year(value: int) -> int:
     return year
 
 
+# Java patterns whose every match is also ISO 8601 text that datetime.fromisoformat reads the
+# same way (the common ones, and what ``fakesapcc generate`` writes): read natively.
+_ISO_PATTERNS = {
+    "yyyy-MM-dd'T'HH:mm:ss": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"),
+    "yyyy-MM-dd HH:mm:ss": re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"),
+    "yyyy-MM-dd": re.compile(r"\d{4}-\d{2}-\d{2}"),
+}
+
+
 def _parse_with_java_pattern(text: str, pattern: str) -> datetime | None:
+    iso = _ISO_PATTERNS.get(pattern)
+    if iso is not None and iso.fullmatch(text):
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            return None
     compiled = _compile_java_pattern(pattern)
     if compiled is None:
         return None

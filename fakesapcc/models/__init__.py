@@ -524,6 +524,7 @@ class OrderEntry:
     basePrice: float
     deliveryPointOfService: str | None = None  # PointOfService.name
     totalPrice: float = 0.0
+    order: str | None = None  # Order.code, for an entry ImpEx writes into an order
 
 
 @dataclass(slots=True)

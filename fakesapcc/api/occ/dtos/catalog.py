@@ -14,7 +14,7 @@ from ....commerce.catalog import CatalogService
 from ....commerce.money import format_amount, round_amount
 from ....commerce.reviews import approved_reviews, average_rating
 from ....commerce.search import SORTS, SearchResult
-from ....db import State
+from ....db import CATALOG as CATALOG_DATA, REVIEWS, State
 from ....models import localized
 from .users import address_dto, principal_dto
 
@@ -132,27 +132,41 @@ def review_dto(state: State, review: m.CustomerReview) -> d.Dto:
                   principal=principal_dto(user.uid, user.name) if user else None)
 
 
-def product_dto(catalog: CatalogService, product: m.Product, lang: str, currency: str) -> d.Dto:
-    """SAP's Product; what costs a lookup is computed only if the ``fields`` ask for it."""
+def product_dto(catalog: CatalogService, product: m.Product, lang: str, currency: str) -> d.Kept:
+    """SAP's Product; what costs a lookup is computed only if the ``fields`` ask for it. Its
+    projection is kept until the catalog or the reviews change; stock and pickup availability,
+    which orders change, are worked out on every request."""
     state = catalog.state
     code = product.code
-    return PRODUCT(
-        code=code, name=localized(product.name, lang), url=product_url(product, lang),
-        description=localized(product.description, lang), purchasable=product.purchasable,
-        stock=d.Lazy(lambda: stock_dto(*_stock(catalog, code))),
-        availableForPickup=d.Lazy(lambda: catalog.available_for_pickup(code)),
-        averageRating=d.Lazy(lambda: average_rating(state, code)),
-        numberOfReviews=d.Lazy(lambda: len(approved_reviews(state, code))),
-        summary=localized(product.summary, lang), manufacturer=product.manufacturerName,
-        price=d.Lazy(lambda: price_dto(catalog, catalog.price(code, currency), currency, lang)),
-        images=d.Lazy(lambda: [IMAGE(dict(image)) for image in catalog.images(product)]),
-        categories=d.Lazy(lambda: [c for c in (category_dto(catalog, x, lang)
-                                               for x in product.supercategories) if c]),
-        reviews=d.Lazy(lambda: [review_dto(state, r) for r in approved_reviews(state, code)]),
-        classifications=[], potentialPromotions=[], variantOptions=[], baseOptions=[],
-        volumePricesFlag=False, volumePrices=[], variantMatrix=[],
-        priceRange=PRICE_RANGE(), multidimensional=False, configurable=False, tags=[],
-        futureStocks=[])
+
+    def build() -> d.Dto:
+        return PRODUCT(
+            code=code, name=localized(product.name, lang), url=product_url(product, lang),
+            description=localized(product.description, lang), purchasable=product.purchasable,
+            averageRating=d.Lazy(lambda: average_rating(state, code)),
+            numberOfReviews=d.Lazy(lambda: len(approved_reviews(state, code))),
+            summary=localized(product.summary, lang), manufacturer=product.manufacturerName,
+            price=d.Lazy(lambda: price_dto(catalog, catalog.price(code, currency), currency, lang)),
+            images=d.Lazy(lambda: [IMAGE(dict(image)) for image in catalog.images(product)]),
+            categories=d.Lazy(lambda: [c for c in (category_dto(catalog, x, lang)
+                                                   for x in product.supercategories) if c]),
+            reviews=d.Lazy(lambda: [review_dto(state, r) for r in approved_reviews(state, code)]),
+            classifications=[], potentialPromotions=[], variantOptions=[], baseOptions=[],
+            volumePricesFlag=False, volumePrices=[], variantMatrix=[],
+            priceRange=PRICE_RANGE(), multidimensional=False, configurable=False, tags=[],
+            futureStocks=[])
+
+    def fresh() -> d.Dto:
+        return PRODUCT(stock=d.Lazy(lambda: stock_dto(*_stock(catalog, code))),
+                       availableForPickup=d.Lazy(lambda: catalog.available_for_pickup(code)))
+
+    store = catalog.base_store.uid if catalog.base_store else None
+    return d.Kept(_kept_products(catalog), (store, product.catalogVersion, code, lang, currency),
+                  build, fresh)
+
+
+def _kept_products(catalog: CatalogService) -> dict:
+    return catalog.db.derived("product-dtos", (CATALOG_DATA, REVIEWS), lambda state: {})
 
 
 def _stock(catalog: CatalogService, code: str) -> tuple[str, int | None]:
@@ -177,26 +191,37 @@ def search_state(query: str, base: str = "/search") -> d.Dto:
 
 
 def search_page_dto(catalog: CatalogService, result: SearchResult, lang: str,
-                    currency: str) -> d.Dto:
+                    currency: str) -> d.Kept:
+    """SAP's ProductSearchPage: facets, breadcrumbs, sorts and paging kept with the search
+    result they show; the products are each a kept product."""
     base = f"/c/{result.category_code}" if result.category_code else "/search"
-    facets = []
-    for facet in result.facets:
-        values = [FACET_VALUE(name=v.name, count=v.count, selected=v.selected,
-                              query=search_state(v.query, base)) for v in facet.values]
-        facets.append(FACET(name=facet.name, priority=facet.priority, category=facet.category,
-                            multiSelect=facet.multi_select, visible=True,
-                            topValues=values[:5] if len(values) > 5 else None, values=values))
-    breadcrumbs = [BREADCRUMB(b, removeQuery=search_state(b["removeQuery"], base),
-                              truncateQuery=search_state(b["truncateQuery"], base))
-                   for b in result.breadcrumbs]
-    return PRODUCT_SEARCH_PAGE(
-        freeTextSearch=result.free_text, categoryCode=result.category_code,
-        products=[product_dto(catalog, p, lang, currency) for p in result.products],
-        sorts=sort_dtos(SORTS, result.sort),
-        pagination=pagination_dto(result.current_page, result.page_size, result.total,
-                                  result.sort),
-        currentQuery=search_state(result.query, base), breadcrumbs=breadcrumbs, facets=facets)
 
+    def build() -> d.Dto:
+        facets = []
+        for facet in result.facets:
+            values = [FACET_VALUE(name=v.name, count=v.count, selected=v.selected,
+                                  query=search_state(v.query, base)) for v in facet.values]
+            facets.append(FACET(name=facet.name, priority=facet.priority, category=facet.category,
+                                multiSelect=facet.multi_select, visible=True,
+                                topValues=values[:5] if len(values) > 5 else None, values=values))
+        breadcrumbs = [BREADCRUMB(b, removeQuery=search_state(b["removeQuery"], base),
+                                  truncateQuery=search_state(b["truncateQuery"], base))
+                       for b in result.breadcrumbs]
+        return PRODUCT_SEARCH_PAGE(
+            freeTextSearch=result.free_text, categoryCode=result.category_code,
+            sorts=sort_dtos(SORTS, result.sort),
+            pagination=pagination_dto(result.current_page, result.page_size, result.total,
+                                      result.sort),
+            currentQuery=search_state(result.query, base), breadcrumbs=breadcrumbs, facets=facets)
+
+    def fresh() -> d.Dto:
+        return PRODUCT_SEARCH_PAGE(
+            products=[product_dto(catalog, p, lang, currency) for p in result.products])
+
+    store = catalog.base_store.uid if catalog.base_store else None
+    key = ("search-page", store, lang, currency, result.query, result.sort, result.current_page,
+           result.page_size, result.category_code)
+    return d.Kept(_kept_products(catalog), key, build, fresh)
 
 def pos_dto(catalog: CatalogService, pos: m.PointOfService, lang: str) -> d.Dto:
     address = catalog.state.addresses.get(pos.address or -1)

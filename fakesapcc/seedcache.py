@@ -1,0 +1,94 @@
+"""The seed cache: the state a seed's ImpEx files load into, kept on disk under a digest of
+everything the load reads — each file's path and bytes, the SAP properties, strict mode, and
+fakesapcc's own source — so that a second start on the same seed restores it instead of parsing
+it again (as Python keeps compiled modules beside their source). A changed file, property or
+fakesapcc version is a new digest, and so a new load; an entry that cannot be read is loaded
+anew and written again. Only loads without errors are kept.
+
+Where: ``$FAKESAPCC_CACHE_DIR/seed``, else ``$XDG_CACHE_HOME/fakesapcc/seed``, else
+``~/.cache/fakesapcc/seed``; the newest ``KEEP`` entries are kept. ``--no-seed-cache``
+(``FAKESAPCC_SEED_CACHE=false``) loads every time and writes nothing.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from .impex.loader import LoadReport
+from .version import __version__
+
+FORMAT = 1
+KEEP = 8  # cache entries kept (the newest)
+SUFFIX = ".seed"
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("FAKESAPCC_CACHE_DIR")
+    if base:
+        return Path(base) / "seed"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "fakesapcc" / "seed"
+
+
+@functools.cache
+def source_digest() -> str:
+    """fakesapcc's own source: a model or loader change makes every entry stale."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def seed_key(paths: Sequence[Path], properties: Mapping[str, str], strict: bool) -> str:
+    digest = hashlib.sha256()
+    head = [FORMAT, __version__, sys.version, source_digest(), sorted(properties.items()), strict]
+    digest.update(json.dumps(head).encode())
+    for path in paths:
+        digest.update(b"\0" + str(Path(path).resolve()).encode() + b"\0")
+        digest.update(Path(path).read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def lookup(key: str) -> tuple[LoadReport, bytes] | None:
+    """The report and state snapshot kept under ``key``, or None."""
+    path = cache_dir() / (key + SUFFIX)
+    try:
+        with path.open("rb") as f:
+            version, report, snapshot = pickle.load(f)
+    except Exception:  # missing, unreadable, from another format: load the seed anew
+        return None
+    if version != FORMAT or not isinstance(report, LoadReport) or not isinstance(snapshot, bytes):
+        return None
+    try:
+        os.utime(path)  # the newest entries are the ones kept
+    except OSError:
+        pass
+    return report, snapshot
+
+
+def store(key: str, report: LoadReport, snapshot: bytes) -> None:
+    """Keep a load (atomically: a reader sees the old entry or the new one, whole). A cache
+    that cannot be written is no error: the next start loads the seed again."""
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump((FORMAT, report, snapshot), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / (key + SUFFIX))
+        entries = sorted(folder.glob("*" + SUFFIX), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        try:
+            os.unlink(tmp)  # type: ignore[possibly-undefined]
+        except (OSError, NameError):
+            pass

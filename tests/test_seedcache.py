@@ -1,0 +1,80 @@
+"""The seed cache: a second start on the same seed restores the state the first one loaded;
+anything the load reads that changes is a new load; a damaged entry is loaded anew; a seed with
+errors is never kept."""
+from __future__ import annotations
+
+import pytest
+
+from fakesapcc import seedcache
+from fakesapcc.config import Config
+from fakesapcc.impex.loader import ImpexLoadError
+from fakesapcc.runtime import Runtime
+
+SEED = """INSERT_UPDATE Customer;uid[unique=true];name;groups(uid)
+;quokka@example.com;Quinn Quokka;customergroup
+"""
+
+
+@pytest.fixture(autouse=True)
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("FAKESAPCC_CACHE_DIR", str(folder))
+    return folder / "seed"
+
+
+def start(path, **settings) -> Runtime:
+    rt = Runtime(Config(impex=[str(path)], **settings))
+    rt.load_seed()
+    return rt
+
+
+def test_a_second_start_restores_what_the_first_loaded(tmp_path, cache, monkeypatch):
+    seed = tmp_path / "s.impex"
+    seed.write_text(SEED)
+    first = start(seed)
+    assert len(list(cache.glob("*.seed"))) == 1
+    monkeypatch.setattr("fakesapcc.runtime.load_paths", lambda *a, **k: pytest.fail("loaded"))
+    second = start(seed)
+    assert second.db.state.principals["quokka@example.com"].name == "Quinn Quokka"
+    assert second.seed_report.counts() == first.seed_report.counts()
+    assert len(second.db.state.principals) == len(first.db.state.principals)
+    second.db.state.principals["quokka@example.com"].name = "Changed"
+    second.reset()  # reset goes back to the restored seed
+    assert second.db.state.principals["quokka@example.com"].name == "Quinn Quokka"
+
+
+def test_a_changed_file_or_property_is_loaded_anew(tmp_path, cache):
+    seed = tmp_path / "s.impex"
+    seed.write_text(SEED)
+    start(seed)
+    seed.write_text(SEED.replace("Quinn", "Quentin"))
+    assert start(seed).db.state.principals["quokka@example.com"].name == "Quentin Quokka"
+    start(seed, properties={"toggle.customerList.enabled": "false"})
+    assert len(list(cache.glob("*.seed"))) == 3
+
+
+def test_a_damaged_entry_is_loaded_anew_and_written_again(tmp_path, cache):
+    seed = tmp_path / "s.impex"
+    seed.write_text(SEED)
+    start(seed)
+    entry = next(cache.glob("*.seed"))
+    entry.write_bytes(b"not a pickle")
+    assert start(seed).db.state.principals["quokka@example.com"].name == "Quinn Quokka"
+    assert seedcache.lookup(entry.stem) is not None
+
+
+def test_no_seed_cache_writes_nothing(tmp_path, cache):
+    seed = tmp_path / "s.impex"
+    seed.write_text(SEED)
+    start(seed, seed_cache=False)
+    assert not cache.exists() or not list(cache.glob("*.seed"))
+
+
+def test_a_seed_with_errors_is_never_kept(tmp_path, cache):
+    seed = tmp_path / "bad.impex"
+    seed.write_text("INSERT_UPDATE Customer;uid[unique=true];creationtime[dateformat=yyyy-MM-dd]\n"
+                    ";q@example.com;not-a-date\n")
+    for _ in range(2):
+        with pytest.raises(ImpexLoadError):
+            start(seed)
+    assert not cache.exists() or not list(cache.glob("*.seed"))
