@@ -402,6 +402,29 @@ async function consents({ get, core, check, call, assert, eq }) {
   });
 }
 
+async function returningCustomer({ get, core, check, call, assert, eq }) {
+  const carts = get(core.CartAdapter);
+  const entries = get(core.CartEntryAdapter);
+  const auth = get(core.AuthService);
+  await check('merge on login: into the returning customer\'s own cart (toMergeCartGuid)', async () => {
+    await auth.loginWithCredentials(CUSTOMER, PASSWORD);
+    let own = await call(carts.load('current', 'current'));
+    if (!own) {
+      own = await call(carts.create('current'));
+    }
+    await call(entries.add('current', own.code, PRODUCT, 1));
+    await auth.coreLogout();
+    const anonymous = await call(carts.create('anonymous'));
+    await call(entries.add('anonymous', anonymous.guid, OTHER_PRODUCT, 2));
+    await auth.loginWithCredentials(CUSTOMER, PASSWORD);
+    const merged = await call(carts.create('current', anonymous.guid, own.guid));
+    eq(merged.guid, own.guid, 'the customer\'s cart is kept');
+    const codes = merged.entries.map((e) => e.product.code);
+    assert(codes.includes(PRODUCT) && codes.includes(OTHER_PRODUCT), `entries ${codes}`);
+    await auth.coreLogout();
+  });
+}
+
 const CUSTOMER_LISTS = '/assistedservicewebservices/customerlists';
 const BIND_CART = '/assistedservicewebservices/bind-cart';
 
@@ -478,4 +501,4 @@ async function asm(ctx) {
 }
 
 module.exports = [siteContext, products, search, reviews, anonymousCart, registration, login,
-  addresses, checkout, orders, consents, asm];
+  addresses, checkout, orders, consents, returningCustomer, asm];
