@@ -112,6 +112,7 @@ ng.NgModule({
     core.StateModule.forRoot(),
     core.AuthModule.forRoot(),
     core.SiteContextModule.forRoot(),
+    core.CmsModule.forRoot(), // the CMS endpoints' default configuration (cms/pages, ...)
     core.BaseOccModule.forRoot(),
     core.ProductOccModule,
     core.CartOccModule,
