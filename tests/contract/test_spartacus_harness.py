@@ -48,7 +48,7 @@ def modules() -> Path:
         pytest.skip(message)
 
 
-def test_spartacus_reads_what_fakesapcc_answers(modules):
+def test_spartacus_reads_what_fakesapcc_answers(modules, record_property):
     with FakeSAPCC(journal_size=5000) as server:
         result = runner.run(server.base_url, modules=modules)
         journal = server.requests()
@@ -56,7 +56,7 @@ def test_spartacus_reads_what_fakesapcc_answers(modules):
         errors = list(server.errors)
     report = "\n".join(result.lines) + ("\n--- the libraries' log ---\n" + result.log[-3000:]
                                         if result.failed else "")
-    print(report)
+    record_property("spartacus_harness", report)  # tests/conftest.py prints it at the end
     assert result.failed == 0 and result.returncode == 0, report
     assert result.passed >= MIN_CHECKS, report
     assert len(result.lines) == result.passed + 1, "a line per check, then the summary"
