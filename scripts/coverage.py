@@ -24,6 +24,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT.parent / "shared" / "specs" / "commercewebservices-occ-v2-openapi-2.2.9.json"
 OUTPUT = ROOT / "docs" / "coverage.md"
+# the operationIds the Spartacus 4.3.8 contract harness calls (contract/spartacus/run.py writes it)
+SPARTACUS = ROOT / "contract" / "spartacus" / "operations.txt"
 OCC_PREFIX = "/occ/v2"
 WEBAPP = "commercewebservices"
 METHODS = ("get", "post", "put", "patch", "delete", "head")
@@ -73,8 +75,18 @@ def unknown_routes(routes: Iterable[Route], operations: Iterable[Operation]) -> 
     return [r for r in routes if (r.method, loose(r.path), r.operation_id) not in known]
 
 
-def render(document: dict[str, Any], routes: list[Route]) -> str:
+def spartacus_operations(path: Path = SPARTACUS) -> frozenset[str]:
+    """The operationIds the Spartacus contract harness exercises (none if the list is absent)."""
+    if not path.exists():
+        return frozenset()
+    return frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def render(document: dict[str, Any], routes: list[Route],
+           spartacus: frozenset[str] | None = None) -> str:
     operations = spec_operations(document)
+    spartacus = spartacus_operations() if spartacus is None else spartacus
     done = {(r.method, loose(r.path), r.operation_id) for r in routes}
 
     def is_done(op: Operation) -> bool:
@@ -86,6 +98,11 @@ def render(document: dict[str, Any], routes: list[Route]) -> str:
         by_tag.setdefault(op.tag, []).append(op)
     tags = sorted(by_tag, key=lambda t: (tag_order.index(t) if t in tag_order else len(tag_order), t))
     total, implemented = len(operations), sum(1 for op in operations if is_done(op))
+
+    def by_spartacus(op: Operation) -> bool:
+        return is_done(op) and op.operation_id in spartacus
+
+    exercised = sum(1 for op in operations if by_spartacus(op))
     info = document.get("info", {})
     lines = [
         "# OCC v2 implementation coverage",
@@ -99,6 +116,10 @@ def render(document: dict[str, Any], routes: list[Route]) -> str:
          "with the document's method and path."),
         "",
         f"**{implemented} of {total} operations implemented ({implemented / total:.0%}).**",
+        "",
+        (f"**{exercised} of them exercised by Spartacus**: the OCC adapters of Spartacus 4.3.8 "
+         "call them in the contract harness (`contract/spartacus/`, run by the suite), marked "
+         "*exercised by Spartacus* below."),
         "",
         "| tag | implemented | operations |",
         "|---|---:|---:|",
@@ -117,7 +138,8 @@ def render(document: dict[str, Any], routes: list[Route]) -> str:
         lines += [f"## {tag}", "", f"{count} of {len(ops)} implemented.", ""]
         for op in ops:
             mark = "x" if is_done(op) else " "
-            lines.append(f"- [{mark}] `{op.operation_id}` {op.method} `{op.path}`")
+            marker = " · *exercised by Spartacus*" if by_spartacus(op) else ""
+            lines.append(f"- [{mark}] `{op.operation_id}` {op.method} `{op.path}`{marker}")
         lines.append("")
     return "\n".join(lines)
 

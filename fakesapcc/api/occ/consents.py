@@ -22,11 +22,19 @@ def consents() -> Consents:
 
 
 @bp.get(USER + "/consenttemplates")
-@operation("getConsentTemplates", secured=roles.USER, anonymous=False)
+@operation("getConsentTemplates", secured=roles.OPEN)
 def get_consent_templates(baseSiteId: str, userId: str):
+    # SAP's ConsentsController declares no @Secured here: anonymous callers (Spartacus's
+    # anonymous-consents banner, users/anonymous/consenttemplates) get the exposed templates,
+    # with no consent of theirs; users get every template with theirs
     service = consents()
+    user = ctx().acting.user
+    if user is None:
+        return respond(CONSENT_TEMPLATE_LIST(consentTemplates=[
+            consent_template_dto(service, t, None, site().lang)
+            for t in service.templates() if t.exposed]))
     return respond(CONSENT_TEMPLATE_LIST(consentTemplates=[
-        consent_template_dto(service, t, ctx().user, site().lang) for t in service.templates()]))
+        consent_template_dto(service, t, user, site().lang) for t in service.templates()]))
 
 
 @bp.get(USER + "/consenttemplates/<consentTemplateId>")

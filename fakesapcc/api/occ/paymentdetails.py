@@ -58,12 +58,18 @@ def replace_payment_details(baseSiteId: str, userId: str, paymentDetailsId: str,
 @operation("updatePaymentDetails", secured=roles.USER, anonymous=False,
            body=PaymentDetailsPatchBody)
 def update_payment_details(baseSiteId: str, userId: str, paymentDetailsId: str, body: dict):
-    """The sent properties over the card as it is, validated whole."""
+    """The sent properties over the card as it is, validated whole. A sent ``billingAddress`` is
+    mapped over the card's billing address (SAP's data mapper maps into the existing object),
+    so Spartacus's "set as default", ``{"billingAddress":{"titleCode":"mr"},
+    "defaultPayment":true}``, keeps the address."""
     cards = wallet()
     info = cards.get(paymentDetailsId)
     rt = runtime()
     current = payment_dto(carts_service(), info, site().lang)
-    merged, invalid = i.load_data(PaymentDetailsBody(), merge_patch(current, body),
+    patch = dict(body)
+    if isinstance(patch.get("billingAddress"), dict) and isinstance(current.get("billingAddress"), dict):
+        patch["billingAddress"] = merge_patch(current["billingAddress"], patch["billingAddress"])
+    merged, invalid = i.load_data(PaymentDetailsBody(), merge_patch(current, patch),
                                   {"state": rt.db.state, "now": rt.clock.now()})
     if invalid:
         raise ApiErrors(400, invalid)
