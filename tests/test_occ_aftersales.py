@@ -376,3 +376,17 @@ def test_an_agent_sees_the_fulfilled_order_in_customer_360(sapcc, occ):
     activities = fragments["c360ActivityList"]["activities"]
     assert {"ORDER": "COMPLETED"}.items() <= {a["type"]["code"]: a["status"]["code"] for a in activities}.items()
     assert fragments["c360Overview"]["overview"]["latestOrderCode"] == order["code"]
+
+
+# -- every operation of the tags -----------------------------------------------------------------
+
+TAGS = ("Save Cart", "Orders", "Return Requests", "Forgotten Passwords", "Consignment Tracking")
+
+
+def test_every_operation_of_the_after_sales_tags_is_implemented(sapcc):
+    from fakesapcc.api.operations import implemented
+
+    served = {op["operationId"] for op in implemented(sapcc.app)}
+    missing = sorted(f"{op['tag']}: {op['operationId']}" for op in spec.operations()
+                     if op["tag"] in TAGS and op["operationId"] not in served)
+    assert missing == [], "not implemented:\n" + "\n".join(missing)
