@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .clock import Clock
 from .config import Config
+from .commerce.demo_aftersales import seed_after_sales
 from .impex.loader import ImpexLoadError, LoadReport, Progress, impex_files, load_paths
 from .security.authorize import AuthorizationEndpoint
 from .security.authserver import AuthorizationServer
@@ -49,6 +50,9 @@ class Runtime:
         self.seed_report = report
         if not report.ok:
             raise ImpexLoadError(report)
+        if self.config.default_data:
+            with self.db.locked():
+                seed_after_sales(self.db, self.clock, self.config)
         self._seed_snapshot = self.db.snapshot()
         self.ready.set()
         return report

@@ -390,3 +390,20 @@ def test_every_operation_of_the_after_sales_tags_is_implemented(sapcc):
     missing = sorted(f"{op['tag']}: {op['operationId']}" for op in spec.operations()
                      if op["tag"] in TAGS and op["operationId"] not in served)
     assert missing == [], "not implemented:\n" + "\n".join(missing)
+
+
+# -- the seed ------------------------------------------------------------------------------------
+
+
+def test_the_seed_has_saved_carts_and_completed_returnable_orders(sapcc, sapcc_client):
+    giulia = spec.Client(sapcc_client, token=sapcc.customer_token("giulia.rossi@example.it"))
+    saved = giulia.get("users/current/carts?savedCartsOnly=true&fields=carts(name,saveTime)").get_json()
+    assert [c["name"] for c in saved["carts"]] == ["Holiday photo kit", "Office"]
+    [order] = giulia.get("users/current/orders").get_json()["orders"]
+    full = giulia.get(f"users/current/orders/{order['code']}?fields=FULL").get_json()
+    assert full["status"] == "COMPLETED" and full["returnable"] is True
+    david = spec.Client(sapcc_client, token=sapcc.customer_token("david.wilson@example.com"))
+    [pending] = david.get("users/current/orderReturns").get_json()["returnRequests"]
+    assert (pending["rma"], pending["status"]) == ("00000001", "APPROVAL_PENDING")
+    statuses = {o["status"]: o["code"] for o in david.get("users/current/orders").get_json()["orders"]}
+    assert david.get(f"users/current/orders/{statuses['CREATED']}").get_json()["cancellable"] is True
