@@ -407,3 +407,18 @@ def test_the_seed_has_saved_carts_and_completed_returnable_orders(sapcc, sapcc_c
     assert (pending["rma"], pending["status"]) == ("00000001", "APPROVAL_PENDING")
     statuses = {o["status"]: o["code"] for o in david.get("users/current/orders").get_json()["orders"]}
     assert david.get(f"users/current/orders/{statuses['CREATED']}").get_json()["cancellable"] is True
+
+
+def test_an_agent_acts_on_a_customers_after_sales(sapcc, sapcc_client):
+    agent = spec.Client(sapcc_client, token=sapcc.agent_token())
+    david = "users/david.wilson@example.com"
+    assert len(agent.get(f"{david}/orderReturns").get_json()["returnRequests"]) == 1
+    created = [o["code"] for o in agent.get(f"{david}/orders").get_json()["orders"] if o["status"] == "CREATED"][0]
+    cancel = {"cancellationRequestEntryInputs": [{"orderEntryNumber": 0, "quantity": 1}]}
+    assert agent.post(f"{david}/orders/{created}/cancellation", json=cancel).status_code == 200
+    assert agent.get(f"{david}/orders/{created}").get_json()["status"] == "CANCELLED"
+    response = requests.post(
+        f"{sapcc.asm_url}/{SITE}/users/giulia.rossi@example.it/customer360",
+        json={"customer360Queries": [{"type": "c360SavedCart"}]},
+        headers={"Authorization": f"Bearer {agent.token}"}, timeout=10)
+    assert response.json()["value"][0]["savedCart"]["code"]
