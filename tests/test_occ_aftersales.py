@@ -422,3 +422,18 @@ def test_an_agent_acts_on_a_customers_after_sales(sapcc, sapcc_client):
         json={"customer360Queries": [{"type": "c360SavedCart"}]},
         headers={"Authorization": f"Bearer {agent.token}"}, timeout=10)
     assert response.json()["value"][0]["savedCart"]["code"]
+
+
+def test_a_snapshot_keeps_the_after_sales_state(sapcc, sapcc_client):
+    sapcc.configure({"fakesapcc.order.fulfilment.delay.seconds": "3600"})
+    occ = spec.Client(sapcc_client, token=sapcc.customer_token(CUSTOMER))
+    order = place(occ, (("300938", 1),))
+    client = spec.Client(sapcc_client, token=sapcc.client_token())
+    client.post("passwordRestoreToken", json={"loginId": CUSTOMER})
+    snapshot = sapcc.snapshot()
+    sapcc.reset()
+    sapcc.restore(snapshot)
+    assert [m["to"] for m in sapcc.outbox()] == [CUSTOMER]
+    sapcc.advance_clock(3601)
+    occ.token = sapcc.customer_token(CUSTOMER)
+    assert order_of(occ, order["code"])["status"] == "COMPLETED"  # the queue came back too
