@@ -24,6 +24,8 @@ No Flask here: the HTTP layer, the ImpEx loader and the tests all use this same 
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 import pickle
 import threading
 from collections.abc import Callable, Iterator
@@ -102,6 +104,9 @@ class State:
     consignments: dict[str, m.Consignment] = field(default_factory=dict)
     payment_infos: dict[str, m.PaymentInfo] = field(default_factory=dict)
     agent_sessions: list[m.AgentSession] = field(default_factory=list)
+    return_requests: dict[str, m.ReturnRequest] = field(default_factory=dict)
+    outbox: list[m.OutboxMail] = field(default_factory=list)
+    fulfilment_queue: dict[str, datetime] = field(default_factory=dict)  # order code -> due
     # the authorization server
     access_tokens: dict[str, m.OAuthAccessToken] = field(default_factory=dict)
     refresh_tokens: dict[str, m.OAuthRefreshToken] = field(default_factory=dict)

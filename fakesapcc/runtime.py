@@ -8,6 +8,7 @@ from pathlib import Path
 from . import seedcache
 from .clock import Clock
 from .config import Config
+from .commerce.demo_aftersales import seed_after_sales
 from .impex.loader import ImpexLoadError, LoadReport, Progress, impex_files, load_paths
 from .security.authorize import AuthorizationEndpoint
 from .security.authserver import AuthorizationServer
@@ -61,6 +62,10 @@ class Runtime:
         self.seed_report = report
         if not report.ok:
             raise ImpexLoadError(report)
+        if self.config.default_data:  # on the seed's ImpEx, cached or not: dated from now
+            with self.db.locked():
+                seed_after_sales(self.db, self.clock, self.config)
+            snapshot = self.db.snapshot()
         self._seed_snapshot = snapshot
         self.ready.set()
         return report

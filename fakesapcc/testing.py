@@ -24,7 +24,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from .api import admin, harness
+from .api import admin, admin_aftersales, harness
 from .api.harness import Harness
 from .api.journal import JournalFilter
 from .security.emulation import AGENT_SELF
@@ -186,6 +186,32 @@ class FakeSAPCC:
 
     def unfreeze_clock(self) -> None:
         self.runtime.clock.unfreeze()
+
+    # -- after sales: the fulfilment system and the outbox ----------------------------------
+
+    def fulfil_order(self, code: str, status: str | None = None) -> dict[str, Any]:
+        """Move an order on as a fulfilment system would (``POST
+        /_fakesapcc/orders/{code}/fulfil``): ``READY``, ``SHIPPED``, ``PICKUP_COMPLETE``,
+        ``COMPLETED`` (the default: every consignment delivered, the order returnable) or
+        ``CANCELLED``. Returns ``{"code", "status", "consignments"}``."""
+        with self.app.app_context():
+            return admin_aftersales.fulfil(
+                code, admin_aftersales.status_of({"status": status}, admin_aftersales.FULFIL_STATUSES))
+
+    def process_return(self, code: str, status: str | None = None) -> dict[str, Any]:
+        """Move a return request on (``POST /_fakesapcc/returns/{code}/process``): ``WAIT``,
+        ``RECEIVED``, ``COMPLETED`` (refunded; the default) or ``CANCELED`` (the default after
+        the customer's ``CANCELLING``)."""
+        with self.app.app_context():
+            return admin_aftersales.process(
+                code, admin_aftersales.status_of({"status": status}, admin_aftersales.RETURN_STEPS))
+
+    def outbox(self, to: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+        """The mails SAP would have sent, oldest first (``GET /_fakesapcc/outbox``); each
+        has ``to``, ``kind``, ``subject``, ``body`` and ``data`` (the forgotten-password mail's
+        ``token`` and ``link``)."""
+        with self.app.app_context():
+            return admin_aftersales.outbox(to, kind)
 
     # -- the journal and the emulation lint --------------------------------------------------
 

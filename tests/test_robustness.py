@@ -344,7 +344,9 @@ def path_values(world: World, rule: Any, caller: str) -> dict[str, str]:
             "catalogVersionId": "Online", "categoryId": world.category,
             "countyIsoCode": "US", "voucherId": "SUMMER10", "faultId": "fault-1",
             "agentId": "current", "customerlist": "instoreCustomers", "filename": "x.txt",
-            "pageId": "cartPage", "componentId": "SearchBox", "name": "300938-96Wx96H.jpg"}
+            "pageId": "cartPage", "componentId": "SearchBox", "name": "300938-96Wx96H.jpg",
+            "returnRequestCode": "00000001", "attachmentId": "1", "orderCode": world.order,
+            "consignmentCode": f"cons{world.order}_0"}
 
 
 def headers_of(world: World, rule: Any, caller: str) -> dict[str, str]:

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request
 
 from .. import models as m
+from ..commerce.aftersales import AfterSales
 from ..commerce.asm import AssistedService
 from ..security import access
 from ..security.policy import ANONYMOUS_ACTING, Acting, Caller, caller_from_token
@@ -71,11 +72,26 @@ def authenticate() -> RequestContext:
     write = request.method not in ("GET", "HEAD") or bool(op and op.writes)
     rt.db.acquire(write)
     g.db_locked = (rt.db, write)
+    _catch_up(rt, write)
     value = bearer_token()
     token = rt.tokens.authenticate(value) if value else None
     ctx = RequestContext(caller=caller_from_token(rt.db, token))
     g.ctx = ctx
     return ctx
+
+
+def _catch_up(rt: Any, write: bool) -> None:
+    """What the fulfilment system has done by now on the server clock (orders due for
+    automatic fulfilment): a read makes that write under ``Db.side_lock``, as a background
+    process would."""
+    if not rt.db.state.fulfilment_queue:
+        return
+    service = AfterSales(rt.db, rt.clock, rt.config)
+    if write:
+        service.catch_up()
+    else:
+        with rt.db.side_lock:
+            service.catch_up()
 
 
 def check_restrictions() -> None:

@@ -123,9 +123,11 @@ class Carts:
 
     def carts_of(self, user_uid: str, saved: bool | None = None) -> list[m.Cart]:
         key = uid_key(user_uid)
+        now = self.clock.now()
         carts = [c for c in self.state.carts.values()
                  if uid_key(c.user) == key and c.site == self.site.uid
-                 and (saved is None or (c.saveTime is not None) == saved)]
+                 and (saved is None or (c.saveTime is not None) == saved)
+                 and not self.expired(c, now)]
         return sorted(carts, key=lambda c: c.modified or c.created or EARLIEST, reverse=True)
 
     def find(self, user: m.User | None, cart_id: str) -> m.Cart:
@@ -145,9 +147,16 @@ class Carts:
                 raise cart_error("No cart created yet.", reason="notFound")
             return carts[0]
         cart = self.state.carts.get(cart_id)
-        if cart is None or cart.site != self.site.uid or uid_key(cart.user) != uid_key(user.uid):
+        if cart is None or cart.site != self.site.uid or uid_key(cart.user) != uid_key(user.uid) \
+                or self.expired(cart, self.clock.now()):
             raise cart_not_found(cart_id)
         return cart
+
+    @staticmethod
+    def expired(cart: m.Cart, now: datetime) -> bool:
+        """A saved cart past its expiration time: SAP's cleanup job has removed it."""
+        return cart.saveTime is not None and cart.expirationTime is not None \
+            and cart.expirationTime <= now
 
     def is_anonymous_or_guest_cart(self, cart: m.Cart) -> bool:
         if cart.user == ANONYMOUS:

@@ -9,6 +9,7 @@ import uuid
 from .. import models as m
 from ..errors import ApiError, ApiErrors
 from ..db import Db, uid_key
+from .aftersales import AfterSales
 from .carts import Carts
 
 ORDER_STATUSES = ("CREATED", "ON_VALIDATION", "COMPLETED", "CANCELLED", "CHECKED_VALID",
@@ -66,6 +67,7 @@ def place_order(carts: Carts, cart: m.Cart, placed_by: str | None = None,
     _consign(carts, order)
     carts.db.add_order(order)
     carts.db.remove_cart(cart.code)
+    AfterSales(carts.db, carts.clock, carts.config).schedule(order)
     return order
 
 

@@ -283,6 +283,8 @@ class Customer(User):
     type: str = "REGISTERED"  # REGISTERED | GUEST
     site: str | None = None  # BaseSite.uid (isolated sites)
     creationtime: datetime | None = None
+    token: str | None = None  # the forgotten-password token SAP keeps on the customer
+    tokenIssued: datetime | None = None
 
     type_code = "Customer"
 
@@ -524,6 +526,7 @@ class OrderEntry:
     basePrice: float
     deliveryPointOfService: str | None = None  # PointOfService.name
     totalPrice: float = 0.0
+    quantityCancelled: int = 0  # an order's entry: cancelled (quantity is what remains)
     order: str | None = None  # Order.code, for an entry ImpEx writes into an order
 
 
@@ -572,6 +575,7 @@ class AbstractOrder:
 class Cart(AbstractOrder):
     saveTime: datetime | None = None
     savedBy: str | None = None
+    expirationTime: datetime | None = None  # a saved cart's: removed by the cleanup after it
 
 
 @dataclass(slots=True)
@@ -583,6 +587,10 @@ class Consignment:
     deliveryPointOfService: str | None = None
     warehouse: str | None = None
     created: datetime | None = None
+    statusDate: datetime | None = None  # when the status last changed
+    trackingID: str | None = None  # set when it ships
+    carrier: str | None = None  # a carrier code, with the tracking id
+    shippingDate: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -591,6 +599,50 @@ class Order(AbstractOrder):
     consignments: list[str] = field(default_factory=list)
     totals: dict[str, Any] = field(default_factory=dict)  # frozen when the order was placed
     cartCode: str | None = None
+
+
+@dataclass(slots=True)
+class ReturnEntry:
+    entryNumber: int  # OrderEntry.entryNumber
+    expectedQuantity: int
+    refundAmount: float = 0.0
+    action: str = "HOLD"
+    refundReason: str = "GOODWILL"
+
+
+@dataclass(slots=True)
+class ReturnRequest:
+    """An order return request (OMS's ReturnRequest): its RMA is its code, as SAP's
+    DefaultRMAGenerator makes it."""
+
+    code: str
+    order: str  # Order.code
+    user: str  # the order's user uid
+    site: str
+    status: str = "APPROVAL_PENDING"
+    entries: list[ReturnEntry] = field(default_factory=list)
+    refundDeliveryCost: bool = False
+    created: datetime | None = None
+    modified: datetime | None = None
+
+    @property
+    def rma(self) -> str:
+        return self.code
+
+
+@dataclass(slots=True)
+class OutboxMail:
+    """A message SAP's customer communication would send (the forgotten-password mail): kept
+    in the outbox the control plane reads."""
+
+    id: int
+    to: str  # the customer's uid (e-mail)
+    kind: str  # e.g. ForgottenPassword
+    site: str | None
+    subject: str
+    body: str
+    sent: datetime
+    data: dict[str, str] = field(default_factory=dict)  # token, link …
 
 
 # ------------------------------------------------------------------------------------- oauth

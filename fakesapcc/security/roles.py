@@ -57,6 +57,8 @@ VOUCHER = secured("VOUCHER", CLIENT, CUSTOMERGROUP, CUSTOMERMANAGERGROUP, TRUSTE
 ORDERS = secured("ORDERS", CUSTOMERGROUP, CLIENT, TRUSTED_CLIENT, CUSTOMERMANAGERGROUP)
 #: the guest checkout e-mail: a client token on the anonymous cart
 GUEST_EMAIL = secured("GUEST_EMAIL", CLIENT, TRUSTED_CLIENT)
+#: forgotten passwords: a client token (ForgottenPasswordsController)
+PASSWORD_RESET = secured("PASSWORD_RESET", CLIENT, TRUSTED_CLIENT)
 #: any order by code: trusted clients only
 TRUSTED = secured("TRUSTED", TRUSTED_CLIENT)
 #: the Assisted Service Module web app: an agent (its session filter, on every ASM call)

@@ -3,5 +3,6 @@ and request bodies in ``dtos/``."""
 from .base import bp
 from . import (addresses, carts, catalogs, cms, consents, orders, paymentdetails,  # noqa: F401,E402
                products, sitecontext, stores, users)
+from . import aftersales, passwords, savedcarts  # noqa: F401,E402
 
 __all__ = ["bp"]

@@ -16,6 +16,7 @@ from ....commerce.money import format_amount
 from ....commerce.wallet import card_errors
 from ....models import localized
 from .catalog import pos_dto, price_dto, product_dto
+from .orderstate import decorate_order
 from .sitecontext import currency_dto
 from .users import AddressPatchBody, BillingAddressBody, address_dto, principal_dto
 
@@ -236,7 +237,7 @@ def _abstract_order(carts: Carts, order: m.AbstractOrder, totals: Totals | dict,
 def cart_dto(carts: Carts, cart: m.Cart, lang: str) -> d.Dto:
     return CART(_abstract_order(carts, cart, carts.totals(cart), lang, updateable=True),
                 potentialOrderPromotions=[], potentialProductPromotions=[],
-                saveTime=_iso(cart.saveTime),
+                saveTime=_iso(cart.saveTime), expirationTime=_iso(cart.expirationTime),
                 savedBy=principal_dto(cart.savedBy, cart.savedBy) if cart.savedBy else None)
 
 
@@ -265,12 +266,13 @@ def order_dto(carts: Carts, order: m.Order, lang: str) -> d.Dto:
     user = carts.state.principals.get(order.user.lower())
     consignments = [carts.state.consignments[c] for c in order.consignments
                     if c in carts.state.consignments]
-    return ORDER(_abstract_order(carts, order, order.totals, lang, updateable=False),
-                 created=_iso(order.created), status=order.status,
-                 statusDisplay=status_display(order.status),
-                 guestCustomer=isinstance(user, m.Customer) and user.guest,
-                 consignments=[consignment_dto(carts, c, order, lang) for c in consignments],
-                 unconsignedEntries=[], cancellable=False, returnable=False)
+    return decorate_order(carts, order, ORDER(
+        _abstract_order(carts, order, order.totals, lang, updateable=False),
+        created=_iso(order.created), status=order.status,
+        statusDisplay=status_display(order.status),
+        guestCustomer=isinstance(user, m.Customer) and user.guest,
+        consignments=[consignment_dto(carts, c, order, lang) for c in consignments],
+        unconsignedEntries=[], cancellable=False, returnable=False), lang)
 
 
 def order_history_dto(carts: Carts, order: m.Order, lang: str) -> d.Dto:
