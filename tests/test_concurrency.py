@@ -2,6 +2,8 @@
 it alone, and a slow read does not hold up other reads."""
 from __future__ import annotations
 
+import io
+
 import pickle
 import threading
 import time
@@ -102,6 +104,11 @@ def _get_urls(sap) -> list[tuple[str, dict]]:
     order = c.post(f"{occ}/users/current/orders?cartId={cart}", headers=customer).json["code"]
     asm = "/assistedservicewebservices"
     user = f"{occ}/users/current"
+    event = c.post(f"{user}/tickets/00000001/events", headers=customer,
+                   json={"message": "m"}).json["code"]
+    attachment = c.post(f"{user}/tickets/00000001/events/{event}/attachments", headers=customer,
+                        data={"ticketEventAttachment": (io.BytesIO(b"x"), "a.txt")},
+                        content_type="multipart/form-data").json["id"]
     return [
         ("/occ/v2/basesites", {}), (f"{occ}/languages", {}), (f"{occ}/currencies", {}),
         (f"{occ}/countries", {}), (f"{occ}/countries/US/regions", {}), (f"{occ}/titles", {}),
@@ -140,6 +147,14 @@ def _get_urls(sap) -> list[tuple[str, dict]]:
         (f"{user}/cms/pages/cartPage", customer), (f"{user}/cms/sitepages?currentPage=0", customer),
         (f"{user}/cms/components?componentIds=SearchBox", customer),
         (f"{user}/cms/components/SearchBox", customer),
+        # promotions, customer coupons, cart promotions, tickets
+        (f"{occ}/promotions?type=all", trusted), (f"{occ}/promotions/easyshare_15_percent", trusted),
+        (f"{user}/customercoupons", customer),
+        (f"{user}/carts/{other_cart}/promotions", customer),
+        (f"{user}/carts/{other_cart}/promotions/vip_5_percent", customer),
+        (f"{occ}/ticketCategories", {}), (f"{user}/ticketAssociatedObjects", customer),
+        (f"{user}/tickets", customer), (f"{user}/tickets/00000001", customer),
+        (f"{user}/tickets/00000001/events/{event}/attachments/{attachment}", customer),
     ]
 
 

@@ -2,6 +2,6 @@
 and request bodies in ``dtos/``."""
 from .base import bp
 from . import (addresses, carts, catalogs, cms, consents, orders, paymentdetails,  # noqa: F401,E402
-               products, sitecontext, stores, users)
+               products, promotions, sitecontext, stores, tickets, users)
 
 __all__ = ["bp"]
