@@ -85,6 +85,7 @@ class State:
     promotion_rules: dict[str, mp.PromotionRule] = field(default_factory=dict)
     customer_coupons: dict[str, mp.CustomerCoupon] = field(default_factory=dict)
     ticket_categories: dict[str, mp.TicketCategory] = field(default_factory=dict)
+    payment_modes: dict[str, mp.PaymentMode] = field(default_factory=dict)
     tickets: dict[str, mp.Ticket] = field(default_factory=dict)
     # CMS: content catalog items keyed (catalog, version, uid); slot names (template key, name)
     cms_page_templates: dict[tuple[str, str, str], mc.PageTemplate] = field(default_factory=dict)

@@ -155,6 +155,12 @@ def _get_urls(sap) -> list[tuple[str, dict]]:
         (f"{occ}/ticketCategories", {}), (f"{user}/ticketAssociatedObjects", customer),
         (f"{user}/tickets", customer), (f"{user}/tickets/00000001", customer),
         (f"{user}/tickets/00000001/events/{event}/attachments/{attachment}", customer),
+        # stores, base stores, payment modes, customer groups, vouchers, notification preferences
+        (f"{occ}/stores?latitude=35.7&longitude=139.7", {}), (f"{occ}/stores/storescounts", {}),
+        (f"{occ}/stores/country/JP", {}), (f"{occ}/stores/country/JP/region/JP-13", {}),
+        (f"{occ}/basestores/electronics", {}), (f"{occ}/paymentmodes", {}),
+        (f"{occ}/customergroups", agent), (f"{occ}/customergroups/POS_NAKANO", agent),
+        (f"{occ}/vouchers/SUMMER10", trusted), (f"{user}/notificationpreferences", customer),
     ]
 
 

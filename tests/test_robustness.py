@@ -344,7 +344,10 @@ def path_values(world: World, rule: Any, caller: str) -> dict[str, str]:
             "catalogVersionId": "Online", "categoryId": world.category,
             "countyIsoCode": "US", "voucherId": "SUMMER10", "faultId": "fault-1",
             "agentId": "current", "customerlist": "instoreCustomers", "filename": "x.txt",
-            "pageId": "cartPage", "componentId": "SearchBox", "name": "300938-96Wx96H.jpg"}
+            "pageId": "cartPage", "componentId": "SearchBox", "name": "300938-96Wx96H.jpg",
+            "promotionId": "vip_5_percent", "couponCode": "SPRING20", "ticketId": "00000001",
+            "eventCode": "00000001", "attachmentId": "1", "groupId": "POS_NAKANO",
+            "baseStoreUid": "electronics", "countryIso": "JP", "regionIso": "JP-13"}
 
 
 def headers_of(world: World, rule: Any, caller: str) -> dict[str, str]:

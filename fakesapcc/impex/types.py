@@ -324,6 +324,11 @@ _define("CustomerCoupon", mp.CustomerCoupon, "customer_coupons", ["couponid"], {
 _define("CsTicketCategory", mp.TicketCategory, "ticket_categories", ["code"], {
     "code": A("code"), "name": A("name", "localized"),
 }, **_simple("code"))
+_define("StandardPaymentMode", mp.PaymentMode, "payment_modes", ["code"], {
+    "code": A("code"), "name": A("name", "localized"),
+    "description": A("description", "localized"), "active": A("active", "bool"),
+    "paymentinfotype": A("paymentInfoType"),
+}, **_simple("code"))
 _define("CsTicket", mp.Ticket, "tickets", ["ticketid"], {
     "ticketid": A("id"), "customer": A("customer", "ref", "Customer"),
     "basesite": A("site", "ref", "BaseSite"), "headline": A("subject"),

@@ -1,4 +1,5 @@
-"""Promotions, customer coupons and customer support tickets, in SAP's vocabulary.
+"""Promotions, customer coupons, payment modes and customer support tickets, in SAP's
+vocabulary.
 
 ``PromotionRule`` stands for SAP's ``PromotionSourceRule``: the rule engine's Drools rules are out
 of reach, so a rule names one of the common kinds (``commerce.promotions.KINDS``) and its
@@ -51,6 +52,17 @@ class CustomerCoupon:
     maxTotalRedemptions: int | None = None
     customers: list[str] = field(default_factory=list)  # uids of the customers who claimed it
     notified: list[str] = field(default_factory=list)  # uids subscribed to its notifications
+
+
+@dataclass(slots=True)
+class PaymentMode:
+    """SAP's StandardPaymentMode: how a base store's customers may pay."""
+
+    code: str
+    name: Localized = field(default_factory=dict)
+    description: Localized = field(default_factory=dict)
+    active: bool = True
+    paymentInfoType: str | None = None
 
 
 @dataclass(slots=True)

@@ -23,6 +23,7 @@ from ...models import localized
 from .. import dto as d
 from .. import inputs as i
 from ..occ.dtos.catalog import PAGINATION, SORT
+from ..occ.dtos.groups import USER_GROUP, USER_GROUP_LIST
 from ..occ.dtos.promotions import promotion_result_dto
 from ..occ.dtos.users import b2b_unit_dto, user_dto
 
@@ -36,9 +37,6 @@ CUSTOMER_SEARCH_PAGE = d.DtoType("CustomerSearchPage", "entries pagination sorts
 #: what the customer search shows of each customer: the OCC User at DEFAULT with the extras
 ENTRY_FIELDS = "entries(DEFAULT,lastCartId,hasOrder,userAvatar),pagination,sorts"
 USER_AVATAR = d.DtoType("UserAvatar", "url format", spec=None)
-USER_GROUP = d.DtoType("UserGroup", "uid name members subGroups membersCount")
-USER_GROUP_LIST = d.DtoType("UserGroupList",
-                            "userGroups totalNumber pageSize numberOfPages currentPage")
 CUSTOMER_LIST = d.DtoType("CustomerList", "uid name searchBoxEnabled additionalColumnsKeys",
                           spec=None)
 SUGGESTION = d.DtoType("CustomerSuggestion", "email fullName date card carts", spec=None)

@@ -1,6 +1,7 @@
-"""OCC promotions (tag Promotions) and customer coupons (tag Customer Coupons): the site's
-promotion rules for a trusted client, and the coupons a customer claims, lists, subscribes to
-and discards (both the path forms SAP deprecates in 2211.28 and their JSON-body successors)."""
+"""OCC promotions (tag Promotions), vouchers (tag Vouchers) and customer coupons (tag Customer
+Coupons): the site's promotion rules and vouchers for a trusted client, and the coupons a
+customer claims, lists, subscribes to and discards (both the path forms SAP deprecates in
+2211.28 and their JSON-body successors)."""
 from __future__ import annotations
 
 from ...commerce.coupons import CustomerCoupons
@@ -17,6 +18,7 @@ from .dtos.cms import SORT
 from .dtos.promotions import (COUPON_NOTIFICATION, COUPON_SEARCH, COUPON_TO_CUSTOMER,
                               PROMOTION_LIST, CouponOperationBody, customer_coupon_dto,
                               promotion_dto)
+from .dtos.carts import voucher_dto
 from .dtos.users import user_dto
 
 USER = "/<baseSiteId>/users/<userId>"
@@ -162,3 +164,29 @@ def unsubscribe_coupon_notifications(baseSiteId: str, userId: str, body: dict):
 def unsubscribe_coupon_notification_by_path(baseSiteId: str, userId: str, couponCode: str):
     coupons().unsubscribe(couponCode)
     return empty()
+
+
+# -- vouchers -----------------------------------------------------------------------------------
+
+
+class VoucherSearchBody(i.Body):
+    """SAP's ``SAPVoucherOperationRequest``."""
+
+    voucherCode = i.Text(required=True)
+
+
+def _voucher(code: str):
+    carts = carts_service()
+    return respond(voucher_dto(carts, carts.voucher(code), site().lang))
+
+
+@bp.get("/<baseSiteId>/vouchers/<code>")
+@operation("getVoucher", secured=roles.TRUSTED)
+def get_voucher(baseSiteId: str, code: str):
+    return _voucher(code)
+
+
+@bp.post("/<baseSiteId>/vouchers/code/search")
+@operation("getVoucherByCode", secured=roles.TRUSTED, body=VoucherSearchBody)
+def get_voucher_by_code(baseSiteId: str, body: dict):
+    return _voucher(body["voucherCode"])

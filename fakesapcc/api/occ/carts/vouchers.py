@@ -3,6 +3,7 @@ applied (by parameter, or by SAP's newer JSON body) and released; the promotions
 the cart, and the trusted client's enabling and removing of one."""
 from __future__ import annotations
 
+from ....errors import ApiError
 from ....security import roles
 from ... import inputs as i
 from ...operations import operation
@@ -82,6 +83,9 @@ def get_cart_promotions(baseSiteId: str, userId: str, cartId: str):
 @operation("getCartPromotion", secured=roles.CHECKOUT, writes=True)
 def get_cart_promotion(baseSiteId: str, userId: str, cartId: str, promotionId: str):
     """The results of one promotion on the cart: an empty list if it did not fire."""
+    if carts_service().promotions().rule(promotionId) is None:
+        raise ApiError(400, "UnknownIdentifierError",
+                       f"Promotion with code '{promotionId}' not found")
     return respond(_results(promotionId))
 
 
