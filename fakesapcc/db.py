@@ -87,6 +87,7 @@ class State:
     ticket_categories: dict[str, mp.TicketCategory] = field(default_factory=dict)
     payment_modes: dict[str, mp.PaymentMode] = field(default_factory=dict)
     tickets: dict[str, mp.Ticket] = field(default_factory=dict)
+    site_messages: dict[str, mp.SiteMessage] = field(default_factory=dict)
     # CMS: content catalog items keyed (catalog, version, uid); slot names (template key, name)
     cms_page_templates: dict[tuple[str, str, str], mc.PageTemplate] = field(default_factory=dict)
     cms_slot_names: dict[tuple[tuple[str, str, str], str], mc.ContentSlotName] = field(

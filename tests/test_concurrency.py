@@ -161,6 +161,8 @@ def _get_urls(sap) -> list[tuple[str, dict]]:
         (f"{occ}/basestores/electronics", {}), (f"{occ}/paymentmodes", {}),
         (f"{occ}/customergroups", agent), (f"{occ}/customergroups/POS_NAKANO", agent),
         (f"{occ}/vouchers/SUMMER10", trusted), (f"{user}/notificationpreferences", customer),
+        (f"{user}/notifications/sitemessages", customer),
+        ("/occ/v2/electronics-spa/users/anonymous/consenttemplates", {}),
     ]
 
 

@@ -115,3 +115,42 @@ def test_login_notification(me, occ, sapcc):
     user = sapcc.runtime.db.state.principals[CUSTOMER]
     assert user.extra["lastLoginNotification"] is not None
     assert occ.post("users/anonymous/loginnotification").status_code in (401, 403)
+
+
+# -- anonymous consent templates --------------------------------------------------------------
+
+
+def test_anonymous_consent_templates_need_no_token(occ, me, customer_token):
+    """Spartacus' anonymous consents read the templates on start-up, before any token."""
+    body = occ.get("users/anonymous/consenttemplates").get_json()
+    ids = [t["id"] for t in body["consentTemplates"]]
+    assert "MARKETING_NEWSLETTER" in ids
+    assert all("currentConsent" not in t for t in body["consentTemplates"])
+    one = occ.get("users/anonymous/consenttemplates/MARKETING_NEWSLETTER").get_json()
+    assert one["id"] == "MARKETING_NEWSLETTER"
+    assert spec.error(occ.get("users/anonymous/consenttemplates/NOPE"), 400)["type"] == "UnknownIdentifierError"
+    assert occ.get("users/current/consenttemplates").status_code == 401
+    other = spec.Client(occ.http, token=customer_token(OTHER))
+    assert other.get(f"users/{CUSTOMER}/consenttemplates").status_code == 403
+    assert me.get("users/current/consenttemplates").status_code == 200
+
+
+# -- site messages ----------------------------------------------------------------------------
+
+
+def test_a_coupon_notification_becomes_a_site_message(me):
+    url = "users/current/notifications/sitemessages"
+    assert me.get(url).get_json()["messages"] == []
+    assert me.post("users/current/customercoupons/FREESHIPPING/notification").status_code == 201
+    (message,) = me.get(url).get_json()["messages"]
+    assert message["notificationType"] == "COUPON_EFFECTIVE"
+    assert message["subject"] == "Your coupon FREESHIPPING is effective"
+    # with the site-message channel off, no message
+    assert me.patch("users/current/notificationpreferences",
+                    json={"preferences": [{"channel": "SITE_MESSAGE", "enabled": False}]}).status_code == 200
+    assert me.post("users/current/customercoupons/claim", json={"couponCode": "SPRING20"}).status_code == 201
+    assert me.post("users/current/customercoupons/SPRING20/notification").status_code == 201
+    body = me.get(f"{url}?pageSize=5&sort=byDateAsc&needsTotal=false").get_json()
+    assert len(body["messages"]) == 1 and "totalCount" not in body["pagination"]
+    assert spec.error(me.get(f"{url}?pageSize=x"), 400)["subject"] == "pageSize"
+    assert spec.error(me.get(f"{url}?sort=nope"), 400)["subject"] == "sort"

@@ -20,6 +20,8 @@ CLAIMED = "You have already claimed this coupon."
 NOT_OWN = "This coupon does not belong to you."
 SUBSCRIBED = "This customer coupon has already been subscribed for notification."
 EXPIRE_SOON = timedelta(days=1)  # coupon.expire.notify.days=1
+#: on Principal.extra: the notification channels a customer switched on or off
+NOTIFICATION_CHANNELS = "notificationChannels"
 
 
 def coupon_error(message: str, subject: str) -> ApiError:
@@ -96,11 +98,25 @@ class CustomerCoupons:
         coupon.customers[:] = [u for u in coupon.customers if uid_key(u) != self.uid]
         coupon.notified[:] = [u for u in coupon.notified if uid_key(u) != self.uid]
 
-    def subscribe(self, code: str) -> mp.CustomerCoupon:
+    def subscribe(self, code: str, site: m.BaseSite | None = None) -> mp.CustomerCoupon:
+        """Subscribe to a coupon's notifications: an effective coupon says so at once on the
+        site-message channel, if the customer has it on."""
         coupon = self.owned_coupon(code)
         if self.notified(coupon):
             raise coupon_error(SUBSCRIBED, "customerCoupon_subscribed")
         coupon.notified.append(self.user.uid)
+        channels = self.user.extra.get(NOTIFICATION_CHANNELS, {})
+        now = self.clock.now()
+        if site is not None and channels.get("SITE_MESSAGE", True) \
+                and status(coupon, now) == "Effective":
+            name = next(iter(coupon.name.values()), coupon.couponId)
+            message = mp.SiteMessage(
+                uid=self.db.next_code("siteMessage", 1), user=self.user.uid, site=site.uid,
+                subject=f"Your coupon {coupon.couponId} is effective",
+                body=f"{name}: apply {coupon.couponId} to your cart"
+                     + (f" before {coupon.endDate:%Y-%m-%d}." if coupon.endDate else "."),
+                notificationType="COUPON_EFFECTIVE", sentDate=now)
+            self.state.site_messages[message.uid] = message
         return coupon
 
     def unsubscribe(self, code: str) -> None:

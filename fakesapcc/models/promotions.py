@@ -104,3 +104,16 @@ class Ticket:
     created: datetime | None = None
     modified: datetime | None = None
     events: list[TicketEvent] = field(default_factory=list)  # the events after the first
+
+
+@dataclass(slots=True)
+class SiteMessage:
+    """A message to a customer on the site's message channel (notificationservices)."""
+
+    uid: str
+    user: str  # the customer's uid
+    site: str  # BaseSite uid
+    subject: str
+    body: str
+    notificationType: str  # NOTIFICATION | COUPON_EFFECTIVE | COUPON_EXPIRE | BACK_IN_STOCK …
+    sentDate: datetime | None = None

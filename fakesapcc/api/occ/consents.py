@@ -22,19 +22,22 @@ def consents() -> Consents:
 
 
 @bp.get(USER + "/consenttemplates")
-@operation("getConsentTemplates", secured=roles.USER, anonymous=False)
+@operation("getConsentTemplates", secured=roles.OPEN)
 def get_consent_templates(baseSiteId: str, userId: str):
+    """The site's templates with the user's consents; for ``anonymous`` with no token at all,
+    as Spartacus' anonymous consents read them on start-up (docs/fidelity.md)."""
     service = consents()
     return respond(CONSENT_TEMPLATE_LIST(consentTemplates=[
-        consent_template_dto(service, t, ctx().user, site().lang) for t in service.templates()]))
+        consent_template_dto(service, t, ctx().acting.user, site().lang)
+        for t in service.templates()]))
 
 
 @bp.get(USER + "/consenttemplates/<consentTemplateId>")
-@operation("getConsentTemplate", secured=roles.USER, anonymous=False)
+@operation("getConsentTemplate", secured=roles.OPEN)
 def get_consent_template(baseSiteId: str, userId: str, consentTemplateId: str):
     service = consents()
     return respond(consent_template_dto(service, service.template(consentTemplateId),
-                                        ctx().user, site().lang))
+                                        ctx().acting.user, site().lang))
 
 
 class ConsentParams(i.Params):

@@ -105,8 +105,8 @@ def _claimed(code: str):
 
 def _subscribed(code: str):
     service = coupons()
-    coupon = service.subscribe(code)
     sc = site()
+    coupon = service.subscribe(code, sc.site)
     return respond(COUPON_NOTIFICATION(
         coupon=customer_coupon_dto(service, coupon, sc.lang),
         customer=user_dto(service.state, ctx().user, sc.lang), status="EFFECTIVESENT"), 201)

@@ -23,9 +23,9 @@ def _iso(value: Any) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
 
 
-def consent_template_dto(consents: Consents, template: m.ConsentTemplate, user: m.User,
-                         lang: str) -> d.Dto:
-    current = consents.current(template, user)
+def consent_template_dto(consents: Consents, template: m.ConsentTemplate,
+                         user: m.User | None, lang: str) -> d.Dto:
+    current = consents.current(template, user) if user is not None else None
     return CONSENT_TEMPLATE(
         id=template.id, name=localized(template.name, lang),
         description=localized(template.description, lang), version=template.version,
