@@ -35,6 +35,7 @@ from typing import Any, TypeVar
 
 from . import models as m
 from .models import cms as mc
+from .models import promotions as mp
 from .locks import RWLock
 
 FIRST_PK = 8796093054976  # SAP-like item pks
@@ -82,6 +83,13 @@ class State:
     consent_templates: dict[tuple[str, int], m.ConsentTemplate] = field(default_factory=dict)
     consents: dict[str, m.Consent] = field(default_factory=dict)
     product_interests: dict[int, m.ProductInterest] = field(default_factory=dict)
+    # promotions, customer coupons, customer support tickets
+    promotion_rules: dict[str, mp.PromotionRule] = field(default_factory=dict)
+    customer_coupons: dict[str, mp.CustomerCoupon] = field(default_factory=dict)
+    ticket_categories: dict[str, mp.TicketCategory] = field(default_factory=dict)
+    payment_modes: dict[str, mp.PaymentMode] = field(default_factory=dict)
+    tickets: dict[str, mp.Ticket] = field(default_factory=dict)
+    site_messages: dict[str, mp.SiteMessage] = field(default_factory=dict)
     # CMS: content catalog items keyed (catalog, version, uid); slot names (template key, name)
     cms_page_templates: dict[tuple[str, str, str], mc.PageTemplate] = field(default_factory=dict)
     cms_slot_names: dict[tuple[tuple[str, str, str], str], mc.ContentSlotName] = field(

@@ -116,6 +116,44 @@ def tables() -> str:
         rows.append([f"`{catalog}`", code(cat_code), category.name.get("en", ""), shown + more])
     out += table(["catalog", "category", "name", "products"], rows)
 
+    out += ["**Promotions** (simplified `PromotionSourceRule` rows, docs/fidelity.md; amounts in "
+            "the rule's currency, converted for a cart in another):", ""]
+    rows = []
+    for rule in sorted(state.promotion_rules.values(), key=lambda r: (-r.priority, r.code)):
+        scope = ", ".join([*(code(x) for x in rule.products),
+                           *(f"category {code(x)}" for x in rule.categories)]) or "the order"
+        needs = ", ".join(code(c) for c in rule.coupons) or (
+            "enabled per cart by a trusted client" if rule.orderRestricted else "—")
+        threshold = f"{rule.threshold:g} {rule.currency or ''}".strip() \
+            if rule.threshold is not None else "—"
+        if rule.kind == "FREE_DELIVERY":
+            value = "free delivery"
+        elif rule.kind == "BUY_X_GET_Y":
+            value = f"buy {rule.qualifyingCount}, get {rule.freeCount} free"
+        elif rule.kind == "ORDER_FIXED_DISCOUNT":
+            value = f"{rule.value:g} {rule.currency or ''}".strip()
+        else:
+            value = f"{rule.value:g} %"
+        rows.append([code(rule.code), code(rule.kind), value, threshold, scope, needs])
+    out += table(["rule", "kind", "value", "threshold", "on", "needs"], rows)
+
+    out += ["**Customer coupons** (claim with `POST /occ/v2/{site}/users/current/customercoupons/"
+            "claim`, then apply like a voucher):", ""]
+    rows = []
+    for c in sorted(state.customer_coupons.values(), key=lambda c: c.couponId):
+        rules = [r.code for r in state.promotion_rules.values() if c.couponId in r.coupons]
+        rows.append([code(c.couponId), c.name.get("en", ""),
+                     f"{c.startDate:%Y-%m-%d} – {c.endDate:%Y-%m-%d}" if c.startDate and c.endDate
+                     else "—", ", ".join(code(r) for r in sorted(rules)) or "—",
+                     ", ".join(code(u) for u in c.customers) or "—"])
+    out += table(["coupon", "name", "valid", "promotion", "claimed by"], rows)
+
+    out += ["**Support tickets** (categories " + ", ".join(
+        code(t) for t in sorted(state.ticket_categories)) + "):", ""]
+    rows = [[code(t.id), code(t.customer), t.subject, t.category or "—", t.status]
+            for t in sorted(state.tickets.values(), key=lambda t: t.id)]
+    out += table(["ticket", "customer", "subject", "category", "status"], rows)
+
     out += ["**Customer 360** fragment types (`POST /assistedservicewebservices/{site}/users/"
             "{userId}/customer360`): always "
             + ", ".join(code(t) for t in ALWAYS_VALID) + "; with `toggle.customer360.enabled` "

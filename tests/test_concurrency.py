@@ -2,6 +2,8 @@
 it alone, and a slow read does not hold up other reads."""
 from __future__ import annotations
 
+import io
+
 import pickle
 import threading
 import time
@@ -109,6 +111,11 @@ def _get_urls(sap) -> list[tuple[str, dict]]:
         "orderCode": order, "returnRequestEntryInputs": [{"orderEntryNumber": 0, "quantity": 1}]})
     assert returned.status_code == 201, returned.json
     consignment = sap.runtime.db.state.orders[order].consignments[0]
+    event = c.post(f"{user}/tickets/00000001/events", headers=customer,
+                   json={"message": "m"}).json["code"]
+    attachment = c.post(f"{user}/tickets/00000001/events/{event}/attachments", headers=customer,
+                        data={"ticketEventAttachment": (io.BytesIO(b"x"), "a.txt")},
+                        content_type="multipart/form-data").json["id"]
     return [
         ("/occ/v2/basesites", {}), (f"{occ}/languages", {}), (f"{occ}/currencies", {}),
         (f"{occ}/countries", {}), (f"{occ}/countries/US/regions", {}), (f"{occ}/titles", {}),
@@ -153,6 +160,22 @@ def _get_urls(sap) -> list[tuple[str, dict]]:
         (f"{user}/cms/pages/cartPage", customer), (f"{user}/cms/sitepages?currentPage=0", customer),
         (f"{user}/cms/components?componentIds=SearchBox", customer),
         (f"{user}/cms/components/SearchBox", customer),
+        # promotions, customer coupons, cart promotions, tickets
+        (f"{occ}/promotions?type=all", trusted), (f"{occ}/promotions/easyshare_15_percent", trusted),
+        (f"{user}/customercoupons", customer),
+        (f"{user}/carts/{other_cart}/promotions", customer),
+        (f"{user}/carts/{other_cart}/promotions/vip_5_percent", customer),
+        (f"{occ}/ticketCategories", {}), (f"{user}/ticketAssociatedObjects", customer),
+        (f"{user}/tickets", customer), (f"{user}/tickets/00000001", customer),
+        (f"{user}/tickets/00000001/events/{event}/attachments/{attachment}", customer),
+        # stores, base stores, payment modes, customer groups, vouchers, notification preferences
+        (f"{occ}/stores?latitude=35.7&longitude=139.7", {}), (f"{occ}/stores/storescounts", {}),
+        (f"{occ}/stores/country/JP", {}), (f"{occ}/stores/country/JP/region/JP-13", {}),
+        (f"{occ}/basestores/electronics", {}), (f"{occ}/paymentmodes", {}),
+        (f"{occ}/customergroups", agent), (f"{occ}/customergroups/POS_NAKANO", agent),
+        (f"{occ}/vouchers/SUMMER10", trusted), (f"{user}/notificationpreferences", customer),
+        (f"{user}/notifications/sitemessages", customer),
+        ("/occ/v2/electronics-spa/users/anonymous/consenttemplates", {}),
     ]
 
 

@@ -346,7 +346,10 @@ def path_values(world: World, rule: Any, caller: str) -> dict[str, str]:
             "agentId": "current", "customerlist": "instoreCustomers", "filename": "x.txt",
             "pageId": "cartPage", "componentId": "SearchBox", "name": "300938-96Wx96H.jpg",
             "returnRequestCode": "00000001", "attachmentId": "1", "orderCode": world.order,
-            "consignmentCode": f"cons{world.order}_0"}
+            "consignmentCode": f"cons{world.order}_0",
+            "promotionId": "vip_5_percent", "couponCode": "SPRING20", "ticketId": "00000001",
+            "eventCode": "00000001", "groupId": "POS_NAKANO",
+            "baseStoreUid": "electronics", "countryIso": "JP", "regionIso": "JP-13"}
 
 
 def headers_of(world: World, rule: Any, caller: str) -> dict[str, str]:

@@ -574,3 +574,19 @@ def _flatten(messages: Any, raw: Any, path: str = "") -> list[ApiError]:
                               reason="missing" if raw is None else "invalid",
                               subject=path or None, subject_type="parameter"))
     return found
+
+
+def uploaded_file(name: str, max_bytes: int) -> tuple[str, str, bytes]:
+    """A ``MultipartFile`` request part: its file name, content type and bytes. A missing part
+    is Spring's ``MissingServletRequestPartError``; a request that is not multipart, 415."""
+    if not (request.mimetype or "").startswith("multipart/"):
+        raise unsupported_media_type()
+    upload = request.files.get(name)
+    if upload is None:
+        raise ApiError(400, "MissingServletRequestPartError",
+                       f"Required request part '{name}' is not present")
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ApiError(400, "MaxUploadSizeExceededError",
+                       f"Maximum upload size of {max_bytes} bytes exceeded")
+    return upload.filename or name, upload.mimetype or "application/octet-stream", data

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from datetime import datetime, timezone
 
@@ -22,6 +22,9 @@ from .addressbook import address_from
 from .catalog import CatalogService, StockInfo
 from .wallet import Wallet
 from .money import round_amount
+from .promotions import Outcome, Promotions
+from .coupons import CustomerCoupons
+from ..models import promotions as mp
 
 ANONYMOUS = "anonymous"
 EARLIEST = datetime.min.replace(tzinfo=timezone.utc)  # the server's times are aware (UTC)
@@ -88,6 +91,7 @@ class Totals:
     totalUnitCount: int
     pickupItemsQuantity: int
     deliveryItemsQuantity: int
+    promotions: dict = field(default_factory=dict)  # Outcome.as_dict(): what fired
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -527,6 +531,10 @@ class Carts:
         if not code:
             raise ApiError(400, "MissingServletRequestParameterError",
                            "Required String parameter 'voucherId' is not present")
+        coupon = self.coupon(code)
+        if coupon is not None:
+            self.apply_coupon(cart, coupon)
+            return
         voucher = self.voucher(code)
         if voucher.code in cart.appliedVouchers:
             raise voucher_error("coupon.already.exists.cart")
@@ -540,11 +548,53 @@ class Carts:
         cart.modified = self.clock.now()
 
     def release_voucher(self, cart: m.Cart, code: str) -> None:
-        """Release a voucher from the cart; one that is not applied is left as it is."""
-        voucher = self.voucher(code)
-        if voucher.code in cart.appliedVouchers:
-            cart.appliedVouchers.remove(voucher.code)
+        """Release a voucher (or a customer coupon) from the cart; one that is not applied is
+        left as it is."""
+        coupon = self.coupon(code)
+        found = coupon.couponId if coupon is not None else self.voucher(code).code
+        if found in cart.appliedVouchers:
+            cart.appliedVouchers.remove(found)
             cart.modified = self.clock.now()
+
+    def enable_promotion(self, cart: m.Cart, code: str) -> None:
+        """A trusted client enables an order-restricted promotion for the cart (SAP's
+        PromotionOrderRestriction gets the cart)."""
+        rule = self.restricted_promotion(code)
+        if cart.code not in rule.orders:
+            rule.orders.append(cart.code)
+            cart.modified = self.clock.now()
+
+    def disable_promotion(self, cart: m.Cart, code: str) -> None:
+        rule = self.restricted_promotion(code)
+        if cart.code in rule.orders:
+            rule.orders.remove(cart.code)
+            cart.modified = self.clock.now()
+
+    def restricted_promotion(self, code: str) -> mp.PromotionRule:
+        rule = self.promotions().rule(code)
+        if rule is None:
+            raise ApiError(400, "UnknownIdentifierError",
+                           f"Promotion with code '{code}' not found")
+        if not rule.orderRestricted:
+            raise ApiError(400, "CommercePromotionRestrictionError",
+                           f"Promotion {code} has no order restriction")
+        return rule
+
+    def coupon(self, code: str | None) -> mp.CustomerCoupon | None:
+        return self.state.customer_coupons.get(code or "")
+
+    def apply_coupon(self, cart: m.Cart, coupon: mp.CustomerCoupon) -> None:
+        """A customer coupon: the cart's customer must hold it, valid and not used up."""
+        if coupon.couponId in cart.appliedVouchers:
+            raise voucher_error("coupon.already.exists.cart")
+        user = self.state.principals.get(uid_key(cart.user))
+        problem = (CustomerCoupons(self.db, self.clock, user).redeemable(coupon)
+                   if isinstance(user, m.User) and cart.user != ANONYMOUS
+                   else "coupon.already.redeemed")
+        if problem:
+            raise voucher_error(problem)
+        cart.appliedVouchers.append(coupon.couponId)
+        cart.modified = self.clock.now()
 
     def voucher_value(self, voucher: m.PromotionVoucher, subtotal: float) -> float:
         if voucher.currency is None:
@@ -564,32 +614,42 @@ class Carts:
             return 0.10
         return rate if math.isfinite(rate) and rate > -1 else 0.10  # nan, inf: no rate
 
-    def reprice(self, cart: m.Cart) -> None:
-        """Prices follow the session currency, as SAP recalculates a cart when it changes."""
+    def reprice(self, cart: m.Cart) -> Outcome:
+        """Prices follow the session currency, as SAP recalculates a cart when it changes; the
+        product promotions that fire take their discount off their entries' totals."""
         if cart.currency != self.currency:
             cart.currency = self.currency
+        d = self.digits()
         for e in cart.entries:
             price = self.catalog.price(e.product, self.currency)
             if price is not None:
                 e.basePrice = price
-            e.totalPrice = round_amount(e.basePrice * e.quantity, self.digits())
+        outcome = self.promotions().evaluate(cart)
+        for e in cart.entries:
+            e.totalPrice = round_amount(e.basePrice * e.quantity
+                                        - outcome.entry_discounts.get(e.entryNumber, 0.0), d)
+        return outcome
+
+    def promotions(self) -> Promotions:
+        return Promotions(self.state, self.clock.now(), self.site, self.currency, self.catalog,
+                          self.digits())
 
     def digits(self) -> int:
         currency = self.state.currencies.get(self.currency)
         return currency.digits if currency else 2
 
     def totals(self, cart: m.AbstractOrder) -> Totals:
-        if isinstance(cart, m.Cart):
-            self.reprice(cart)
+        outcome = self.reprice(cart) if isinstance(cart, m.Cart) else self.promotions().evaluate(cart)
         d = self.digits()
         subtotal = round_amount(sum(e.totalPrice for e in cart.entries), d)
         vouchers = [self.state.vouchers[c] for c in cart.appliedVouchers if c in self.state.vouchers]
-        discounts = round_amount(sum(self.voucher_value(v, subtotal) for v in vouchers), d)
+        discounts = round_amount(sum(self.voucher_value(v, subtotal) for v in vouchers)
+                                 + outcome.order_discount, d)
         mode = self.state.delivery_modes.get(cart.deliveryMode or "")
         delivery = None
         if mode is not None:
-            delivery = 0.0 if any(v.freeShipping for v in vouchers) else round_amount(
-                self.delivery_cost_of(mode, cart), d)
+            free = outcome.free_delivery or any(v.freeShipping for v in vouchers)
+            delivery = 0.0 if free else round_amount(self.delivery_cost_of(mode, cart), d)
         total = round_amount(max(subtotal - discounts, 0) + (delivery or 0), d)
         rate = self.tax_rate()
         if cart.net:
@@ -600,8 +660,11 @@ class Carts:
             with_tax = total
         pickup = sum(e.quantity for e in cart.entries if e.deliveryPointOfService)
         units = sum(e.quantity for e in cart.entries)
+        product_discounts = round_amount(outcome.product_discount, d)
         return Totals(subTotal=subtotal, deliveryCost=delivery, orderDiscounts=discounts,
-                      productDiscounts=0.0, totalDiscounts=discounts, totalPrice=total,
-                      totalTax=tax, totalPriceWithTax=with_tax, totalItems=len(cart.entries),
-                      totalUnitCount=units, pickupItemsQuantity=pickup,
-                      deliveryItemsQuantity=units - pickup)
+                      productDiscounts=product_discounts,
+                      totalDiscounts=round_amount(discounts + product_discounts, d),
+                      totalPrice=total, totalTax=tax, totalPriceWithTax=with_tax,
+                      totalItems=len(cart.entries), totalUnitCount=units,
+                      pickupItemsQuantity=pickup, deliveryItemsQuantity=units - pickup,
+                      promotions=outcome.as_dict())

@@ -21,6 +21,7 @@ from typing import Any
 
 from .. import models as m
 from ..models import cms as mc
+from ..models import promotions as mp
 from ..db import uid_key
 
 
@@ -326,6 +327,46 @@ _define("PromotionVoucher", m.PromotionVoucher, "vouchers", ["code"], {
     "redemptionquantitylimit": A("redemptionQuantityLimit", "int"),
     "redemptionquantitylimitperuser": A("redemptionQuantityLimitPerUser", "int"),
 }, **_simple("code"))
+
+# -- promotions (a simplified PromotionSourceRule: docs/fidelity.md), customer coupons, tickets
+_define("PromotionSourceRule", mp.PromotionRule, "promotion_rules", ["code"], {
+    "code": A("code"), "kind": A("kind", "enum"), "name": A("name", "localized"),
+    "description": A("description", "localized"),
+    "messagefired": A("messageFired", "localized"),
+    "messagepotential": A("messagePotential", "localized"),
+    "priority": A("priority", "int"), "status": A("status", "enum"),
+    "website": A("promotionGroup"), "promotiongroup": A("promotionGroup"),
+    "startdate": A("startDate", "date"), "enddate": A("endDate", "date"),
+    "value": A("value", "float"), "currency": A("currency", "ref", "Currency"),
+    "threshold": A("threshold", "float"), "potentialfrom": A("potentialFrom", "float"),
+    "products": A("products", "strs"), "categories": A("categories", "strs"),
+    "qualifyingcount": A("qualifyingCount", "int"), "freecount": A("freeCount", "int"),
+    "coupons": A("coupons", "strs"), "orderrestricted": A("orderRestricted", "bool"),
+}, **_simple("code"))
+_define("CustomerCoupon", mp.CustomerCoupon, "customer_coupons", ["couponid"], {
+    "couponid": A("couponId"), "name": A("name", "localized"),
+    "description": A("description", "localized"), "active": A("active", "bool"),
+    "startdate": A("startDate", "date"), "enddate": A("endDate", "date"),
+    "maxredemptionspercustomer": A("maxRedemptionsPerCustomer", "int"),
+    "maxtotalredemptions": A("maxTotalRedemptions", "int"),
+    "customers": A("customers", "refs", "Customer"),
+}, **_simple("couponId"))
+_define("CsTicketCategory", mp.TicketCategory, "ticket_categories", ["code"], {
+    "code": A("code"), "name": A("name", "localized"),
+}, **_simple("code"))
+_define("StandardPaymentMode", mp.PaymentMode, "payment_modes", ["code"], {
+    "code": A("code"), "name": A("name", "localized"),
+    "description": A("description", "localized"), "active": A("active", "bool"),
+    "paymentinfotype": A("paymentInfoType"),
+}, **_simple("code"))
+_define("CsTicket", mp.Ticket, "tickets", ["ticketid"], {
+    "ticketid": A("id"), "customer": A("customer", "ref", "Customer"),
+    "basesite": A("site", "ref", "BaseSite"), "headline": A("subject"),
+    "category": A("category", "enum"), "state": A("status", "enum"),
+    "associatedtype": A("associatedType"), "associatedcode": A("associatedCode"),
+    "message": A("message"), "creationtime": A("created", "date"),
+    "modifiedtime": A("modified", "date"),
+}, **_simple("id"))
 
 _define("ConsentTemplate", m.ConsentTemplate, "consent_templates", ["id", "version"], {
     "id": A("id"), "version": A("version", "int"), "basesite": A("baseSite", "ref", "BaseSite"),

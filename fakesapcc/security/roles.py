@@ -61,6 +61,8 @@ GUEST_EMAIL = secured("GUEST_EMAIL", CLIENT, TRUSTED_CLIENT)
 PASSWORD_RESET = secured("PASSWORD_RESET", CLIENT, TRUSTED_CLIENT)
 #: any order by code: trusted clients only
 TRUSTED = secured("TRUSTED", TRUSTED_CLIENT)
+#: customer groups (CustomerGroupsController): customer managers only
+CUSTOMER_MANAGER = secured("CUSTOMER_MANAGER", CUSTOMERMANAGERGROUP)
 #: the Assisted Service Module web app: an agent (its session filter, on every ASM call)
 ASM_AGENT = secured("ASM_AGENT", ASAGENTGROUP)
 

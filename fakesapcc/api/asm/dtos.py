@@ -13,12 +13,18 @@ import marshmallow as ma
 from ... import models as m
 from ...commerce.asm import AssistedService, CustomerPage
 from ...commerce.carts import Carts
+from ...commerce.coupons import CustomerCoupons
+from ...commerce.coupons import valid as coupon_valid
+from ...commerce.tickets import STATUS_NAMES as TICKET_STATUS_NAMES
+from ...commerce.tickets import Tickets
 from ...commerce.money import format_amount
 from ...db import State, uid_key
 from ...models import localized
 from .. import dto as d
 from .. import inputs as i
 from ..occ.dtos.catalog import PAGINATION, SORT
+from ..occ.dtos.groups import USER_GROUP, USER_GROUP_LIST
+from ..occ.dtos.promotions import promotion_result_dto
 from ..occ.dtos.users import b2b_unit_dto, user_dto
 
 SORT_NAMES = {"byUidAsc": "Sort by uid (ascending)", "byUidDesc": "Sort by uid (descending)",
@@ -31,9 +37,6 @@ CUSTOMER_SEARCH_PAGE = d.DtoType("CustomerSearchPage", "entries pagination sorts
 #: what the customer search shows of each customer: the OCC User at DEFAULT with the extras
 ENTRY_FIELDS = "entries(DEFAULT,lastCartId,hasOrder,userAvatar),pagination,sorts"
 USER_AVATAR = d.DtoType("UserAvatar", "url format", spec=None)
-USER_GROUP = d.DtoType("UserGroup", "uid name members subGroups membersCount")
-USER_GROUP_LIST = d.DtoType("UserGroupList",
-                            "userGroups totalNumber pageSize numberOfPages currentPage")
 CUSTOMER_LIST = d.DtoType("CustomerList", "uid name searchBoxEnabled additionalColumnsKeys",
                           spec=None)
 SUGGESTION = d.DtoType("CustomerSuggestion", "email fullName date card carts", spec=None)
@@ -277,8 +280,22 @@ class Customer360:
                 stock=C360_STOCK(stockLevelStatus=stock.status, stockLevel=stock.level))))
         return {"customerProductInterests": result}
 
+    def my_tickets(self) -> list[Any]:
+        return Tickets(self.carts.db, self.carts.clock, self.site, self.customer).mine()
+
     def tickets(self, params: dict[str, str]) -> dict[str, Any]:
-        return {"tickets": []}  # customer support tickets are not modelled: none exist
+        """The customer's support tickets on the site, the latest changed first."""
+        return {"tickets": [C360_TICKET(
+            id=t.id, subject=t.subject,
+            category=C360_CODE_NAME(code=t.category, name=self.ticket_category(t.category))
+            if t.category else None,
+            createdAt=_iso(t.created), updatedAt=_iso(t.modified),
+            status=C360_CODE_NAME(code=t.status, name=TICKET_STATUS_NAMES.get(t.status, t.status)))
+            for t in self.my_tickets()[:self.size(params)]]}
+
+    def ticket_category(self, code: str) -> str:
+        category = self.state.ticket_categories.get(code)
+        return (localized(category.name, self.lang) if category else None) or code
 
     def profile(self, params: dict[str, str]) -> dict[str, Any]:
         wallet = sorted((p for p in self.state.payment_infos.values()
@@ -310,7 +327,11 @@ class Customer360:
         cart = self.asm.latest_cart(self.customer, self.site)
         orders = self.asm.orders(self.customer, self.site)
         latest = orders[0] if orders else None
+        opened = [t for t in self.my_tickets() if t.status != "CLOSED"]
+        newest = max(opened, key=lambda t: (t.created or t.modified, t.id), default=None)
         return {"overview": C360_OVERVIEW(
+            latestOpenedTicketId=newest.id if newest else None,
+            latestOpenedTicketCreatedAt=_iso(newest.created) if newest else None,
             name=self.customer.name, email=self.customer.originalUid or self.customer.uid,
             cartSize=sum(e.quantity for e in cart.entries) if cart else 0,
             cartCode=cart.code if cart else None,
@@ -340,35 +361,66 @@ class Customer360:
                 status=C360_CODE_NAME(code=order.status,
                                       name=order.status.replace("_", " ").title()),
                 createdAt=_iso(order.created), updatedAt=_iso(order.modified)))
+        for ticket in self.my_tickets():
+            items.append(C360_ACTIVITY(
+                type=C360_CODE_NAME(code="TICKET", name="Ticket"), associatedTypeId=ticket.id,
+                description=ticket.subject,
+                status=C360_CODE_NAME(code=ticket.status,
+                                      name=TICKET_STATUS_NAMES.get(ticket.status, ticket.status)),
+                createdAt=_iso(ticket.created), updatedAt=_iso(ticket.modified)))
         items.sort(key=lambda a: a["updatedAt"] or "", reverse=True)
         return {"activities": items[:self.size(params)]}
 
     def coupons(self, params: dict[str, str]) -> dict[str, Any]:
+        """The vouchers of the site and the coupons the customer holds, each applied or not to
+        the customer's current cart."""
         cart = self.asm.latest_cart(self.customer, self.site)
         applied = set(cart.appliedVouchers) if cart else set()
+        held = CustomerCoupons(self.carts.db, self.carts.clock, self.customer).mine()
         return {"coupons": [C360_COUPON(code=v.voucherCode,
                                         name=localized(v.name, self.lang) or v.code,
                                         applied=v.code in applied)
-                            for v in sorted(self.state.vouchers.values(), key=lambda v: v.code)]}
+                            for v in sorted(self.state.vouchers.values(), key=lambda v: v.code)]
+                + [C360_COUPON(code=c.couponId, name=localized(c.name, self.lang) or c.couponId,
+                               applied=c.couponId in applied) for c in held]}
 
     def promotions(self, params: dict[str, str]) -> dict[str, Any]:
-        return {"promotions": []}  # promotion rules are not modelled: none fire
+        """The promotions of the customer's current cart: those that fired (applied) and those
+        it could reach (not applied), with their messages."""
+        cart = self.asm.latest_cart(self.customer, self.site)
+        if cart is None:
+            return {"promotions": []}
+        own = Carts(self.carts.db, self.carts.clock, self.carts.config, self.site,
+                    self.carts.base_store, cart.currency)
+        record = own.promotions().evaluate(cart).as_dict()
+        result = []
+        for key, applied in (("appliedOrder", True), ("appliedProduct", True),
+                             ("potentialOrder", False)):
+            for fired in record[key]:
+                dto = promotion_result_dto(self.state, fired, cart.currency, self.lang,
+                                           potential=not applied)
+                rule = self.state.promotion_rules.get(fired["rule"])
+                result.append(C360_PROMOTION(
+                    code=fired["rule"], name=localized(rule.name, self.lang) if rule else None,
+                    message=dto.get("description"), applied=applied))
+        return {"promotions": result}
 
     def customer_coupons(self, params: dict[str, str]) -> dict[str, Any]:
-        """With ``assignable=true`` the coupons the agent can still give the customer (those it
-        has not redeemed); otherwise the ones it has redeemed."""
+        """With ``assignable=true`` the valid customer coupons the customer does not hold (an
+        agent can give it one); otherwise the ones it holds."""
         assignable = (params.get("assignable") or "false") == "true"
         query = (params.get("searchQuery") or "").lower()
-        used = {c for o in self.asm.orders(self.customer, self.site) for c in o.appliedVouchers}
+        service = CustomerCoupons(self.carts.db, self.carts.clock, self.customer)
+        now = self.carts.clock.now()
         result = []
-        for v in sorted(self.state.vouchers.values(), key=lambda v: v.code):
-            if (v.code in used) == assignable:
+        for c in sorted(self.state.customer_coupons.values(), key=lambda c: c.couponId):
+            if not coupon_valid(c, now) or service.owns(c) == assignable:
                 continue
-            name = localized(v.name, self.lang) or v.code
-            if query and query not in name.lower() and query not in v.voucherCode.lower():
+            name = localized(c.name, self.lang) or c.couponId
+            if query and query not in name.lower() and query not in c.couponId.lower():
                 continue
-            result.append(C360_CUSTOMER_COUPON(code=v.voucherCode, name=name,
-                                               description=localized(v.description, self.lang)))
+            result.append(C360_CUSTOMER_COUPON(code=c.couponId, name=name,
+                                               description=localized(c.description, self.lang)))
         return {"customerCoupons": result}
 
 

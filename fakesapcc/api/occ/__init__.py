@@ -1,8 +1,9 @@
 """OCC v2 (``/occ/v2``): one blueprint; its modules add routes by SAP controller, their WsDTOs
 and request bodies in ``dtos/``."""
 from .base import bp
-from . import (addresses, carts, catalogs, cms, consents, orders, paymentdetails,  # noqa: F401,E402
-               products, sitecontext, stores, users)
+from . import (addresses, carts, catalogs, cms, consents, customergroups,  # noqa: F401,E402
+               notifications, orders, paymentdetails, products, promotions, sitecontext,
+               stores, tickets, users)
 from . import aftersales, passwords, savedcarts  # noqa: F401,E402
 
 __all__ = ["bp"]

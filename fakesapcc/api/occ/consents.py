@@ -38,11 +38,11 @@ def get_consent_templates(baseSiteId: str, userId: str):
 
 
 @bp.get(USER + "/consenttemplates/<consentTemplateId>")
-@operation("getConsentTemplate", secured=roles.USER, anonymous=False)
+@operation("getConsentTemplate", secured=roles.OPEN)
 def get_consent_template(baseSiteId: str, userId: str, consentTemplateId: str):
     service = consents()
     return respond(consent_template_dto(service, service.template(consentTemplateId),
-                                        ctx().user, site().lang))
+                                        ctx().acting.user, site().lang))
 
 
 class ConsentParams(i.Params):

@@ -15,8 +15,10 @@ from ....commerce.carts import CartModification, Carts, Totals
 from ....commerce.money import format_amount
 from ....commerce.wallet import card_errors
 from ....models import localized
+from ....models import promotions as mp
 from .catalog import pos_dto, price_dto, product_dto
 from .orderstate import decorate_order
+from .promotions import promotion_results
 from .sitecontext import currency_dto
 from .users import AddressPatchBody, BillingAddressBody, address_dto, principal_dto
 
@@ -174,6 +176,13 @@ def voucher_dto(carts: Carts, voucher: m.PromotionVoucher, lang: str,
         if subtotal is not None else None)
 
 
+def coupon_voucher_dto(coupon: mp.CustomerCoupon, lang: str) -> d.Dto:
+    """A customer coupon applied to a cart, as SAP's coupon facade lists it among vouchers."""
+    name = localized(coupon.name, lang) or coupon.couponId
+    return VOUCHER(code=coupon.couponId, voucherCode=coupon.couponId, name=name,
+                   description=localized(coupon.description, lang), freeShipping=False)
+
+
 def _groups(carts: Carts, order: m.AbstractOrder, entries: list[d.Dto],
             lang: str) -> tuple[list[d.Dto], list[d.Dto]]:
     pickup: dict[str, list[d.Dto]] = {}
@@ -214,6 +223,8 @@ def _abstract_order(carts: Carts, order: m.AbstractOrder, totals: Totals | dict,
     payment = state.payment_infos.get(order.paymentInfo or "")
     user = state.principals.get(order.user.lower())
     vouchers = [state.vouchers[c] for c in order.appliedVouchers if c in state.vouchers]
+    coupons = [state.customer_coupons[c] for c in order.appliedVouchers
+               if c in state.customer_coupons]
     return {
         "code": order.code, "guid": order.guid, "net": order.net,
         **{name: _price(carts, t.get(name), lang) for name in PRICE_FIELDS},
@@ -222,9 +233,10 @@ def _abstract_order(carts: Carts, order: m.AbstractOrder, totals: Totals | dict,
         "deliveryMode": delivery_mode_dto(carts, mode, order, lang) if mode else None,
         "deliveryAddress": address_dto(state, address, lang) if address else None,
         "paymentInfo": payment_dto(carts, payment, lang) if payment else None,
-        "appliedOrderPromotions": [], "appliedProductPromotions": [],
+        **promotion_results(state, t, carts.currency, lang),
         "site": order.site, "store": order.store, "calculated": True,
-        "appliedVouchers": [voucher_dto(carts, v, lang, t["subTotal"]) for v in vouchers],
+        "appliedVouchers": [voucher_dto(carts, v, lang, t["subTotal"]) for v in vouchers]
+        + [coupon_voucher_dto(c, lang) for c in coupons],
         "user": principal_dto(user.uid if user else order.user,
                               (user.name if user else None) or order.user),
         "pickupOrderGroups": pickup, "deliveryOrderGroups": delivery,
@@ -236,7 +248,6 @@ def _abstract_order(carts: Carts, order: m.AbstractOrder, totals: Totals | dict,
 
 def cart_dto(carts: Carts, cart: m.Cart, lang: str) -> d.Dto:
     return CART(_abstract_order(carts, cart, carts.totals(cart), lang, updateable=True),
-                potentialOrderPromotions=[], potentialProductPromotions=[],
                 saveTime=_iso(cart.saveTime), expirationTime=_iso(cart.expirationTime),
                 savedBy=principal_dto(cart.savedBy, cart.savedBy) if cart.savedBy else None)
 
@@ -266,9 +277,11 @@ def order_dto(carts: Carts, order: m.Order, lang: str) -> d.Dto:
     user = carts.state.principals.get(order.user.lower())
     consignments = [carts.state.consignments[c] for c in order.consignments
                     if c in carts.state.consignments]
+    values = _abstract_order(carts, order, order.totals, lang, updateable=False)
+    for name in ("potentialOrderPromotions", "potentialProductPromotions"):
+        values.pop(name)  # a cart's only
     return decorate_order(carts, order, ORDER(
-        _abstract_order(carts, order, order.totals, lang, updateable=False),
-        created=_iso(order.created), status=order.status,
+        values, created=_iso(order.created), status=order.status,
         statusDisplay=status_display(order.status),
         guestCustomer=isinstance(user, m.Customer) and user.guest,
         consignments=[consignment_dto(carts, c, order, lang) for c in consignments],
