@@ -140,7 +140,26 @@ def _get_urls(sap) -> list[tuple[str, dict]]:
         (f"{user}/cms/pages/cartPage", customer), (f"{user}/cms/sitepages?currentPage=0", customer),
         (f"{user}/cms/components?componentIds=SearchBox", customer),
         (f"{user}/cms/components/SearchBox", customer),
+        *_b2b_org_urls(sap),
     ]
+
+
+def _b2b_org_urls(sap) -> list[tuple[str, dict]]:
+    """The B2B organization's reads, as the organization's administrator."""
+    admin = {"Authorization":
+             f"Bearer {sap.customer_token('linda.wolf@rustic-hw.com', 'pw4all')}"}
+    b2b = "/occ/v2/powertools-spa"
+    me = f"{b2b}/users/current"
+    unit = f"{me}/orgUnits/Custom%20Retail"
+    return [(f"{me}/{path}", admin) for path in (
+        "orgUnitsRootNodeTree", "availableOrgUnitNodes", "orgUnitsAvailableApprovalProcesses",
+        "budgets", "budgets/Monthly_50K_USD", "orderApprovalPermissions",
+        "orderApprovalPermissions/Custom_1K_USD_ORDER")] + [
+        (f"{unit}?fields=FULL", admin), (f"{unit}/addresses", admin),
+        (f"{unit}/availableParents", admin), (f"{unit}/availableUsers/b2bapprovergroup", admin),
+        (f"{b2b}/costcenters", admin), (f"{b2b}/costcenters/Custom_Retail?fields=FULL", admin),
+        (f"{b2b}/costcentersall", admin), (f"{b2b}/costcenters/Custom_Retail/budgets", admin),
+        (f"{b2b}/orderApprovalPermissionTypes", admin)]
 
 
 def test_every_read_changes_nothing(sap):

@@ -15,6 +15,7 @@ TRUSTED_CLIENT = "ROLE_TRUSTED_CLIENT"
 CLIENT = "ROLE_CLIENT"
 GUEST = "ROLE_GUEST"
 ASAGENTGROUP = "ROLE_ASAGENTGROUP"
+B2BADMINGROUP = "ROLE_B2BADMINGROUP"
 
 
 def role_of_group(group_uid: str) -> str:
@@ -61,6 +62,14 @@ GUEST_EMAIL = secured("GUEST_EMAIL", CLIENT, TRUSTED_CLIENT)
 TRUSTED = secured("TRUSTED", TRUSTED_CLIENT)
 #: the Assisted Service Module web app: an agent (its session filter, on every ASM call)
 ASM_AGENT = secured("ASM_AGENT", ASAGENTGROUP)
+
+#: B2B organization management (b2bocc's OrgUnitsController, OrgCustomerManagement,
+#: OrgUnitUserGroups, Budget, CostCenter and permission controllers): the organization's
+#: administrator, or a trusted client; ``policy.OrgScope`` then keeps it to the unit's branch
+ORG_ADMIN = secured("ORG_ADMIN", B2BADMINGROUP, TRUSTED_CLIENT)
+#: reading the active cost centers of one's organization (B2B checkout)
+COST_CENTERS = secured("COST_CENTERS", CUSTOMERGROUP, GUEST, CUSTOMERMANAGERGROUP,
+                       TRUSTED_CLIENT)
 
 #: the role that lets a user act for others (UserMatchingFilter) and search customers
 ACTS_FOR_OTHERS = frozenset({TRUSTED_CLIENT, CUSTOMERMANAGERGROUP})
