@@ -151,6 +151,7 @@ def _b2b_org_urls(sap) -> list[tuple[str, dict]]:
     b2b = "/occ/v2/powertools-spa"
     me = f"{b2b}/users/current"
     unit = f"{me}/orgUnits/Custom%20Retail"
+    buyer = "mark.rivers@rustic-hw.com"
     return [(f"{me}/{path}", admin) for path in (
         "orgUnitsRootNodeTree", "availableOrgUnitNodes", "orgUnitsAvailableApprovalProcesses",
         "budgets", "budgets/Monthly_50K_USD", "orderApprovalPermissions",
@@ -159,7 +160,13 @@ def _b2b_org_urls(sap) -> list[tuple[str, dict]]:
         (f"{unit}/availableParents", admin), (f"{unit}/availableUsers/b2bapprovergroup", admin),
         (f"{b2b}/costcenters", admin), (f"{b2b}/costcenters/Custom_Retail?fields=FULL", admin),
         (f"{b2b}/costcentersall", admin), (f"{b2b}/costcenters/Custom_Retail/budgets", admin),
-        (f"{b2b}/orderApprovalPermissionTypes", admin)]
+        (f"{b2b}/orderApprovalPermissionTypes", admin)] + [
+        (f"{me}/{path}", admin) for path in (
+            "orgCustomers", f"orgCustomers/{buyer}", f"orgCustomers/{buyer}/approvers",
+            f"orgCustomers/{buyer}/permissions", f"orgCustomers/{buyer}/orgUserGroups",
+            "orgUnitUserGroups", "orgUnitUserGroups/limitedPermissions",
+            "orgUnitUserGroups/limitedPermissions/availableOrderApprovalPermissions",
+            "orgUnitUserGroups/limitedPermissions/availableOrgCustomers")]
 
 
 def test_every_read_changes_nothing(sap):

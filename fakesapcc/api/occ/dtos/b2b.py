@@ -17,7 +17,7 @@ from ....models import b2b as mb
 from ....models import localized
 from .catalog import pagination_dto, sort_dtos
 from .sitecontext import currency_dto
-from .users import B2B_UNIT, IsoCode, address_dto, org_user_dto
+from .users import B2B_UNIT, IsoCode, address_dto, org_user_dto, principal_dto
 
 B2B_UNIT_NODE = d.DtoType("B2BUnitNode", "id name parent active children",
                           BASIC="id,name,parent,active",
@@ -325,4 +325,73 @@ class PermissionBody(i.Body):
 
 
 class PermissionPatchBody(PermissionBody):
+    REQUIRED = ()
+
+
+def user_group_dto(people: Any, group: mb.B2BUserGroup, lang: str,
+                   selected: bool | None = None) -> d.Dto:
+    state = people.state
+    unit = people.db.principal(group.unit) if group.unit else None
+    members = people.members(group)
+    return USER_GROUP(
+        uid=group.uid, name=localized(group.locname, lang) or group.name or group.uid,
+        orgUnit=short_unit_dto(unit, lang), membersCount=len(members), selected=selected,
+        members=d.Lazy(lambda: [principal_dto(c.uid, c.name) for c in members]),
+        permissions=d.Lazy(lambda: [permission_dto(people, state.b2b_permissions[p], lang)
+                                    for p in group.permissions if p in state.b2b_permissions]))
+
+
+class OrgCustomerBody(i.Body):
+    """OrgCustomerCreation: email (an e-mail address), firstName, lastName and orgUnit.uid
+    required; the roles are SAP's B2B roles."""
+
+    email = i.Text()
+    firstName = i.Text()
+    lastName = i.Text()
+    titleCode = i.Text()
+    orgUnit = i.Object(UidRef)
+    roles = i.Texts()
+
+    REQUIRED = ("email", "firstName", "lastName", "orgUnit.uid")
+
+    @ma.validates_schema
+    def _sap_rules(self, data: dict, **kwargs: Any) -> None:
+        errors: dict[str, list[str]] = {}
+        _required(errors, data, *self.REQUIRED)
+        email = data.get("email")
+        if isinstance(email, str) and email.strip() and not i.EMAIL.fullmatch(email.strip()):
+            errors.setdefault("email", []).append(i.INVALID_EMAIL)
+        title = data.get("titleCode")
+        if title and title not in i.state().titles:
+            errors.setdefault("titleCode", []).append(i.NOT_VALID)
+        if errors:
+            raise ma.ValidationError(errors)
+
+
+class OrgCustomerPatchBody(OrgCustomerBody):
+    """OrgCustomerModification: the creation's properties, ``active`` and ``password``."""
+
+    active = i.Bool()
+    password = i.Text()
+    REQUIRED = ()
+
+
+class UserGroupBody(i.Body):
+    """An OrgUnitUserGroup: uid, name and orgUnit.uid required."""
+
+    uid = i.Text()
+    name = i.Text()
+    orgUnit = i.Object(UidRef)
+
+    REQUIRED = ("uid", "name", "orgUnit.uid")
+
+    @ma.validates_schema
+    def _sap_rules(self, data: dict, **kwargs: Any) -> None:
+        errors: dict[str, list[str]] = {}
+        _required(errors, data, *self.REQUIRED)
+        if errors:
+            raise ma.ValidationError(errors)
+
+
+class UserGroupPatchBody(UserGroupBody):
     REQUIRED = ()
