@@ -160,7 +160,7 @@ def _b2b_org_urls(sap) -> list[tuple[str, dict]]:
         (f"{unit}/availableParents", admin), (f"{unit}/availableUsers/b2bapprovergroup", admin),
         (f"{b2b}/costcenters", admin), (f"{b2b}/costcenters/Custom_Retail?fields=FULL", admin),
         (f"{b2b}/costcentersall", admin), (f"{b2b}/costcenters/Custom_Retail/budgets", admin),
-        (f"{b2b}/orderApprovalPermissionTypes", admin)] + [
+        (f"{b2b}/orderApprovalPermissionTypes", admin), (f"{b2b}/paymenttypes", admin)] + [
         (f"{me}/{path}", admin) for path in (
             "orgCustomers", f"orgCustomers/{buyer}", f"orgCustomers/{buyer}/approvers",
             f"orgCustomers/{buyer}/permissions", f"orgCustomers/{buyer}/orgUserGroups",

@@ -570,6 +570,12 @@ class AbstractOrder:
     modified: datetime | None = None
     guestEmail: str | None = None
     placedBy: str | None = None  # the agent's uid when an agent created or placed it
+    # B2B checkout (models.b2b): CARD or ACCOUNT, the buyer's PO number, B2BCostCenter.code, and
+    # the B2BUnit.uid the order is placed for
+    paymentType: str | None = None
+    purchaseOrderNumber: str | None = None
+    costCenter: str | None = None
+    unit: str | None = None
 
 
 @dataclass(slots=True)

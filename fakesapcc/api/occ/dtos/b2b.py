@@ -12,6 +12,8 @@ import marshmallow as ma
 from ... import dto as d
 from ... import inputs as i
 from .... import models as m
+from ....commerce.b2b_org import Organization
+from ....security.policy import unit_of
 from ....db import Db
 from ....models import b2b as mb
 from ....models import localized
@@ -395,3 +397,36 @@ class UserGroupBody(i.Body):
 
 class UserGroupPatchBody(UserGroupBody):
     REQUIRED = ()
+
+
+# -- B2B checkout ------------------------------------------------------------------------------
+
+PAYMENT_TYPE = d.DtoType("B2BPaymentType", "code displayName")
+PAYMENT_TYPE_LIST = d.DtoType("B2BPaymentTypeList", "paymentTypes")
+
+
+def payment_type_dto(code: str, names: dict[str, str]) -> d.Dto:
+    return PAYMENT_TYPE(code=code, displayName=names.get(code, code))
+
+
+def b2b_order_fields(db: Db, order: m.AbstractOrder, lang: str,
+                     names: dict[str, str]) -> dict[str, Any]:
+    """What a B2B cart or order adds to the AbstractOrder WsDTO: the payment type, the
+    purchase order number and the cost center (null for a B2C one)."""
+    if order.paymentType is None and order.costCenter is None:
+        return {}
+    cc = db.state.b2b_cost_centers.get(order.costCenter or "")
+    return {"paymentType": payment_type_dto(order.paymentType, names)
+            if order.paymentType else None,
+            "purchaseOrderNumber": order.purchaseOrderNumber,
+            "costCenter": cost_center_dto(Organization(db, None), cc, lang) if cc else None}
+
+
+def b2b_placed_fields(db: Db, order: m.Order, lang: str) -> dict[str, Any]:
+    """What a B2B order adds to Order and OrderHistory: its unit and its buyer."""
+    owner = db.principal(order.user)
+    if not isinstance(owner, m.B2BCustomer):
+        return {}
+    unit = db.principal(order.unit) if order.unit else unit_of(db, owner)
+    return {"orgUnit": short_unit_dto(unit if isinstance(unit, m.B2BUnit) else None, lang),
+            "orgCustomer": org_user_dto(db, owner, lang)}

@@ -15,6 +15,8 @@ from ....commerce.carts import CartModification, Carts, Totals
 from ....commerce.money import format_amount
 from ....commerce.wallet import card_errors
 from ....models import localized
+from ....commerce.b2b_checkout import PAYMENT_TYPES
+from .b2b import b2b_order_fields, b2b_placed_fields
 from .catalog import pos_dto, price_dto, product_dto
 from .sitecontext import currency_dto
 from .users import AddressPatchBody, BillingAddressBody, address_dto, principal_dto
@@ -230,6 +232,7 @@ def _abstract_order(carts: Carts, order: m.AbstractOrder, totals: Totals | dict,
         "pickupItemsQuantity": t["pickupItemsQuantity"],
         "deliveryItemsQuantity": t["deliveryItemsQuantity"],
         "name": order.name, "description": order.description,
+        **b2b_order_fields(carts.db, order, lang, PAYMENT_TYPES),
     }
 
 
@@ -270,13 +273,18 @@ def order_dto(carts: Carts, order: m.Order, lang: str) -> d.Dto:
                  statusDisplay=status_display(order.status),
                  guestCustomer=isinstance(user, m.Customer) and user.guest,
                  consignments=[consignment_dto(carts, c, order, lang) for c in consignments],
-                 unconsignedEntries=[], cancellable=False, returnable=False)
+                 unconsignedEntries=[], cancellable=False, returnable=False,
+                 **b2b_placed_fields(carts.db, order, lang))
 
 
 def order_history_dto(carts: Carts, order: m.Order, lang: str) -> d.Dto:
     return ORDER_HISTORY(code=order.code, guid=order.guid, status=order.status,
                          statusDisplay=status_display(order.status), placed=_iso(order.created),
-                         total=_price(carts, order.totals.get("totalPriceWithTax"), lang))
+                         total=_price(carts, order.totals.get("totalPriceWithTax"), lang),
+                         **b2b_placed_fields(carts.db, order, lang),
+                         **{k: v for k, v in b2b_order_fields(carts.db, order, lang,
+                                                              PAYMENT_TYPES).items()
+                            if k != "paymentType"})
 
 
 def payment_request_dto(post_url: str, parameters: dict[str, str],
