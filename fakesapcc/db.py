@@ -101,6 +101,7 @@ class State:
     b2b_budgets: dict[str, mb.B2BBudget] = field(default_factory=dict)
     b2b_cost_centers: dict[str, mb.B2BCostCenter] = field(default_factory=dict)
     b2b_permissions: dict[str, mb.B2BPermission] = field(default_factory=dict)
+    b2b_approvals: dict[str, mb.OrderApproval] = field(default_factory=dict)  # by code
     # transactions
     carts: dict[str, m.Cart] = field(default_factory=dict)
     orders: dict[str, m.Order] = field(default_factory=dict)

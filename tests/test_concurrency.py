@@ -144,6 +144,27 @@ def _get_urls(sap) -> list[tuple[str, dict]]:
     ]
 
 
+def _pending_approval(sap, b2b: str) -> str:
+    """An order of gi.sun over her 1000 USD threshold: its approval's code."""
+    c = sap.client
+    buyer = {"Authorization": f"Bearer {sap.customer_token('gi.sun@rustic-hw.com', 'pw4all')}"}
+    carts = f"{b2b}/users/current/carts"
+    code = c.post(carts, headers=buyer).json["code"]
+    c.post(f"{b2b}/orgUsers/current/carts/{code}/entries/", headers=buyer,
+           json={"orderEntries": [{"product": {"code": "3881018"}, "quantity": 6}]})
+    address = {"firstName": "G", "lastName": "S", "line1": "1 Main", "town": "T",
+               "postalCode": "12345", "country": {"isocode": "US"}}
+    pk = c.post(f"{b2b}/users/current/addresses", headers=buyer, json=address).json["id"]
+    c.put(f"{b2b}/orgUsers/current/carts/{code}/addresses/delivery?addressId={pk}", headers=buyer)
+    c.put(f"{carts}/{code}/deliverymode?deliveryModeId=standard-gross", headers=buyer)
+    c.post(f"{carts}/{code}/paymentdetails", headers=buyer, json={
+        "accountHolderName": "G S", "cardNumber": "4111111111111111",
+        "cardType": {"code": "visa"}, "expiryMonth": "12", "expiryYear": "2035",
+        "billingAddress": address})
+    c.post(f"{b2b}/orgUsers/current/orders?cartId={code}&termsChecked=true", headers=buyer)
+    return next(iter(sap.runtime.db.state.b2b_approvals))
+
+
 def _b2b_org_urls(sap) -> list[tuple[str, dict]]:
     """The B2B organization's reads, as the organization's administrator."""
     admin = {"Authorization":
@@ -152,7 +173,11 @@ def _b2b_org_urls(sap) -> list[tuple[str, dict]]:
     me = f"{b2b}/users/current"
     unit = f"{me}/orgUnits/Custom%20Retail"
     buyer = "mark.rivers@rustic-hw.com"
-    return [(f"{me}/{path}", admin) for path in (
+    approver = {"Authorization":
+                f"Bearer {sap.customer_token('william.hunter@rustic-hw.com', 'pw4all')}"}
+    approval = _pending_approval(sap, b2b)
+    return [(f"{me}/orderapprovals", approver), (f"{me}/orderapprovals/{approval}", approver)] + [
+        (f"{me}/{path}", admin) for path in (
         "orgUnitsRootNodeTree", "availableOrgUnitNodes", "orgUnitsAvailableApprovalProcesses",
         "budgets", "budgets/Monthly_50K_USD", "orderApprovalPermissions",
         "orderApprovalPermissions/Custom_1K_USD_ORDER")] + [

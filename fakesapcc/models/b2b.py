@@ -70,3 +70,27 @@ class B2BUserGroup(UserGroup):
     permissions: list[str] = field(default_factory=list)  # B2BPermission codes
 
     type_code = "B2BUserGroup"
+
+
+@dataclass(slots=True)
+class ApprovalRecord:
+    """One line of an approval's history: an approver's pending task or decision."""
+
+    approver: str  # B2BCustomer.uid
+    status: str  # PENDING_APPROVAL | APPROVED | REJECTED
+    permissionTypes: list[str] = field(default_factory=list)
+    comments: str | None = None
+    date: datetime | None = None
+
+
+@dataclass(slots=True)
+class OrderApproval:
+    """The approval of a B2B order that broke a permission (SAP's workflow action)."""
+
+    code: str
+    order: str  # Order.code
+    approvers: list[str] = field(default_factory=list)  # B2BCustomer uids
+    status: str = "PENDING"  # PENDING | APPROVED | REJECTED
+    permissionTypes: list[str] = field(default_factory=list)
+    records: list[ApprovalRecord] = field(default_factory=list)
+    created: datetime | None = None

@@ -16,6 +16,7 @@ CLIENT = "ROLE_CLIENT"
 GUEST = "ROLE_GUEST"
 ASAGENTGROUP = "ROLE_ASAGENTGROUP"
 B2BADMINGROUP = "ROLE_B2BADMINGROUP"
+B2BAPPROVERGROUP = "ROLE_B2BAPPROVERGROUP"
 
 
 def role_of_group(group_uid: str) -> str:
@@ -67,6 +68,8 @@ ASM_AGENT = secured("ASM_AGENT", ASAGENTGROUP)
 #: OrgUnitUserGroups, Budget, CostCenter and permission controllers): the organization's
 #: administrator, or a trusted client; ``policy.OrgScope`` then keeps it to the unit's branch
 ORG_ADMIN = secured("ORG_ADMIN", B2BADMINGROUP, TRUSTED_CLIENT)
+#: an approver's order approvals (b2bocc's OrderApprovalsController)
+ORDER_APPROVER = secured("ORDER_APPROVER", B2BAPPROVERGROUP, TRUSTED_CLIENT)
 #: reading the active cost centers of one's organization (B2B checkout)
 COST_CENTERS = secured("COST_CENTERS", CUSTOMERGROUP, GUEST, CUSTOMERMANAGERGROUP,
                        TRUSTED_CLIENT)

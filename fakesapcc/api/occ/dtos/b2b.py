@@ -430,3 +430,64 @@ def b2b_placed_fields(db: Db, order: m.Order, lang: str) -> dict[str, Any]:
     unit = db.principal(order.unit) if order.unit else unit_of(db, owner)
     return {"orgUnit": short_unit_dto(unit if isinstance(unit, m.B2BUnit) else None, lang),
             "orgCustomer": org_user_dto(db, owner, lang)}
+
+
+# -- order approvals ---------------------------------------------------------------------------
+
+ORDER_APPROVAL = d.DtoType(
+    "OrderApproval", "code order approvalDecisionRequired customerOrderApprovalRecords "
+    "merchantOrderApprovalRecords trigger", BASIC="code,approvalDecisionRequired",
+    DEFAULT="BASIC,order(DEFAULT),customerOrderApprovalRecords(DEFAULT)")
+ORDER_APPROVAL_LIST = d.DtoType("OrderApprovalList", "orderApprovals sorts pagination",
+                                DEFAULT="orderApprovals(DEFAULT),sorts,pagination")
+ORDER_APPROVAL_RECORD = d.DtoType("OrderApprovalRecord",
+                                  "permissionTypes approver statusDisplay comments")
+ORDER_APPROVAL_DECISION = d.DtoType("OrderApprovalDecision", "decision comment")
+PERMISSION_RESULT = d.DtoType("OrderApprovalPermissionResult",
+                              "approverName approverNotes permissionType statusDisplay")
+
+
+def _status_display(status: str) -> str:
+    return status.lower().replace("_", " ")
+
+
+def approval_record_dto(state: Any, record: mb.ApprovalRecord) -> d.Dto:
+    approver = state.principals.get(record.approver.lower())
+    return ORDER_APPROVAL_RECORD(
+        permissionTypes=[permission_type_dto(t) for t in record.permissionTypes],
+        approver=principal_dto(record.approver, approver.name if approver else None),
+        statusDisplay=_status_display(record.status), comments=record.comments)
+
+
+def order_approval_dto(state: Any, approval: mb.OrderApproval, order: d.Dto | None,
+                       me: str, lang: str) -> d.Dto:
+    mine = me.lower() in {a.lower() for a in approval.approvers}
+    return ORDER_APPROVAL(
+        code=approval.code, order=order,
+        approvalDecisionRequired=approval.status == "PENDING" and mine,
+        customerOrderApprovalRecords=[approval_record_dto(state, r) for r in approval.records],
+        merchantOrderApprovalRecords=[])
+
+
+def permission_results(state: Any, approval: mb.OrderApproval | None) -> list[d.Dto] | None:
+    """An order's ``permissionResults``: one per approver and permission type it waits for
+    or was decided on."""
+    if approval is None:
+        return None
+    results = []
+    for r in approval.records:
+        approver = state.principals.get(r.approver.lower())
+        for t in r.permissionTypes:
+            results.append(PERMISSION_RESULT(
+                approverName=approver.name if approver else r.approver,
+                approverNotes=r.comments, permissionType=permission_type_dto(t),
+                statusDisplay=_status_display(r.status)))
+    return results
+
+
+class DecisionBody(i.Body):
+    """OrderApprovalDecision: ``decision`` (APPROVE or REJECT) required; a rejection's comment
+    is checked by the approval."""
+
+    decision = i.Text(required=True)
+    comment = i.Text()

@@ -16,7 +16,7 @@ from ....commerce.money import format_amount
 from ....commerce.wallet import card_errors
 from ....models import localized
 from ....commerce.b2b_checkout import PAYMENT_TYPES
-from .b2b import b2b_order_fields, b2b_placed_fields
+from .b2b import b2b_order_fields, b2b_placed_fields, permission_results
 from .catalog import pos_dto, price_dto, product_dto
 from .sitecontext import currency_dto
 from .users import AddressPatchBody, BillingAddressBody, address_dto, principal_dto
@@ -274,7 +274,10 @@ def order_dto(carts: Carts, order: m.Order, lang: str) -> d.Dto:
                  guestCustomer=isinstance(user, m.Customer) and user.guest,
                  consignments=[consignment_dto(carts, c, order, lang) for c in consignments],
                  unconsignedEntries=[], cancellable=False, returnable=False,
-                 **b2b_placed_fields(carts.db, order, lang))
+                 **b2b_placed_fields(carts.db, order, lang),
+                 permissionResults=permission_results(carts.state, next(
+                     (a for a in carts.state.b2b_approvals.values() if a.order == order.code),
+                     None)))
 
 
 def order_history_dto(carts: Carts, order: m.Order, lang: str) -> d.Dto:
