@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from . import models as m
+from .models import b2b as mb
 from .models import cms as mc
 from .models import promotions as mp
 from .locks import RWLock
@@ -106,6 +107,11 @@ class State:
         default_factory=dict)
     cms_navigation_entries: dict[tuple[str, str, str], mc.CMSNavigationEntry] = field(
         default_factory=dict)
+    # B2B: the organizations' budgets, cost centers and order approval permissions, by code
+    b2b_budgets: dict[str, mb.B2BBudget] = field(default_factory=dict)
+    b2b_cost_centers: dict[str, mb.B2BCostCenter] = field(default_factory=dict)
+    b2b_permissions: dict[str, mb.B2BPermission] = field(default_factory=dict)
+    b2b_approvals: dict[str, mb.OrderApproval] = field(default_factory=dict)  # by code
     # transactions
     carts: dict[str, m.Cart] = field(default_factory=dict)
     orders: dict[str, m.Order] = field(default_factory=dict)

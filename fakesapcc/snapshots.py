@@ -35,6 +35,7 @@ from datetime import date, datetime, timezone
 from typing import Any, Union
 
 from . import models as m
+from .models import b2b as mb
 from .models import cms as mc
 from .errors import ApiError
 from .db import State, Db
@@ -118,7 +119,7 @@ def _fields(cls: type) -> tuple[tuple[dataclasses.Field, Any], ...]:
 
 @functools.cache
 def _item_types() -> dict[str, type]:
-    return {name: cls for module in (m, mc) for name, cls in vars(module).items()
+    return {name: cls for module in (m, mc, mb) for name, cls in vars(module).items()
             if isinstance(cls, type) and dataclasses.is_dataclass(cls)}
 
 

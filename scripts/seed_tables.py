@@ -17,6 +17,7 @@ START, END = "<!-- seed-tables:start -->", "<!-- seed-tables:end -->"
 sys.path.insert(0, str(ROOT))
 
 from fakesapcc import models as m  # noqa: E402
+from fakesapcc.models import b2b as mb  # noqa: E402
 from fakesapcc.api.asm.dtos import ALWAYS_VALID, LIST_TYPES, PREVIEW  # noqa: E402
 from fakesapcc.commerce.asm import AssistedService  # noqa: E402
 from fakesapcc.config import build_config  # noqa: E402
@@ -87,9 +88,12 @@ def tables() -> str:
     units = {p.uid for p in principals if type(p) is m.B2BUnit}
     out += [f"**B2B users** of `powertools-spa` ({len(b2b)}), password `{EMPLOYEE_PASSWORD}`:",
             ""]
+    teams = {p.uid for p in principals if type(p) is mb.B2BUserGroup}
     rows = [[code(u.uid), u.name or "", ", ".join(sorted(g for g in u.groups if g in units)),
-             ", ".join(code(g) for g in sorted(u.groups) if g not in units)] for u in b2b]
-    out += table(["uid", "name", "unit", "roles"], rows)
+             ", ".join(code(g) for g in sorted(u.groups) if g not in units | teams),
+             ", ".join(code(g) for g in sorted(u.groups) if g in teams) or "—",
+             ", ".join(code(x) for x in u.permissions) or "—"] for u in b2b]
+    out += table(["uid", "name", "unit", "roles", "user groups", "permissions"], rows)
 
     out += ["**OAuth clients** (`/authorizationserver/oauth/token`):", ""]
     rows = []

@@ -176,11 +176,62 @@ def _get_urls(sap) -> list[tuple[str, dict]]:
         (f"{occ}/vouchers/SUMMER10", trusted), (f"{user}/notificationpreferences", customer),
         (f"{user}/notifications/sitemessages", customer),
         ("/occ/v2/electronics-spa/users/anonymous/consenttemplates", {}),
+        *_b2b_org_urls(sap),
     ]
 
 
 #: reads that answer 404 whatever the state: fakesapcc keeps no order attachments (an ERP's)
 NOT_FOUND_READS = {"getUserOrderAttachmentBinary": 404}
+
+
+def _pending_approval(sap, b2b: str) -> str:
+    """An order of gi.sun over her 1000 USD threshold: its approval's code."""
+    c = sap.client
+    buyer = {"Authorization": f"Bearer {sap.customer_token('gi.sun@rustic-hw.com', 'pw4all')}"}
+    carts = f"{b2b}/users/current/carts"
+    code = c.post(carts, headers=buyer).json["code"]
+    c.post(f"{b2b}/orgUsers/current/carts/{code}/entries/", headers=buyer,
+           json={"orderEntries": [{"product": {"code": "3881018"}, "quantity": 6}]})
+    address = {"firstName": "G", "lastName": "S", "line1": "1 Main", "town": "T",
+               "postalCode": "12345", "country": {"isocode": "US"}}
+    pk = c.post(f"{b2b}/users/current/addresses", headers=buyer, json=address).json["id"]
+    c.put(f"{b2b}/orgUsers/current/carts/{code}/addresses/delivery?addressId={pk}", headers=buyer)
+    c.put(f"{carts}/{code}/deliverymode?deliveryModeId=standard-gross", headers=buyer)
+    c.post(f"{carts}/{code}/paymentdetails", headers=buyer, json={
+        "accountHolderName": "G S", "cardNumber": "4111111111111111",
+        "cardType": {"code": "visa"}, "expiryMonth": "12", "expiryYear": "2035",
+        "billingAddress": address})
+    c.post(f"{b2b}/orgUsers/current/orders?cartId={code}&termsChecked=true", headers=buyer)
+    return next(iter(sap.runtime.db.state.b2b_approvals))
+
+
+def _b2b_org_urls(sap) -> list[tuple[str, dict]]:
+    """The B2B organization's reads, as the organization's administrator."""
+    admin = {"Authorization":
+             f"Bearer {sap.customer_token('linda.wolf@rustic-hw.com', 'pw4all')}"}
+    b2b = "/occ/v2/powertools-spa"
+    me = f"{b2b}/users/current"
+    unit = f"{me}/orgUnits/Custom%20Retail"
+    buyer = "mark.rivers@rustic-hw.com"
+    approver = {"Authorization":
+                f"Bearer {sap.customer_token('william.hunter@rustic-hw.com', 'pw4all')}"}
+    approval = _pending_approval(sap, b2b)
+    return [(f"{me}/orderapprovals", approver), (f"{me}/orderapprovals/{approval}", approver)] + [
+        (f"{me}/{path}", admin) for path in (
+        "orgUnitsRootNodeTree", "availableOrgUnitNodes", "orgUnitsAvailableApprovalProcesses",
+        "budgets", "budgets/Monthly_50K_USD", "orderApprovalPermissions",
+        "orderApprovalPermissions/Custom_1K_USD_ORDER")] + [
+        (f"{unit}?fields=FULL", admin), (f"{unit}/addresses", admin),
+        (f"{unit}/availableParents", admin), (f"{unit}/availableUsers/b2bapprovergroup", admin),
+        (f"{b2b}/costcenters", admin), (f"{b2b}/costcenters/Custom_Retail?fields=FULL", admin),
+        (f"{b2b}/costcentersall", admin), (f"{b2b}/costcenters/Custom_Retail/budgets", admin),
+        (f"{b2b}/orderApprovalPermissionTypes", admin), (f"{b2b}/paymenttypes", admin)] + [
+        (f"{me}/{path}", admin) for path in (
+            "orgCustomers", f"orgCustomers/{buyer}", f"orgCustomers/{buyer}/approvers",
+            f"orgCustomers/{buyer}/permissions", f"orgCustomers/{buyer}/orgUserGroups",
+            "orgUnitUserGroups", "orgUnitUserGroups/limitedPermissions",
+            "orgUnitUserGroups/limitedPermissions/availableOrderApprovalPermissions",
+            "orgUnitUserGroups/limitedPermissions/availableOrgCustomers")]
 
 
 def test_every_read_changes_nothing(sap):

@@ -226,3 +226,62 @@ def test_a_b2c_customer_is_refused_on_a_b2b_site_that_requires_authentication(sa
                                            "type": "ForbiddenError"}]}
     b2b = {"Authorization": f"Bearer {sapcc.customer_token('gi.sun@rustic-hw.com', 'pw4all')}"}
     assert requests.get(f"{sapcc.occ_url}/powertools-spa/orgUsers/current", headers=b2b, timeout=10).status_code == 200
+
+
+# B2B organization management on powertools-spa: the organization's administrator manages the
+# units of its branch (Rustic: the whole tree); an administrator of another branch (Rustic
+# Services) finds nothing outside it; approvers, buyers and agents hold no ROLE_B2BADMINGROUP
+# (@Secured: 401), and any B2B customer reads the active cost centers of its branch. The cost
+# center endpoints have no userId: a trusted client there acts for nobody (no branch), an agent
+# for the customer it names in sap-commerce-cloud-user-id.
+# The path's unit is Custom Retail, the budget Weekly_2_5K_USD, the cost center Custom_Retail.
+#  caller          userId in path | unit read              | unit write             | budget read            | cost center budgets    | active cost centers
+B2B_MATRIX = """
+   none            current        | 401 UnauthorizedError  | 401 UnauthorizedError  | 401 UnauthorizedError  | 401 AccessDeniedError  | 401 AccessDeniedError
+   b2b-admin       current        | 200                    | 204                    | 200                    | 200                    | 200
+   b2b-admin       admin          | 200                    | 204                    | 200                    | -                      | -
+   b2b-admin       buyer          | 403 ForbiddenError     | 403 ForbiddenError     | 403 ForbiddenError     | -                      | -
+   b2b-other-admin current        | 404 NotFoundError      | 404 NotFoundError      | 404 NotFoundError      | 404 NotFoundError      | 200
+   b2b-approver    current        | 401 AccessDeniedError  | 401 AccessDeniedError  | 401 AccessDeniedError  | 401 AccessDeniedError  | 200
+   b2b-buyer       current        | 401 AccessDeniedError  | 401 AccessDeniedError  | 401 AccessDeniedError  | 401 AccessDeniedError  | 200
+   agent           buyer          | 401 AccessDeniedError  | 401 AccessDeniedError  | 401 AccessDeniedError  | 401 AccessDeniedError  | 200
+   trusted         admin          | 200                    | 204                    | 200                    | 404 NotFoundError      | 200
+   trusted         other-admin    | 404 NotFoundError      | 404 NotFoundError      | 404 NotFoundError      | 404 NotFoundError      | 200
+"""
+B2B_COLUMNS = ["b2b_unit_read", "b2b_unit_write", "b2b_budget_read", "b2b_cost_center_budgets",
+               "b2b_active_cost_centers"]
+B2B_USERS = {"admin": "linda.wolf@rustic-hw.com", "other-admin": "carla.torres@rustic-hw.com",
+             "approver": "william.hunter@rustic-hw.com", "buyer": "mark.rivers@rustic-hw.com"}
+
+
+def b2b_token(sapcc, caller):
+    if caller.startswith("b2b-"):
+        return sapcc.customer_token(B2B_USERS[caller[4:]], "pw4all")
+    return token_for(sapcc, caller)
+
+
+@pytest.mark.parametrize("caller, user, column, status, error",
+                         list(rows(B2B_MATRIX, B2B_COLUMNS)))
+def test_b2b_organization_policy(sapcc, caller, user, column, status, error):
+    occ = spec.Client(sapcc.client, site="powertools-spa", token=b2b_token(sapcc, caller))
+    uid = B2B_USERS.get(user, user)
+    unit = f"users/{uid}/orgUnits/Custom Retail"
+    # the endpoints without a userId act for the user the path would name (an agent or a
+    # trusted client names it in sap-commerce-cloud-user-id)
+    on_behalf = {"sap-commerce-cloud-user-id": uid} if uid != "current" else {}
+    response = {
+        "b2b_unit_read": lambda: occ.get(unit),
+        "b2b_unit_write": lambda: occ.patch(unit, json={"name": "Custom Retail"}),
+        "b2b_budget_read": lambda: occ.get(f"users/{uid}/budgets/Weekly_2_5K_USD"),
+        "b2b_cost_center_budgets": lambda: occ.get("costcenters/Custom_Retail/budgets",
+                                                   headers=on_behalf),
+        "b2b_active_cost_centers": lambda: occ.get("costcenters", headers=on_behalf),
+    }[column]()
+    assert response.status_code == status, response.get_data(as_text=True)
+    if error:
+        assert response.get_json()["errors"][0]["type"] == error
+    elif column == "b2b_active_cost_centers":
+        codes = [c["code"] for c in response.get_json()["costCenters"]]
+        expected = {"b2b-admin": ["Rustic_Global"], "b2b-other-admin": ["Rustic_Services"],
+                    "trusted": []}.get(caller, ["Custom_Retail"])
+        assert set(expected) <= set(codes) and (expected or not codes)

@@ -241,6 +241,7 @@ def build_world(sap: FakeSAPCC) -> World:
     c = sap.client
     tokens = {"customer": sap.customer_token(CUSTOMER),
               "b2b": sap.customer_token(B2B_CUSTOMER, "pw4all"),
+              "b2b_admin": sap.customer_token(B2B_ADMIN, "pw4all"),
               "agent": sap.agent_token(), "client": sap.client_token()}
     me = {"Authorization": f"Bearer {tokens['customer']}"}
     occ = f"/occ/v2/{SITE}/users/current"
@@ -328,8 +329,24 @@ def build_world(sap: FakeSAPCC) -> World:
     return world
 
 
+# B2B organization management, checkout and approvals: on the B2B site, as its administrator
+B2B_ADMIN = "linda.wolf@rustic-hw.com"
+B2B_ROUTES = ("/orgUnit", "/orgCustomers", "/budgets", "/costcenter", "/orderApprovalPermission",
+              "/availableOrgUnitNodes", "/paymenttype", "/orderapprovals")
+B2B_VALUES = {"orgUnitId": "Custom Retail", "orgCustomerId": B2B_CUSTOMER,
+              "roleId": "b2bapprovergroup", "approverId": "william.hunter@rustic-hw.com",
+              "permissionId": "Custom_1K_USD_ORDER", "userGroupId": "limitedPermissions",
+              "orgUnitUserGroupId": "limitedPermissions", "budgetCode": "Monthly_50K_USD",
+              "orderApprovalPermissionCode": "Custom_1K_USD_ORDER",
+              "costCenterCode": "Custom_Retail", "orderApprovalCode": "00001000"}
+
+
+def _org_admin(rule: Any) -> bool:
+    return any(part in rule.rule for part in B2B_ROUTES)
+
+
 def path_values(world: World, rule: Any, caller: str) -> dict[str, str]:
-    org = "/orgUsers/" in rule.rule
+    org = "/orgUsers/" in rule.rule or _org_admin(rule)
     user = {"customer": "current", "agent": B2B_CUSTOMER if org else CUSTOMER,
             "client": "anonymous", "anonymous": "anonymous"}[caller]
     cart = world.anonymous_cart if caller in ("client", "anonymous") else (
@@ -349,13 +366,15 @@ def path_values(world: World, rule: Any, caller: str) -> dict[str, str]:
             "consignmentCode": f"cons{world.order}_0",
             "promotionId": "vip_5_percent", "couponCode": "SPRING20", "ticketId": "00000001",
             "eventCode": "00000001", "groupId": "POS_NAKANO",
-            "baseStoreUid": "electronics", "countryIso": "JP", "regionIso": "JP-13"}
+            "baseStoreUid": "electronics", "countryIso": "JP", "regionIso": "JP-13",
+            **B2B_VALUES}
 
 
 def headers_of(world: World, rule: Any, caller: str) -> dict[str, str]:
     if caller == "anonymous":
         return {}
-    token = world.tokens["b2b" if caller == "customer" and "/orgUsers/" in rule.rule else caller]
+    b2b = "b2b_admin" if _org_admin(rule) else "b2b" if "/orgUsers/" in rule.rule else None
+    token = world.tokens[b2b if caller == "customer" and b2b else caller]
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -36,7 +36,10 @@ def check_cart(carts: Carts, cart: m.Cart, b2b: bool = False) -> None:
         errors.append(_cart_error("Delivery mode is not set"))
     if b2b and cart.deliveryAddress is None:
         errors.append(_cart_error("Delivery address is not set"))
-    if cart.paymentInfo is None:
+    on_account = b2b and cart.paymentType == "ACCOUNT"
+    if on_account and cart.costCenter is None:
+        errors.append(_cart_error("Cost center is not set"))
+    if cart.paymentInfo is None and not on_account:
         errors.append(_cart_error("Payment info is not set"))
     if errors:
         raise ApiErrors(400, errors)
@@ -62,7 +65,8 @@ def place_order(carts: Carts, cart: m.Cart, placed_by: str | None = None,
         paymentInfo=cart.paymentInfo, appliedVouchers=list(cart.appliedVouchers), net=cart.net,
         name=cart.name, description=cart.description, created=now, modified=now,
         guestEmail=cart.guestEmail, placedBy=placed_by or cart.placedBy, status="CREATED",
-        totals=totals.as_dict(), cartCode=cart.code)
+        totals=totals.as_dict(), cartCode=cart.code, paymentType=cart.paymentType,
+        purchaseOrderNumber=cart.purchaseOrderNumber, costCenter=cart.costCenter, unit=cart.unit)
     _freeze_copies(carts, order)
     _consign(carts, order)
     carts.db.add_order(order)

@@ -38,7 +38,7 @@ log = logging.getLogger("fakesapcc")
 
 IGNORE = "<ignore>"
 NULL = "<null>"
-CONVERTED = frozenset({"bool", "int", "float", "date"})  # kinds whose cells must convert
+CONVERTED = frozenset({"bool", "int", "float", "date", "daterange"})  # kinds whose cells must convert
 
 
 class Unresolved(Exception):
@@ -516,6 +516,8 @@ class _FileLoader:
             else:
                 self.given.setdefault(item.code, set()).add(attr.field)
                 item.totals[attr.field] = value
+        elif attr.hook == "daterange":
+            item.startDate, item.endDate = value if isinstance(value, tuple) else (None, None)
         elif attr.hook == "owner":
             owner_td, ident = value if value is not None else (None, None)
             item.owner = ident
@@ -687,11 +689,12 @@ class _FileLoader:
             if value is None:
                 raise BadValue(f"'{raw}' is not a number (column {col.text})")
             return int(value) if kind == "int" else float(value)
-        if kind == "date":
-            value = v.parse_date(raw, col.modifiers.get("dateformat"))
+        if kind in ("date", "daterange"):  # a date range: SAP's StandardDateRange, "from,to"
+            value = (v.parse_date if kind == "date" else v.parse_date_range)(
+                raw, col.modifiers.get("dateformat"))
             if value is None:
-                raise BadValue(f"'{raw}' is not a date (column {col.text})")
-            return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+                raise BadValue(f"'{raw}' is not a {kind.replace('range', ' range')} (column {col.text})")
+            return value if kind == "daterange" or value.tzinfo else value.replace(tzinfo=timezone.utc)
         if kind == "enum":
             if col.pattern and col.pattern.is_reference:
                 return v.split_path(raw, col.modifiers.get("path-delimiter", ":"))[-1]

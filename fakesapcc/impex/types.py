@@ -10,7 +10,8 @@ Type codes and attribute qualifiers are matched case-insensitively, as SAP does.
 - ``strs``: a collection of atomic values (``authorities``, ``urlPatterns``);
 - ``ref`` / ``refs``: one or several references to items of ``target``, resolved by the
   column's pattern; the field stores the target's identifier (see ``TypeDef.ident``);
-- ``password``: a plain password, optionally prefixed ``plain:``.
+- ``password``: a plain password, optionally prefixed ``plain:``;
+- ``daterange``: SAP's StandardDateRange, two dates separated by a comma (``dateRange``).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import models as m
+from ..models import b2b as mb
 from ..models import cms as mc
 from ..models import promotions as mp
 from ..db import uid_key
@@ -201,7 +203,8 @@ _define("CustomerList", m.CustomerList, "principals", ["uid"], {
 }, parent="UserGroup")
 _define("B2BUnit", m.B2BUnit, "principals", ["uid"], {
     "active": A("active", "bool"), "lineofbusiness": A("lineOfBusiness", "enum"),
-    "buyer": A("buyer", "bool"),
+    "buyer": A("buyer", "bool"), "approvers": A("approvers", "refs", "B2BCustomer"),
+    "approvalprocesscode": A("approvalProcessCode"),
 }, parent="UserGroup")
 _define("User", m.User, "principals", ["uid"], {
     "password": A("password", "password"), "logindisabled": A("loginDisabled", "bool"),
@@ -219,7 +222,8 @@ _define("Customer", m.Customer, "principals", ["uid"], {
 }, parent="User")
 _define("B2BCustomer", m.B2BCustomer, "principals", ["uid"], {
     "email": A("email"), "defaultb2bunit": A("defaultB2BUnit", "ref", "B2BUnit"),
-    "active": A("active", "bool"),
+    "active": A("active", "bool"), "approvers": A("approvers", "refs", "B2BCustomer"),
+    "permissions": A("permissions", "refs", "B2BPermission"),
 }, parent="Customer")
 
 # -- organisation ---------------------------------------------------------------------------
@@ -461,6 +465,29 @@ _define("CMSNavigationEntry", mc.CMSNavigationEntry, "cms_navigation_entries",
     **_CV, "navigationnode": A("navigationNode", "ref", "CMSNavigationNode"),
     "item": A("item", "ref", "AbstractCMSComponent"),
 }, **_CMS)
+
+# -- B2B: the organizations' budgets, cost centers, permissions and user groups ----------------
+_define("B2BBudget", mb.B2BBudget, "b2b_budgets", ["code"], {
+    "code": A("code"), "unit": A("unit", "ref", "B2BUnit"), "name": A("name"),
+    "budget": A("budget", "float"), "currency": A("currency", "ref", "Currency"),
+    "daterange": A("startDate", "daterange", hook="daterange"), "active": A("active", "bool"),
+}, **_simple("code"))
+_define("B2BCostCenter", mb.B2BCostCenter, "b2b_cost_centers", ["code"], {
+    "code": A("code"), "unit": A("unit", "ref", "B2BUnit"), "name": A("name"),
+    "currency": A("currency", "ref", "Currency"), "active": A("active", "bool"),
+    "budgets": A("budgets", "refs", "B2BBudget"),
+}, **_simple("code"))
+_define("B2BPermission", mb.B2BPermission, "b2b_permissions", ["code"], {
+    "code": A("code"), "unit": A("unit", "ref", "B2BUnit"),
+    "currency": A("currency", "ref", "Currency"), "threshold": A("threshold", "float"),
+    "range": A("range", "enum"), "active": A("active", "bool"),
+}, kind_of="B2BPermission", **_simple("code"))
+for _code in mb.PERMISSION_TYPES:
+    _define(_code, mb.B2BPermission, "b2b_permissions", ["code"], {}, parent="B2BPermission",
+            kind_of=_code)
+_define("B2BUserGroup", mb.B2BUserGroup, "principals", ["uid"], {
+    "unit": A("unit", "ref", "B2BUnit"), "permissions": A("permissions", "refs", "B2BPermission"),
+}, parent="UserGroup")
 
 # -- relations: (source type, target type, hook) --------------------------------------------
 for _code, _rel in {

@@ -97,6 +97,16 @@ def parse_number(value: str, locale: str = "en") -> int | float | None:
     return number if math.isfinite(number) else None  # 1e400 is no number a column holds
 
 
+def parse_date_range(value: str, java_pattern: str | None) -> tuple[datetime, datetime] | None:
+    """SAP's StandardDateRange cell, ``start,end`` (naive dates read as UTC); None if it is
+    not two dates."""
+    parts = [parse_date(x, java_pattern) for x in value.split(",")]
+    if len(parts) != 2 or None in parts:
+        return None
+    return tuple(d if d.tzinfo else d.replace(tzinfo=timezone.utc)  # type: ignore[return-value]
+                 for d in parts)
+
+
 def parse_date(value: str, java_pattern: str | None) -> datetime | None:
     """Parse a date/time cell.
 

@@ -3,7 +3,8 @@
 Plain dataclasses with no behaviour beyond small derived properties. References between items
 are stored as natural keys (a uid, an isocode, a ``(catalogId, version)`` pair, an address pk),
 never as object pointers, so that the whole state pickles fast and snapshots stay cheap.
-Localized attributes are ``dict[language isocode, str]``. The CMS items are in ``models.cms``.
+Localized attributes are ``dict[language isocode, str]``. The CMS items are in ``models.cms``,
+the B2B organization's budgets, cost centers, permissions and user groups in ``models.b2b``.
 """
 from __future__ import annotations
 
@@ -247,6 +248,8 @@ class B2BUnit(UserGroup):
     active: bool = True
     lineOfBusiness: str | None = None
     buyer: bool = True
+    approvers: list[str] = field(default_factory=list)  # B2BCustomer uids (B2BUnitApprovers)
+    approvalProcessCode: str | None = None
 
     type_code = "B2BUnit"
 
@@ -308,6 +311,8 @@ class B2BCustomer(Customer):
     email: str | None = None
     defaultB2BUnit: str | None = None  # B2BUnit.uid
     active: bool = True
+    approvers: list[str] = field(default_factory=list)  # B2BCustomer uids (B2BCustomersApprovers)
+    permissions: list[str] = field(default_factory=list)  # B2BPermission codes
 
     type_code = "B2BCustomer"
 
@@ -569,6 +574,12 @@ class AbstractOrder:
     modified: datetime | None = None
     guestEmail: str | None = None
     placedBy: str | None = None  # the agent's uid when an agent created or placed it
+    # B2B checkout (models.b2b): CARD or ACCOUNT, the buyer's PO number, B2BCostCenter.code, and
+    # the B2BUnit.uid the order is placed for
+    paymentType: str | None = None
+    purchaseOrderNumber: str | None = None
+    costCenter: str | None = None
+    unit: str | None = None
 
 
 @dataclass(slots=True)

@@ -180,3 +180,77 @@ def sets_password_without_old(caller: Caller) -> bool:
     """UsersController: a trusted client or a customer manager sets a user's password without
     the old one."""
     return caller.has(*ACTS_FOR_OTHERS)
+
+
+# -- B2B: what an organization's administrator may see and manage ----------------------------
+#
+# b2bcommerce's branch restriction: a B2B customer sees the units of its branch — its own unit
+# (``defaultB2BUnit``, else the first unit among its groups) and every unit below it — and the
+# budgets, cost centers, permissions, user groups and customers of those units. Everything else
+# is not found (404 NotFoundError: SAP's search restrictions hide it, they do not refuse it).
+# Who reaches the organization endpoints at all is ``roles.ORG_ADMIN`` (``@Secured``: 401
+# AccessDeniedError for a buyer, an approver, a manager or an agent).
+
+
+def unit_of(db: Db, user: m.User | None) -> m.B2BUnit | None:
+    """A B2B customer's own unit: ``defaultB2BUnit``, else the first unit among its groups."""
+    if not isinstance(user, m.B2BCustomer):
+        return None
+    if user.defaultB2BUnit:
+        unit = db.principal(user.defaultB2BUnit)
+        if isinstance(unit, m.B2BUnit):
+            return unit
+    for g in sorted(user.groups):
+        unit = db.principal(g)
+        if isinstance(unit, m.B2BUnit):
+            return unit
+    return None
+
+
+def parent_unit(db: Db, unit: m.B2BUnit) -> m.B2BUnit | None:
+    for g in sorted(unit.groups):
+        parent = db.principal(g)
+        if isinstance(parent, m.B2BUnit):
+            return parent
+    return None
+
+
+def child_units(db: Db, unit: m.B2BUnit) -> list[m.B2BUnit]:
+    return sorted((p for p in db.members_of(unit.uid) if isinstance(p, m.B2BUnit)),
+                  key=lambda u: uid_key(u.uid))
+
+
+def subtree(db: Db, unit: m.B2BUnit) -> list[m.B2BUnit]:
+    """A unit and every unit below it, depth first."""
+    result, todo, seen = [], [unit], set()
+    while todo:
+        u = todo.pop()
+        if uid_key(u.uid) in seen:
+            continue
+        seen.add(uid_key(u.uid))
+        result.append(u)
+        todo.extend(reversed(child_units(db, u)))
+    return result
+
+
+def branch(db: Db, user: m.User | None) -> list[m.B2BUnit]:
+    """The units a user's organization rights reach (empty for anyone but a B2B customer)."""
+    unit = unit_of(db, user)
+    return subtree(db, unit) if unit is not None else []
+
+
+def in_branch(db: Db, user: m.User | None, unit_uid: str | None) -> bool:
+    return unit_uid is not None and any(uid_key(u.uid) == uid_key(unit_uid)
+                                        for u in branch(db, user))
+
+
+def unit_not_found(unit_id: str) -> ApiError:
+    return ApiError(404, "NotFoundError", f"Organizational unit with id [{unit_id}] was not found")
+
+
+def branch_unit(db: Db, user: m.User | None, unit_id: str) -> m.B2BUnit:
+    """A unit of the user's branch by uid, else 404 NotFoundError."""
+    for unit in branch(db, user):
+        if uid_key(unit.uid) == uid_key(unit_id):
+            return unit
+    raise unit_not_found(unit_id)

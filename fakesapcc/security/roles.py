@@ -15,6 +15,8 @@ TRUSTED_CLIENT = "ROLE_TRUSTED_CLIENT"
 CLIENT = "ROLE_CLIENT"
 GUEST = "ROLE_GUEST"
 ASAGENTGROUP = "ROLE_ASAGENTGROUP"
+B2BADMINGROUP = "ROLE_B2BADMINGROUP"
+B2BAPPROVERGROUP = "ROLE_B2BAPPROVERGROUP"
 
 
 def role_of_group(group_uid: str) -> str:
@@ -65,6 +67,16 @@ TRUSTED = secured("TRUSTED", TRUSTED_CLIENT)
 CUSTOMER_MANAGER = secured("CUSTOMER_MANAGER", CUSTOMERMANAGERGROUP)
 #: the Assisted Service Module web app: an agent (its session filter, on every ASM call)
 ASM_AGENT = secured("ASM_AGENT", ASAGENTGROUP)
+
+#: B2B organization management (b2bocc's OrgUnitsController, OrgCustomerManagement,
+#: OrgUnitUserGroups, Budget, CostCenter and permission controllers): the organization's
+#: administrator, or a trusted client; ``policy.OrgScope`` then keeps it to the unit's branch
+ORG_ADMIN = secured("ORG_ADMIN", B2BADMINGROUP, TRUSTED_CLIENT)
+#: an approver's order approvals (b2bocc's OrderApprovalsController)
+ORDER_APPROVER = secured("ORDER_APPROVER", B2BAPPROVERGROUP, TRUSTED_CLIENT)
+#: reading the active cost centers of one's organization (B2B checkout)
+COST_CENTERS = secured("COST_CENTERS", CUSTOMERGROUP, GUEST, CUSTOMERMANAGERGROUP,
+                       TRUSTED_CLIENT)
 
 #: the role that lets a user act for others (UserMatchingFilter) and search customers
 ACTS_FOR_OTHERS = frozenset({TRUSTED_CLIENT, CUSTOMERMANAGERGROUP})

@@ -39,7 +39,7 @@ def _filters() -> None:
         if args.get("cartId") is not None:
             c.match_cart(args["cartId"])
     check_restrictions()
-    if request.method in ("POST", "PUT", "PATCH") and request.args.get("fields"):
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.args.get("fields"):
         # SAP projects the response after the write; a malformed expression is refused
         # before it, so that the 400 it gets changes nothing
         check_syntax(request.args["fields"])

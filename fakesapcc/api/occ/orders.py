@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, request
 
 from ... import models as m
+from ...commerce.b2b_approvals import Approvals
 from ...commerce.orders import find_order, orders_of, parse_statuses, place_order
 from ...db import uid_key
 from ...errors import ApiError
@@ -115,4 +116,6 @@ def place_org_order(baseSiteId: str, userId: str, params: dict):
                        "If you want to place an order you must accept terms and conditions.",
                        reason="invalid", subject="termsChecked", subject_type="parameter")
     order = place_order(carts_service(), ctx().cart, _placed_by(), b2b=True)
+    rt = runtime()
+    Approvals(rt.db, rt.clock, ctx().acting.user).submit(order)
     return order_response(order, 200)

@@ -6,11 +6,13 @@ from typing import Any
 
 import marshmallow as ma
 
+from ....commerce.b2b_checkout import B2BCheckout
 from ....errors import ApiErrors
 from ....security import roles
 from ....security.access import B2B
 from ... import inputs as i
 from ... import runtime
+from ...context import ctx
 from ...operations import operation
 from ..base import bp, carts_service, respond, site
 from ..dtos.carts import OrderEntryListBody, modification_dto, modification_list_dto
@@ -87,7 +89,12 @@ def replace_org_cart_entries(baseSiteId: str, userId: str, cartId: str, body: di
 @operation("replaceOrgCartDeliveryAddress", secured=roles.CHECKOUT, channel=B2B,
            params=AddressIdParams)
 def replace_org_cart_delivery_address(baseSiteId: str, userId: str, cartId: str, params: dict):
+    """On account, an address of the cost center's unit (``commerce.b2b_checkout``); else one
+    of the user's own."""
     carts = carts_service()
     the_cart = cart()
-    carts.set_delivery_address(the_cart, carts.owned_address(the_cart, params["addressId"]))
+    address = B2BCheckout(carts.db, ctx().acting.user).account_address(the_cart,
+                                                                      params["addressId"])
+    carts.set_delivery_address(the_cart, address or carts.owned_address(the_cart,
+                                                                        params["addressId"]))
     return cart_response()

@@ -11,11 +11,13 @@ import marshmallow as ma
 from ... import dto as d
 from ... import inputs as i
 from .... import models as m
+from ....commerce.b2b_checkout import PAYMENT_TYPES
 from ....commerce.carts import CartModification, Carts, Totals
 from ....commerce.money import format_amount
 from ....commerce.wallet import card_errors
 from ....models import localized
 from ....models import promotions as mp
+from .b2b import b2b_order_fields, b2b_placed_fields, permission_results
 from .catalog import pos_dto, price_dto, product_dto
 from .orderstate import decorate_order
 from .promotions import promotion_results
@@ -243,6 +245,7 @@ def _abstract_order(carts: Carts, order: m.AbstractOrder, totals: Totals | dict,
         "pickupItemsQuantity": t["pickupItemsQuantity"],
         "deliveryItemsQuantity": t["deliveryItemsQuantity"],
         "name": order.name, "description": order.description,
+        **b2b_order_fields(carts.db, order, lang, PAYMENT_TYPES),
     }
 
 
@@ -285,13 +288,21 @@ def order_dto(carts: Carts, order: m.Order, lang: str) -> d.Dto:
         statusDisplay=status_display(order.status),
         guestCustomer=isinstance(user, m.Customer) and user.guest,
         consignments=[consignment_dto(carts, c, order, lang) for c in consignments],
-        unconsignedEntries=[], cancellable=False, returnable=False), lang)
+        unconsignedEntries=[], cancellable=False, returnable=False,
+        **b2b_placed_fields(carts.db, order, lang),
+        permissionResults=permission_results(carts.state, next(
+            (a for a in carts.state.b2b_approvals.values() if a.order == order.code),
+            None))), lang)
 
 
 def order_history_dto(carts: Carts, order: m.Order, lang: str) -> d.Dto:
     return ORDER_HISTORY(code=order.code, guid=order.guid, status=order.status,
                          statusDisplay=status_display(order.status), placed=_iso(order.created),
-                         total=_price(carts, order.totals.get("totalPriceWithTax"), lang))
+                         total=_price(carts, order.totals.get("totalPriceWithTax"), lang),
+                         **b2b_placed_fields(carts.db, order, lang),
+                         **{k: v for k, v in b2b_order_fields(carts.db, order, lang,
+                                                              PAYMENT_TYPES).items()
+                            if k != "paymentType"})
 
 
 def payment_request_dto(post_url: str, parameters: dict[str, str],

@@ -37,7 +37,11 @@ PRINCIPAL = d.DtoType("Principal", "uid name", BASIC="uid,name", DEFAULT="uid,na
                       FULL="uid,name")
 B2B_UNIT = d.DtoType(
     "B2BUnit", "active uid name parentOrgUnit approvalProcess addresses approvers managers "
-    "administrators customers costCenters", BASIC="uid,name", DEFAULT="uid,name,active")
+    "administrators customers costCenters", BASIC="uid,name",
+    DEFAULT="uid,name,active,parentOrgUnit(BASIC),approvalProcess(DEFAULT)",
+    FULL="uid,name,active,parentOrgUnit(BASIC),approvalProcess(DEFAULT),addresses(DEFAULT),"
+         "approvers(BASIC),managers(BASIC),administrators(BASIC),customers(BASIC),"
+         "costCenters(DEFAULT)")
 
 
 def _iso(value: Any) -> str | None:

@@ -1,0 +1,96 @@
+"""The B2B commerce models, in SAP Commerce's vocabulary (b2bcommerce): budgets, cost centers,
+order approval permissions and the organization's user groups.
+
+The units themselves (``B2BUnit``) and the B2B customers (``B2BCustomer``) are principals and
+live in ``models``; a unit's parent is the one B2BUnit among its groups, a customer's units and
+roles are among its groups (SAP's PrincipalGroupRelation).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from . import UserGroup
+
+#: SAP's B2B roles: the user groups an organization's administrator may give its customers
+B2B_ROLES = ("b2bcustomergroup", "b2bmanagergroup", "b2bapprovergroup", "b2badmingroup")
+
+#: SAP's order approval permission types (B2BPermission subtypes) and their names
+PERMISSION_TYPES = {
+    "B2BBudgetExceededPermission": "Budget Exceeded Permission",
+    "B2BOrderThresholdPermission": "Allowed Order Threshold (per order)",
+    "B2BOrderThresholdTimespanPermission": "Allowed Order Threshold (per timespan)",
+}
+#: B2BPeriodRange
+PERIOD_RANGES = ("DAY", "WEEK", "MONTH", "QUARTER", "YEAR")
+#: the approval processes a unit may use (b2bacceleratorservices' workflow)
+APPROVAL_PROCESSES = {"accApproval": "Escalation Approval with Merchant Check"}
+
+
+@dataclass(slots=True)
+class B2BBudget:
+    code: str
+    unit: str  # B2BUnit.uid
+    name: str | None = None
+    budget: float = 0.0
+    currency: str | None = None  # Currency.isocode
+    startDate: datetime | None = None  # SAP's dateRange
+    endDate: datetime | None = None
+    active: bool = True
+
+
+@dataclass(slots=True)
+class B2BCostCenter:
+    code: str
+    unit: str  # B2BUnit.uid
+    name: str | None = None
+    currency: str | None = None  # Currency.isocode
+    active: bool = True
+    budgets: list[str] = field(default_factory=list)  # B2BBudget codes
+
+
+@dataclass(slots=True)
+class B2BPermission:
+    """An order approval permission: ``typeCode`` is the B2BPermission subtype."""
+
+    code: str
+    unit: str  # B2BUnit.uid
+    typeCode: str = "B2BOrderThresholdPermission"
+    currency: str | None = None  # Currency.isocode (threshold types)
+    threshold: float | None = None
+    range: str | None = None  # PERIOD_RANGES (per-timespan type)
+    active: bool = True
+
+
+@dataclass(slots=True)
+class B2BUserGroup(UserGroup):
+    """An organization's user group: its unit and the permissions its members hold."""
+
+    unit: str | None = None  # B2BUnit.uid
+    permissions: list[str] = field(default_factory=list)  # B2BPermission codes
+
+    type_code = "B2BUserGroup"
+
+
+@dataclass(slots=True)
+class ApprovalRecord:
+    """One line of an approval's history: an approver's pending task or decision."""
+
+    approver: str  # B2BCustomer.uid
+    status: str  # PENDING_APPROVAL | APPROVED | REJECTED
+    permissionTypes: list[str] = field(default_factory=list)
+    comments: str | None = None
+    date: datetime | None = None
+
+
+@dataclass(slots=True)
+class OrderApproval:
+    """The approval of a B2B order that broke a permission (SAP's workflow action)."""
+
+    code: str
+    order: str  # Order.code
+    approvers: list[str] = field(default_factory=list)  # B2BCustomer uids
+    status: str = "PENDING"  # PENDING | APPROVED | REJECTED
+    permissionTypes: list[str] = field(default_factory=list)
+    records: list[ApprovalRecord] = field(default_factory=list)
+    created: datetime | None = None
