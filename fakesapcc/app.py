@@ -71,7 +71,9 @@ def create_app(config: Config | None = None, *, db: Db | None = None,
                clock: Clock | None = None, load_seed: bool = True) -> Flask:
     """A fakesapcc WSGI app. With ``load_seed`` the seed loads before this returns; otherwise
     call ``runtime(app).load_seed()`` (the server does it after it starts listening, so that
-    ``/_fakesapcc/health`` answers at once and ``/_fakesapcc/ready`` turns 200 when done)."""
+    ``/_fakesapcc/health`` answers at once and ``/_fakesapcc/ready`` turns 200 when done).
+    With ``config.state_file``, an existing file loads instead of the seed and the state is
+    kept written to it (``persistence``; ``runtime(app).close()`` writes the rest)."""
     config = config or build_config({}, env={})
     app = App("fakesapcc")
     app.json = JSONProvider(app)
@@ -104,5 +106,7 @@ def create_app(config: Config | None = None, *, db: Db | None = None,
     app.register_blueprint(payment_provider_bp)
     app.register_blueprint(medias_bp)
     if load_seed:
-        rt.load_seed()
+        if not rt.load_state_file():  # with --state-file: the file, when it exists
+            rt.load_seed()
+        rt.persist()
     return app

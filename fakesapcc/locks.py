@@ -26,6 +26,8 @@ class RWLock:
         self._write_depth = 0
         self._waiting_writers = 0
         self._local = threading.local()
+        #: writes ended (outermost write locks released): what a persister compares
+        self.writes = 0
 
     def _reads(self) -> int:
         return getattr(self._local, "reads", 0)
@@ -76,6 +78,7 @@ class RWLock:
         self._write_depth -= 1
         if self._write_depth == 0:
             with self._cond:
+                self.writes += 1
                 self._writer = None
                 self._cond.notify_all()
 

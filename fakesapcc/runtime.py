@@ -12,6 +12,7 @@ from .security.authorize import AuthorizationEndpoint
 from .security.authserver import AuthorizationServer
 from .security.tokens import TokenService
 from .db import Db
+from .persistence import Persister, read_state_file
 
 
 def default_data_dir() -> Path:
@@ -31,6 +32,9 @@ class Runtime:
         self.ready = threading.Event()
         self.seed_report: LoadReport | None = None
         self._seed_snapshot: bytes | None = self.db.snapshot()  # until a seed loads
+        #: the state file's write-behind (``persist``), and whether the state came from it
+        self.persister: Persister | None = None
+        self.loaded_from_file = False
         self.error_listeners: list = []  # called with every unexpected exception (test harness)
         self.reset_listeners: list = []  # called by reset(): layers with state of their own
         self.tokens = TokenService(self.db, self.clock, config)
@@ -53,11 +57,50 @@ class Runtime:
         self.ready.set()
         return report
 
+    def load_state_file(self) -> bool:
+        """Load ``config.state_file`` in place of the seed if it exists (True); raises
+        StateFileError for a file that cannot be used."""
+        if not self.config.state_file:
+            return False
+        state = read_state_file(self.config.state_file)
+        if state is None:
+            return False
+        self.db.replace(state)
+        self._seed_snapshot = None  # reset loads the seed when first asked
+        self.loaded_from_file = True
+        self.ready.set()
+        return True
+
+    def persist(self) -> None:
+        """Keep ``config.state_file`` written from now on, in this process (the one that
+        holds the state; see ``persistence``)."""
+        if self.config.state_file and self.persister is None:
+            self.persister = Persister(self.db, self.config.state_file)
+            self.persister.start(written=self.loaded_from_file)
+
+    def close(self) -> None:
+        """Write what the state file still lacks (a clean shutdown)."""
+        if self.persister is not None:
+            self.persister.close()
+
+    def seed_snapshot(self) -> bytes:
+        """The state right after the seed loaded (loaded now, into a store of its own, if
+        the state came from the state file)."""
+        if self._seed_snapshot is None:
+            fresh = Db()
+            report = load_paths(fresh, self.seed_paths(), config=self.config.properties,
+                                strict=self.config.strict_impex)
+            if not report.ok:
+                raise ImpexLoadError(report)
+            self.seed_report = report
+            self._seed_snapshot = fresh.snapshot()
+        return self._seed_snapshot
+
     def reset(self) -> None:
         """Back to start-up: the state right after the seed loaded, the clock back to real
-        time, and whatever the registered layers keep (journal, faults, runtime flags)."""
-        if self._seed_snapshot is not None:
-            self.db.restore(self._seed_snapshot)
+        time, and whatever the registered layers keep (journal, faults, runtime flags). With a
+        state file, the seed's state is written to it."""
+        self.db.restore(self.seed_snapshot())
         self.clock.reset()
         for listener in self.reset_listeners:
             listener()
