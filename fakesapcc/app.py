@@ -90,6 +90,7 @@ def create_app(config: Config | None = None, *, db: Db | None = None,
     context.install(app)  # agent sessions started by emulation
 
     from .api.admin import bp as admin_bp
+    from .api.dashboard import bp as dashboard_bp
     from .api import login  # noqa: F401  (the authorization endpoint, on the oauth blueprint)
     from .api.asm import bp as asm_bp
     from .api.home import bp as home_bp
@@ -100,6 +101,7 @@ def create_app(config: Config | None = None, *, db: Db | None = None,
 
     app.register_blueprint(home_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(oauth_bp)
     app.register_blueprint(occ_bp)
     app.register_blueprint(asm_bp)
