@@ -5,7 +5,7 @@ measured side by side in one run; and what one flush of the state file costs.
     python bench/persistence.py --quick    # 1 × 3 s, for a smoke test
 
 Two servers run the default seed, one with ``--state-file`` (in a temporary folder), one
-without; the runs alternate (without, with, without, with …) under the same load as
+without; the runs alternate (without, with; with, without; …) under the same load as
 bench/load.py (``wrk -t2 -c16``, or its Python client when wrk is missing). The ratio is
 with/without per adjacent pair, the median of them; the target is within 10 %. The flush
 figures come from the write-behind itself, in process: the time of a flush after one cart
@@ -25,8 +25,50 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from load import (CUSTOMER, OCC, WRK, Target, call, fakesapcc, load, median,  # noqa: E402
-                  token)
+from load import (CUSTOMER, OCC, WRK, Load, Target, call, fakesapcc, median,  # noqa: E402
+                  token, wrk)
+
+
+def load(base: str, target: Target, seconds: int, connections: int = 16) -> Load:
+    """wrk when installed; else keep-alive ``http.client`` connections in threads, each
+    closed at the end (a connection left open holds one of granian's few slots)."""
+    if WRK:
+        return wrk(base, target, seconds, connections)
+    import http.client
+    import threading
+
+    host, port = base.removeprefix("http://").split(":")
+    latencies: list[float] = []
+    errors = [0]
+    stop = time.perf_counter() + seconds
+    lock = threading.Lock()
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        mine = []
+        try:
+            while time.perf_counter() < stop:
+                start = time.perf_counter()
+                conn.request(target.method, target.path, body=target.body,
+                             headers=target.headers)
+                response = conn.getresponse()
+                response.read()
+                mine.append((time.perf_counter() - start) * 1000)
+                if response.status >= 300:
+                    errors[0] += 1
+        finally:
+            conn.close()
+            with lock:
+                latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    return Load(len(latencies) / seconds, latencies[len(latencies) // 2],
+                latencies[int(len(latencies) * 0.99)], errors[0])
 
 
 def flush_costs(runs: int) -> tuple[float, float, int]:
@@ -84,9 +126,13 @@ def main() -> int:
                 load(plain.base, a_target, warm)
                 load(kept.base, b_target, warm)
                 without, with_ = [], []
-                for _ in range(reps):
-                    without.append(load(plain.base, a_target, seconds))
-                    with_.append(load(kept.base, b_target, seconds))
+                for rep in range(reps):  # A B, B A, A B …: neither always runs first
+                    if rep % 2:
+                        with_.append(load(kept.base, b_target, seconds))
+                        without.append(load(plain.base, a_target, seconds))
+                    else:
+                        without.append(load(plain.base, a_target, seconds))
+                        with_.append(load(kept.base, b_target, seconds))
                 ratio = median([b.rps / a.rps for a, b in zip(without, with_)])
                 errors = sum(r.errors for r in without + with_)
                 rows.append((label, median([a.rps for a in without]),

@@ -179,9 +179,10 @@ class Db:
             yield self._state
 
     @contextmanager
-    def reading(self) -> Iterator[State]:
-        """Hold the read lock for a consistent read outside a request."""
-        with self._rw.read():
+    def reading(self, first: bool = False) -> Iterator[State]:
+        """Hold the read lock for a consistent read outside a request (``first``: ahead of
+        the writers that wait, see ``RWLock.acquire_read``)."""
+        with self._rw.read(first):
             yield self._state
 
     def acquire(self, write: bool = True) -> None:

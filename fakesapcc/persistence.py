@@ -16,7 +16,8 @@ customers and tokens.
   ``MAX_WAIT``) and, if the generation grew, writes the whole state. Each write is atomic: a temporary file
   beside the target, fsynced, renamed over it, the folder fsynced; a crash at any moment leaves
   the previous good file or the new one, never half of one.
-- A flush pickles every collection under the read lock (milliseconds: writers wait that long),
+- A flush pickles every collection under the read lock (milliseconds: writers wait that long;
+  it takes the lock ahead of waiting writers, so that a stream of writes cannot starve it),
   then, outside the lock, re-encodes as JSON only the collections whose pickle changed since
   the last flush (the catalog and CMS, most of the bytes, are encoded once).
 - ``close()`` (a clean stop: SIGTERM, SIGINT) writes what is left. It must run in the process
@@ -179,7 +180,7 @@ class Persister:
             if not self.dirty:
                 return False
             started = time.perf_counter()
-            with self.db.reading() as state, self.db.side_lock.holding():
+            with self.db.reading(first=True) as state, self.db.side_lock.holding():
                 generation = self.db.generation
                 blobs = {name: pickle.dumps(getattr(state, name), pickle.HIGHEST_PROTOCOL)
                          for name, _ in collections()}

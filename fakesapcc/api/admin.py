@@ -118,9 +118,10 @@ def ready():
            responses={200: "OpenAPI 3 document"})
 def openapi():
     return jsonify(docs.document(
-        current_app, "admin", title="fakesapcc control plane",
+        current_app, ("admin", "dashboard"), title="fakesapcc control plane",
         description="Drive a fakesapcc instance from a test suite: reset, snapshots, ImpEx, the "
-                    "request journal, faults, the clock, configuration. Open on loopback; "
+                    "request journal, faults, the clock, configuration; and the dashboard's "
+                    "HTML pages and forms under /ui. Open on loopback; "
                     "elsewhere send the --admin-token as a bearer token. Errors use SAP's "
                     "envelope.",
         security={"adminToken": {"type": "http", "scheme": "bearer",

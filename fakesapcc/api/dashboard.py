@@ -92,7 +92,8 @@ def login_page():
 
 
 @bp.post("/login")
-@operation("dashboardSignIn", secured=roles.CONTROL_PLANE, params=LoginForm)
+@operation("dashboardSignIn", secured=roles.CONTROL_PLANE, params=LoginForm,
+           summary="Keep the admin token in a cookie for the dashboard")
 def login(params: dict):
     expected = runtime().config.admin_token or ""
     if not expected or not hmac.compare_digest(params["token"].encode(), expected.encode()):
@@ -273,7 +274,8 @@ def _journal_rows(where: JournalFilter, user: str | None) -> dict[str, Any]:
 
 
 @bp.post("/reset")
-@operation("dashboardReset", secured=roles.CONTROL_PLANE)
+@operation("dashboardReset", secured=roles.CONTROL_PLANE,
+           summary="The reset button")
 def reset():
     runtime().reset()
     return _done("reset")
@@ -290,7 +292,8 @@ def snapshot():
 
 
 @bp.post("/restore")
-@operation("dashboardRestore", secured=roles.CONTROL_PLANE)
+@operation("dashboardRestore", secured=roles.CONTROL_PLANE,
+           summary="The restore form: a snapshot file (multipart)")
 def restore():
     data = _upload("snapshot")
     if data is None:
@@ -311,7 +314,8 @@ class ImpexForm(i.Params):
 
 
 @bp.post("/impex")
-@operation("dashboardImpex", secured=roles.CONTROL_PLANE, params=ImpexForm)
+@operation("dashboardImpex", secured=roles.CONTROL_PLANE, params=ImpexForm,
+           summary="The ImpEx form: a file (multipart) or text; the report as HTML")
 def impex(params: dict):
     """Load an uploaded ImpEx file (or the text area): the report, line by line."""
     upload = request.files.get("file")
@@ -340,7 +344,8 @@ class ClockForm(i.Params):
 
 
 @bp.post("/clock")
-@operation("dashboardClock", secured=roles.CONTROL_PLANE, params=ClockForm)
+@operation("dashboardClock", secured=roles.CONTROL_PLANE, params=ClockForm,
+           summary="The clock forms: advance, freeze, unfreeze")
 def clock(params: dict):
     rt = runtime()
     action = params["action"]
@@ -368,7 +373,8 @@ class FaultForm(i.Params):
 
 
 @bp.post("/faults")
-@operation("dashboardAddFault", secured=roles.CONTROL_PLANE, params=FaultForm)
+@operation("dashboardAddFault", secured=roles.CONTROL_PLANE, params=FaultForm,
+           summary="The fault form")
 def add_fault(params: dict):
     rule: dict[str, Any] = {"path": params["path"].strip() or "*"}
     if params["method"]:
@@ -390,14 +396,16 @@ def add_fault(params: dict):
 
 
 @bp.post("/faults/clear")
-@operation("dashboardClearFaults", secured=roles.CONTROL_PLANE)
+@operation("dashboardClearFaults", secured=roles.CONTROL_PLANE,
+           summary="Remove every fault rule")
 def clear_faults():
     h.harness().faults.clear()
     return _done("faults")
 
 
 @bp.post("/faults/<faultId>/remove")
-@operation("dashboardRemoveFault", secured=roles.CONTROL_PLANE)
+@operation("dashboardRemoveFault", secured=roles.CONTROL_PLANE,
+           summary="Remove one fault rule")
 def remove_fault(faultId: str):
     h.harness().faults.remove(faultId)
     return _done("removed")
