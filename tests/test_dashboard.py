@@ -129,6 +129,8 @@ def test_clock_and_fault_forms(sap, client):
     assert client.post(f"{UI}/faults", data={"status": "42"}).status_code == 400
     assert client.post(f"{UI}/faults/{rule.id}/remove").status_code == 303
     assert sap.harness.faults.rules() == []
+    gone = client.post(f"{UI}/faults/{rule.id}/remove")
+    assert gone.status_code == 404 and "No fault rule" in text(gone)
 
 
 def test_beyond_loopback_the_dashboard_needs_the_admin_token():

@@ -407,7 +407,8 @@ def clear_faults():
 @operation("dashboardRemoveFault", secured=roles.CONTROL_PLANE,
            summary="Remove one fault rule")
 def remove_fault(faultId: str):
-    h.harness().faults.remove(faultId)
+    if not h.harness().faults.remove(faultId):
+        return _overview(error=f"No fault rule with id '{faultId}'.", status=404)
     return _done("removed")
 
 
