@@ -33,7 +33,6 @@ from .db import Db
 from .impex.loader import (ImpexLoadError, LoadReport, impex_files, load_paths,
                            missing_paths)
 from .runtime import Runtime, default_data_dir
-from .snapshots import INDEX_FIELDS as INDEXES
 
 OAUTH_PATH = "/authorizationserver"
 OCC_PATH = "/occ/v2"
@@ -291,8 +290,7 @@ def run_server(config: Config) -> int:
     def load() -> None:  # in the process that serves (granian's worker)
         if from_file:
             rt.persist()
-            items = sum(len(v) for name, v in vars(rt.db.state).items()
-                        if isinstance(v, dict) and name not in INDEXES)
+            items = sum(rt.item_counts().values())
             click.echo(f"{PROG} ready: {items} items from the state file {config.state_file} | "
                        f"OAuth {config.base_url}{OAUTH_PATH} | OCC {config.base_url}{OCC_PATH} "
                        f"| ASM {config.base_url}{ASM_PATH}", err=True)

@@ -2,6 +2,7 @@
 factory wraps a Runtime, the CLI and the test harness drive it."""
 from __future__ import annotations
 
+import dataclasses
 import threading
 from pathlib import Path
 
@@ -11,8 +12,23 @@ from .impex.loader import ImpexLoadError, LoadReport, Progress, impex_files, loa
 from .security.authorize import AuthorizationEndpoint
 from .security.authserver import AuthorizationServer
 from .security.tokens import TokenService
-from .db import Db
+from .db import Db, State
+from .snapshots import collections
 from .persistence import Persister, read_state_file
+
+
+def item_counts(state: State) -> dict[str, int]:
+    """The items of a state by SAP type name (``Customer``, ``Product``, ``Cart`` …)."""
+    counts: dict[str, int] = {}
+    for name, _ in collections():
+        value = getattr(state, name)
+        items = value.values() if isinstance(value, dict) else value \
+            if isinstance(value, list) else ()
+        for item in items:
+            if dataclasses.is_dataclass(item):
+                kind = getattr(item, "type_code", None) or type(item).__name__
+                counts[kind] = counts.get(kind, 0) + 1
+    return counts
 
 
 def default_data_dir() -> Path:
@@ -35,6 +51,7 @@ class Runtime:
         #: the state file's write-behind (``persist``), and whether the state came from it
         self.persister: Persister | None = None
         self.loaded_from_file = False
+        self.file_counts: dict[str, int] = {}  # the items the state file held, by type
         self.error_listeners: list = []  # called with every unexpected exception (test harness)
         self.reset_listeners: list = []  # called by reset(): layers with state of their own
         self.tokens = TokenService(self.db, self.clock, config)
@@ -68,8 +85,15 @@ class Runtime:
         self.db.replace(state)
         self._seed_snapshot = None  # reset loads the seed when first asked
         self.loaded_from_file = True
+        self.file_counts = item_counts(state)
         self.ready.set()
         return True
+
+    def item_counts(self) -> dict[str, int]:
+        """The items loaded at start-up by type: the seed's, or the state file's."""
+        if self.loaded_from_file:
+            return dict(self.file_counts)
+        return self.seed_report.counts() if self.seed_report else {}
 
     def persist(self) -> None:
         """Keep ``config.state_file`` written from now on, in this process (the one that

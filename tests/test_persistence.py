@@ -98,7 +98,9 @@ def test_state_and_tokens_survive_sigterm_and_restart(tmp_path):
     try:
         assert f"from the state file {state_file}" in line
         assert cart_entries(base, token, code) == [(PRODUCT, 2)]  # the same token: logged in
-        assert requests.get(f"{base}/_fakesapcc/ready", timeout=5).status_code == 200
+        ready = requests.get(f"{base}/_fakesapcc/ready", timeout=5)
+        assert ready.status_code == 200
+        assert ready.json()["items"]["Product"] >= 50 and ready.json()["items"]["Cart"] >= 1
     finally:
         stop(proc, signal.SIGINT)
     assert proc.returncode == 0

@@ -109,7 +109,7 @@ def ready():
     rt = runtime()
     if not rt.ready.is_set():
         return jsonify({"status": "LOADING"}), 503
-    counts = rt.seed_report.counts() if rt.seed_report else {}
+    counts = rt.item_counts()
     return jsonify({"status": "READY", "items": dict(sorted(counts.items()))})
 
 

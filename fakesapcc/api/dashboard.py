@@ -136,7 +136,9 @@ def _overview(message: str | None = None, error: str | None = None,
         "dashboard_overview.html", status, message=message, error=error,
         profile={"SAP Commerce version": config.sap_version,
                  "OAuth profile": config.oauth_profile, "token format": config.token_format,
-                 "state file": persister.path if persister else "none (in memory only)"},
+                 "state file": (f"{persister.path} (written {persister.flushes} times, last "
+                                f"in {persister.last_flush_ms:.0f} ms)") if persister
+                 else "none (in memory only)"},
         toggles=config.flags(), flags=h.harness().flags(), sites=sites, stores=stores,
         clock=admin.clock_json(), faults=[r.to_json() for r in h.harness().faults.rules()],
         journal=_journal_rows(JournalFilter(), None), filters={"user": "", "path": ""})
