@@ -71,7 +71,9 @@ def create_app(config: Config | None = None, *, db: Db | None = None,
                clock: Clock | None = None, load_seed: bool = True) -> Flask:
     """A fakesapcc WSGI app. With ``load_seed`` the seed loads before this returns; otherwise
     call ``runtime(app).load_seed()`` (the server does it after it starts listening, so that
-    ``/_fakesapcc/health`` answers at once and ``/_fakesapcc/ready`` turns 200 when done)."""
+    ``/_fakesapcc/health`` answers at once and ``/_fakesapcc/ready`` turns 200 when done).
+    With ``config.state_file``, an existing file loads instead of the seed and the state is
+    kept written to it (``persistence``; ``runtime(app).close()`` writes the rest)."""
     config = config or build_config({}, env={})
     app = App("fakesapcc")
     app.json = JSONProvider(app)
@@ -89,6 +91,7 @@ def create_app(config: Config | None = None, *, db: Db | None = None,
 
     from .api.admin import bp as admin_bp
     from .api import admin_aftersales  # noqa: F401  (its routes, on the admin blueprint)
+    from .api.dashboard import bp as dashboard_bp
     from .api import login  # noqa: F401  (the authorization endpoint, on the oauth blueprint)
     from .api.asm import bp as asm_bp
     from .api.home import bp as home_bp
@@ -99,11 +102,14 @@ def create_app(config: Config | None = None, *, db: Db | None = None,
 
     app.register_blueprint(home_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(oauth_bp)
     app.register_blueprint(occ_bp)
     app.register_blueprint(asm_bp)
     app.register_blueprint(payment_provider_bp)
     app.register_blueprint(medias_bp)
     if load_seed:
-        rt.load_seed()
+        if not rt.load_state_file():  # with --state-file: the file, when it exists
+            rt.load_seed()
+        rt.persist()
     return app

@@ -8,6 +8,7 @@ are shown in ``--help``, but the variable is read by ``config.build_config`` alo
 precedence (defaults < SAP properties < environment < flags) lives in one place.
 
 Exit codes: 0 done; 1 ImpEx with errors (the seed of ``serve``, the files of ``impex check``),
+a state file ``serve`` cannot use,
 or the server probed by ``health`` is not up;
 2 a usage or configuration error (a bad flag or value, a missing file, an unknown SAP version,
 a port in use), printed as one line that says what to do.
@@ -165,8 +166,8 @@ def cli() -> None:
     Every setting comes from, later winning: its default, SAP properties (fakesapcc.<name>),
     its FAKESAPCC_<NAME> environment variable, its flag.
 
-    Exit codes: 0 done; 1 ImpEx with errors (or, for health, no server); 2 a usage or
-    configuration error.
+    Exit codes: 0 done; 1 ImpEx with errors, a state file that cannot be used (or, for
+    health, no server); 2 a usage or configuration error.
     """
 
 
@@ -214,6 +215,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 @setting("--tls-key", metavar="FILE", help="The private key of --tls-cert.")
 @setting("--log-level", type=click.Choice(LOG_LEVELS, case_sensitive=False),
          help="How much the server logs; debug adds one line per request.")
+@setting("--state-file", metavar="PATH",
+         help="Keep the state in this file: loaded instead of the seed when it exists, every "
+              "write on disk within a second, the rest on SIGTERM/SIGINT.")
 @impex_options("--strict-impex")
 def serve(**params: Any) -> None:
     """Run the server: the OAuth server, OCC v2, ASM and the control plane.
@@ -221,6 +225,9 @@ def serve(**params: Any) -> None:
     The socket listens at once (GET /_fakesapcc/health answers 200); the seed loads after it
     (GET /_fakesapcc/ready answers 200 when loaded). Everything the server says goes to
     stderr: the SAP flags in force, then one line 'fakesapcc ready: ...'.
+
+    With --state-file, an existing file loads instead of the seed; a file that cannot be used
+    (damaged, of a newer format) stops the server with exit 1 and stays untouched.
     """
     config = config_from(params)
     files = check_impex_paths(config, [*([default_data_dir()] if config.default_data else []),
@@ -264,20 +271,35 @@ def run_server(config: Config) -> int:
     from .server import make_server
     from .tls import tls_from_config
 
+    from .persistence import StateFileError
+
     configure_logging(config.log_level)
     app = create_app(config, load_seed=False)
+    rt = runtime(app)
+    try:  # before anything listens; under granian the worker inherits the loaded state
+        from_file = rt.load_state_file()
+    except StateFileError as exc:
+        click.echo(f"{PROG}: {exc}", err=True)
+        return EXIT_IMPEX
     try:
         server = make_server(app, config.host, config.port, config.threads,
-                             tls=tls_from_config(config), kind=config.server)
+                             tls=tls_from_config(config), kind=config.server,
+                             persistent=bool(config.state_file))
     except ConfigError as exc:
         fail(str(exc))
     except OSError as exc:
         fail(bind_error(exc, config))
     config.port = int(server.effective_port)
-    rt = runtime(app)
     failed = threading.Event()
 
-    def load() -> None:
+    def load() -> None:  # in the process that serves (granian's worker)
+        if from_file:
+            rt.persist()
+            items = sum(rt.item_counts().values())
+            click.echo(f"{PROG} ready: {items} items from the state file {config.state_file} | "
+                       f"OAuth {config.base_url}{OAUTH_PATH} | OCC {config.base_url}{OCC_PATH} "
+                       f"| ASM {config.base_url}{ASM_PATH}", err=True)
+            return
         try:
             report = rt.load_seed(progress=ProgressBars.on_terminal())
         except ImpexLoadError as exc:
@@ -287,6 +309,7 @@ def run_server(config: Config) -> int:
             failed.set()
             server.close()
             return
+        rt.persist()  # the seed's state on disk before the ready line
         items = sum(report.counts().values())
         base = config.base_url
         click.echo(f"{PROG} ready: {items} items from {len(report.files)} file(s) | "
@@ -304,6 +327,8 @@ def run_server(config: Config) -> int:
     except OSError:
         if not failed.is_set():
             raise
+    finally:
+        rt.close()  # the state file's last write, where this process holds the state
     return EXIT_IMPEX if failed.is_set() else EXIT_OK
 
 

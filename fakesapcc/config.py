@@ -61,6 +61,8 @@ class Config:
     server: str = "granian"  # granian | waitress (plain HTTP; HTTPS is cheroot)
     threads: int = 2  # requests the app runs at once (see the README's "Speed")
     log_level: str = "info"
+    #: the store on disk: loaded instead of the seed when it exists, kept written (persistence)
+    state_file: str | None = None
     # the control plane (/_fakesapcc)
     admin: bool = True  # --no-admin removes it
     admin_token: str | None = None  # required as a bearer token when bound beyond loopback

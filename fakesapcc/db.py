@@ -144,6 +144,29 @@ def uid_key(uid: str) -> str:
     return uid.strip().lower()
 
 
+class SideLock:
+    """``Db.side_lock``: a plain lock that counts the writes made under it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.writes = 0
+
+    def __enter__(self) -> "SideLock":
+        self._lock.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.writes += 1
+        self._lock.release()
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Hold it to read, without counting a write (a reader that must not race a side
+        write: the state file's flush)."""
+        with self._lock:
+            yield
+
+
 class Db:
     """A State guarded by a readers–writer lock, with the operations that keep its indexes
     true."""
@@ -153,7 +176,7 @@ class Db:
         self._lock = self  # ``with self._lock:`` in the methods below: the write lock
         #: for the few writes a read makes, as SAP's do: the agent session an emulated GET
         #: starts, the expired token a read finds (SAP's token store removes it)
-        self.side_lock = threading.Lock()
+        self.side_lock = SideLock()
         self._state = state or State()
         self._derived: dict[Any, tuple[frozenset[str], Any]] = {}
         self._derived_lock = threading.Lock()
@@ -176,9 +199,10 @@ class Db:
             yield self._state
 
     @contextmanager
-    def reading(self) -> Iterator[State]:
-        """Hold the read lock for a consistent read outside a request."""
-        with self._rw.read():
+    def reading(self, first: bool = False) -> Iterator[State]:
+        """Hold the read lock for a consistent read outside a request (``first``: ahead of
+        the writers that wait, see ``RWLock.acquire_read``)."""
+        with self._rw.read(first):
             yield self._state
 
     def acquire(self, write: bool = True) -> None:
@@ -194,6 +218,12 @@ class Db:
             self._rw.release_write()
         else:
             self._rw.release_read()
+
+    @property
+    def generation(self) -> int:
+        """Grows with every write that ended (a write lock released, a side write): equal
+        generations mean the same state (``persistence`` writes the state file when it grew)."""
+        return self._rw.writes + self.side_lock.writes
 
     @property
     def state(self) -> State:

@@ -26,11 +26,16 @@ class RWLock:
         self._write_depth = 0
         self._waiting_writers = 0
         self._local = threading.local()
+        #: writes ended (outermost write locks released): what a persister compares
+        self.writes = 0
 
     def _reads(self) -> int:
         return getattr(self._local, "reads", 0)
 
-    def acquire_read(self) -> None:
+    def acquire_read(self, first: bool = False) -> None:
+        """``first``: wait for a writer that holds the lock, not for those that wait (a
+        background reader that must not starve behind a stream of writes: the state file's
+        flush)."""
         me = threading.get_ident()
         depth = self._reads()
         if depth or self._writer == me:  # nested, or the writer reading
@@ -38,7 +43,7 @@ class RWLock:
             self._local.counted = getattr(self._local, "counted", False) if depth else False
             return
         with self._cond:
-            while self._writer is not None or self._waiting_writers:
+            while self._writer is not None or (self._waiting_writers and not first):
                 self._cond.wait()
             self._readers += 1
         self._local.reads = 1
@@ -76,12 +81,13 @@ class RWLock:
         self._write_depth -= 1
         if self._write_depth == 0:
             with self._cond:
+                self.writes += 1
                 self._writer = None
                 self._cond.notify_all()
 
     @contextmanager
-    def read(self) -> Iterator[None]:
-        self.acquire_read()
+    def read(self, first: bool = False) -> Iterator[None]:
+        self.acquire_read(first)
         try:
             yield
         finally:

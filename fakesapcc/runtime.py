@@ -2,6 +2,7 @@
 factory wraps a Runtime, the CLI and the test harness drive it."""
 from __future__ import annotations
 
+import dataclasses
 import threading
 from pathlib import Path
 
@@ -13,7 +14,23 @@ from .impex.loader import ImpexLoadError, LoadReport, Progress, impex_files, loa
 from .security.authorize import AuthorizationEndpoint
 from .security.authserver import AuthorizationServer
 from .security.tokens import TokenService
-from .db import Db
+from .db import Db, State
+from .snapshots import collections
+from .persistence import Persister, read_state_file
+
+
+def item_counts(state: State) -> dict[str, int]:
+    """The items of a state by SAP type name (``Customer``, ``Product``, ``Cart`` …)."""
+    counts: dict[str, int] = {}
+    for name, _ in collections():
+        value = getattr(state, name)
+        items = value.values() if isinstance(value, dict) else value \
+            if isinstance(value, list) else ()
+        for item in items:
+            if dataclasses.is_dataclass(item):
+                kind = getattr(item, "type_code", None) or type(item).__name__
+                counts[kind] = counts.get(kind, 0) + 1
+    return counts
 
 
 def default_data_dir() -> Path:
@@ -33,6 +50,10 @@ class Runtime:
         self.ready = threading.Event()
         self.seed_report: LoadReport | None = None
         self._seed_snapshot: bytes | None = self.db.snapshot()  # until a seed loads
+        #: the state file's write-behind (``persist``), and whether the state came from it
+        self.persister: Persister | None = None
+        self.loaded_from_file = False
+        self.file_counts: dict[str, int] = {}  # the items the state file held, by type
         self.error_listeners: list = []  # called with every unexpected exception (test harness)
         self.reset_listeners: list = []  # called by reset(): layers with state of their own
         self.tokens = TokenService(self.db, self.clock, config)
@@ -70,11 +91,57 @@ class Runtime:
         self.ready.set()
         return report
 
+    def load_state_file(self) -> bool:
+        """Load ``config.state_file`` in place of the seed if it exists (True); raises
+        StateFileError for a file that cannot be used."""
+        if not self.config.state_file:
+            return False
+        state = read_state_file(self.config.state_file)
+        if state is None:
+            return False
+        self.db.replace(state)
+        self._seed_snapshot = None  # reset loads the seed when first asked
+        self.loaded_from_file = True
+        self.file_counts = item_counts(state)
+        self.ready.set()
+        return True
+
+    def item_counts(self) -> dict[str, int]:
+        """The items loaded at start-up by type: the seed's, or the state file's."""
+        if self.loaded_from_file:
+            return dict(self.file_counts)
+        return self.seed_report.counts() if self.seed_report else {}
+
+    def persist(self) -> None:
+        """Keep ``config.state_file`` written from now on, in this process (the one that
+        holds the state; see ``persistence``)."""
+        if self.config.state_file and self.persister is None:
+            self.persister = Persister(self.db, self.config.state_file)
+            self.persister.start(written=self.loaded_from_file)
+
+    def close(self) -> None:
+        """Write what the state file still lacks (a clean shutdown)."""
+        if self.persister is not None:
+            self.persister.close()
+
+    def seed_snapshot(self) -> bytes:
+        """The state right after the seed loaded (loaded now, into a store of its own, if
+        the state came from the state file)."""
+        if self._seed_snapshot is None:
+            fresh = Db()
+            report = load_paths(fresh, self.seed_paths(), config=self.config.properties,
+                                strict=self.config.strict_impex)
+            if not report.ok:
+                raise ImpexLoadError(report)
+            self.seed_report = report
+            self._seed_snapshot = fresh.snapshot()
+        return self._seed_snapshot
+
     def reset(self) -> None:
         """Back to start-up: the state right after the seed loaded, the clock back to real
-        time, and whatever the registered layers keep (journal, faults, runtime flags)."""
-        if self._seed_snapshot is not None:
-            self.db.restore(self._seed_snapshot)
+        time, and whatever the registered layers keep (journal, faults, runtime flags). With a
+        state file, the seed's state is written to it."""
+        self.db.restore(self.seed_snapshot())
         self.clock.reset()
         for listener in self.reset_listeners:
             listener()

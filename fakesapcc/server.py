@@ -33,18 +33,21 @@ SERVERS = ("granian", "waitress")
 # seconds granian gives its worker to stop before it kills it (a stop asked in the instant the
 # worker starts can miss granian's handlers, which are not yet set)
 KILL_AFTER = 3
+FLUSH_KILL_AFTER = 60  # with a state file: the worker's last write of it may take a while
 
 
 def make_server(app: Flask, host: str, port: int, threads: int = 8,
-                tls: TLS = None, kind: str = "waitress") -> Server:
+                tls: TLS = None, kind: str = "waitress", persistent: bool = False) -> Server:
     """A production-grade server, not yet serving: call ``.run()`` to serve and ``.close()`` to
     stop; ``.effective_port`` is the bound port. ``tls`` is None (HTTP), ``"self-signed"``, a
     ``(cert_file, key_file)`` pair or a ``tls.Certificate``; ``kind`` (HTTP only) is one of
-    ``SERVERS``."""
+    ``SERVERS``; ``persistent`` (a state file): granian gives its worker time to write it as
+    it stops."""
     if tls is not None:
         return HTTPSServer(app, host, port, threads, tls)
     if kind == "granian":
-        return GranianServer(app, host, port, threads)
+        return GranianServer(app, host, port, threads,
+                             kill_after=FLUSH_KILL_AFTER if persistent else KILL_AFTER)
     return HTTPServer(app, host, port, threads)
 
 
@@ -117,7 +120,8 @@ class GranianServer:
 
     scheme = "http"
 
-    def __init__(self, app: Flask, host: str, port: int, threads: int) -> None:
+    def __init__(self, app: Flask, host: str, port: int, threads: int,
+                 kill_after: int = KILL_AFTER) -> None:
         from granian.constants import Interfaces
         from granian.log import LogLevels
         from granian.server import MPServer
@@ -127,7 +131,7 @@ class GranianServer:
             "fakesapcc", address=host, port=self.effective_port, interface=Interfaces.WSGI,
             workers=1, blocking_threads=threads, backpressure=threads, websockets=False,
             log_level=LogLevels.warning, log_dictconfig=_granian_logging(),
-            workers_kill_timeout=KILL_AFTER)
+            workers_kill_timeout=kill_after)
         self._app = app
         self._host = host
         self._started: list[Any] = []

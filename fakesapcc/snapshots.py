@@ -88,6 +88,17 @@ def read_state(document: Any) -> State:
     return _rebuild(values)
 
 
+def collections() -> tuple[tuple[str, Any], ...]:
+    """The collections a snapshot holds (the State's fields but the indexes), with their
+    types: ``encode_collection`` writes one, as ``dump_state`` does."""
+    return tuple((f.name, hint) for f, hint in _fields(State) if f.name not in INDEX_FIELDS)
+
+
+def encode_collection(name: str, hint: Any, value: Any) -> Any:
+    """One collection of ``dump_state``'s ``state`` object."""
+    return _encode(value, hint, f"state.{name}")
+
+
 def restore_state(db: Db, document: Any) -> None:
     """Put a snapshot document back into the store (all or nothing)."""
     state = read_state(document)

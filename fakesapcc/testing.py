@@ -79,11 +79,13 @@ class FakeSAPCC:
         return self
 
     def stop(self) -> None:
+        """Stop serving; with ``state_file``, write what the file still lacks."""
         if self._server is not None:
             self._server.close()
             if self._thread:
                 self._thread.join(timeout=5)
             self._server = None
+        self.runtime.close()
 
     def __enter__(self) -> "FakeSAPCC":
         return self.start()

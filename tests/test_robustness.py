@@ -58,6 +58,7 @@ CARD = {"accountHolderName": "Mark Rivers", "cardNumber": "4111111111111111",
 OAUTH_ENDPOINTS = ("/authorizationserver/oauth/token", "/authorizationserver/oauth/revoke")
 # the authorization server's own pages, for a browser: their errors are HTML pages
 OAUTH_PAGES = ("/authorizationserver/oauth/authorize", "/authorizationserver/login")
+DASHBOARD = "/_fakesapcc/ui"  # HTML pages: an error is shown on the page (role="alert")
 CALLERS = ("customer", "agent", "client", "anonymous")
 
 
@@ -553,7 +554,8 @@ def check_answer(sap: FakeSAPCC, call: Call, response: Any) -> None:
         return
     if status == 403 and data == b"Invalid CORS request" and "Origin" in call.headers:
         return  # Spring's CorsFilter answers a refused origin so (docs/fidelity.md)
-    if call.path in OAUTH_PAGES and response.mimetype == "text/html":
+    if (call.path in OAUTH_PAGES or call.path.startswith(DASHBOARD)) \
+            and response.mimetype == "text/html":
         assert b'role="alert"' in data, f"{status} page without its error for {where}"
         return
     body = response.get_json(silent=True)

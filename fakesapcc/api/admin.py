@@ -14,7 +14,7 @@ import ipaddress
 import math
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify, request
+from flask import Blueprint, Flask, current_app, jsonify, redirect, request
 
 from ..errors import ApiError, ApiErrors, not_found_path, validation_error
 from ..impex.loader import FileReport, load_text
@@ -31,6 +31,10 @@ from .operations import implemented, operation
 bp = Blueprint("admin", __name__, url_prefix="/_fakesapcc")
 
 ALWAYS_OPEN = frozenset({"/_fakesapcc/health", "/_fakesapcc/ready"})
+DASHBOARD = "/_fakesapcc/ui"
+#: the dashboard's admin token form (it checks the token itself), and the cookie it sets
+DASHBOARD_LOGIN = "/_fakesapcc/ui/login"
+ADMIN_COOKIE = "fakesapcc_admin"
 IMPEX_TYPES = frozenset({"text/plain", "application/octet-stream"})
 MAX_JOURNAL_SIZE = 100_000
 REALM = {"WWW-Authenticate": 'Bearer realm="fakesapcc"'}
@@ -49,9 +53,11 @@ def is_loopback(host: str) -> bool:
 
 
 @bp.before_app_request
-def _guard() -> None:
+def _guard() -> Any:
     """Every control-plane call but health and readiness passes here first (also unknown
-    paths and wrong methods, so that a closed control plane tells nothing)."""
+    paths and wrong methods, so that a closed control plane tells nothing). The admin token
+    comes as a bearer token or, from the dashboard's browser, in its cookie; a dashboard page
+    asked without it sends the browser to the token form."""
     path = request.path
     if not h.is_control_plane(path) or path in ALWAYS_OPEN:
         return
@@ -69,7 +75,12 @@ def _guard() -> None:
                        f"to {config.host}, beyond loopback, and has no admin token. Start it "
                        "with --admin-token TOKEN (or FAKESAPCC_ADMIN_TOKEN) and send "
                        "'Authorization: Bearer TOKEN'")
-    token = bearer_token()
+    if path == DASHBOARD_LOGIN:
+        return None
+    token = bearer_token() or request.cookies.get(ADMIN_COOKIE)
+    if token is None and request.method == "GET" and (
+            path == DASHBOARD or path.startswith(DASHBOARD + "/")):
+        return redirect(DASHBOARD_LOGIN, 303)
     if token is None:
         raise ApiError(401, "UnauthorizedError", "The control plane needs the admin token: send "
                        "'Authorization: Bearer <--admin-token>'", headers=REALM)
@@ -98,7 +109,7 @@ def ready():
     rt = runtime()
     if not rt.ready.is_set():
         return jsonify({"status": "LOADING"}), 503
-    counts = rt.seed_report.counts() if rt.seed_report else {}
+    counts = rt.item_counts()
     return jsonify({"status": "READY", "items": dict(sorted(counts.items()))})
 
 
@@ -107,9 +118,10 @@ def ready():
            responses={200: "OpenAPI 3 document"})
 def openapi():
     return jsonify(docs.document(
-        current_app, "admin", title="fakesapcc control plane",
+        current_app, ("admin", "dashboard"), title="fakesapcc control plane",
         description="Drive a fakesapcc instance from a test suite: reset, snapshots, ImpEx, the "
-                    "request journal, faults, the clock, configuration. Open on loopback; "
+                    "request journal, faults, the clock, configuration; and the dashboard's "
+                    "HTML pages and forms under /ui. Open on loopback; "
                     "elsewhere send the --admin-token as a bearer token. Errors use SAP's "
                     "envelope.",
         security={"adminToken": {"type": "http", "scheme": "bearer",

@@ -68,14 +68,15 @@ def _operation(op: Operation, path_args: list[str]) -> dict[str, Any]:
     return entry
 
 
-def document(app: Flask, blueprint: str, *, title: str, description: str,
+def document(app: Flask, blueprint: str | tuple[str, ...], *, title: str, description: str,
              security: dict[str, Any] | None = None,
              default_security: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The OpenAPI document of one blueprint's routes."""
+    """The OpenAPI document of one blueprint's routes (or several blueprints')."""
+    blueprints = (blueprint,) if isinstance(blueprint, str) else blueprint
     spec = _spec(title, description, security)
     paths: dict[str, dict[str, Any]] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if not rule.endpoint.startswith(blueprint + "."):
+        if rule.endpoint.split(".", 1)[0] not in blueprints:
             continue
         op = operation_of(app, rule.endpoint)
         if op is None:
