@@ -48,16 +48,44 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def host_name(host_header: str) -> str:
+    """The name of a ``Host`` value: ``localhost:9001`` → ``localhost``, ``[::1]:9001`` →
+    ``::1``."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
+
+
+def host_allowed(host_header: str, config: Any) -> bool:
+    """Whether the control plane answers to this ``Host``: a loopback name, the address it is
+    bound to, or one of ``--allowed-host`` (``*`` allows every name). A page whose own name
+    was made to resolve to 127.0.0.1 (DNS rebinding) sends its own name, and is refused."""
+    name = host_name(host_header)
+    if not name:
+        return False
+    allowed = {h.strip().lower().strip("[]") for h in config.allowed_hosts or []}
+    if "*" in allowed or name in allowed or is_loopback(name):
+        return True
+    bound = config.host.strip().lower().strip("[]")
+    return bound not in ("", "0.0.0.0", "::") and name == bound
+
+
 @bp.before_app_request
 def _guard() -> None:
     """Every control-plane call but health and readiness passes here first (also unknown
-    paths and wrong methods, so that a closed control plane tells nothing)."""
+    paths and wrong methods, so that a closed control plane tells nothing): the Host, the
+    Origin, then the admin token."""
     path = request.path
     if not h.is_control_plane(path) or path in ALWAYS_OPEN:
         return
     config = runtime().config
     if not config.admin:
         raise not_found_path(path)
+    host = request.headers.get("Host", "")
+    if not host_allowed(host, config):
+        raise ApiError(403, "ForbiddenError", f"The control plane answers only to loopback "
+                       f"Host names and those of --allowed-host, not '{host_name(host)[:100]}'")
     origin = request.headers.get("Origin")
     if origin and origin != request.host_url.rstrip("/") and origin not in (config.cors_origins or []):
         raise ApiError(403, "ForbiddenError", f"Cross-origin calls to the control plane are refused "

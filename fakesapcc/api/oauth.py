@@ -21,9 +21,11 @@ bp = Blueprint("oauth", __name__, url_prefix=PREFIX, template_folder="templates"
 
 
 def issuer() -> str:
-    """The issuer, as Spring Authorization Server resolves it when none is configured: the
-    request's scheme, host and port, and the web app's context path."""
-    return request.host_url.rstrip("/") + PREFIX
+    """The issuer: under ``--public-url`` when one is configured (SAP's configured issuer);
+    otherwise as Spring Authorization Server resolves it when none is: the request's scheme,
+    host and port, and the web app's context path."""
+    public = runtime().config.public_url
+    return (public or request.host_url.rstrip("/")) + PREFIX
 
 
 def modern() -> bool:
@@ -66,15 +68,16 @@ def token(params: dict):
 class RevokeForm(i.Params):
     token = i.TextParam(default="", strip=True)
     token_type_hint = i.TextParam()
+    client_id = i.TextParam(blank_is_missing=False)
+    client_secret = i.TextParam(blank_is_missing=False)
 
 
 @bp.post("/oauth/revoke")
 @operation("revokeToken", secured=roles.OPEN, params=RevokeForm)
 def revoke(params: dict):
-    rt = runtime()
-    if not params["token"]:
-        raise rt.authserver.dialect.missing_token()
-    rt.tokens.revoke(params["token"], params["token_type_hint"])
+    """RFC 7009: the client authenticates and may revoke only its own tokens."""
+    form = {k: v for k, v in params.items() if v is not None}
+    runtime().authserver.revoke(form, request.headers.get("Authorization"))
     return "", 200
 
 
