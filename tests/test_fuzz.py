@@ -12,7 +12,8 @@ fakesapcc implements, and each answer must stay inside the document.
   schema strictly (``spec.validate``); an error is SAP's envelope, with a status the document
   declares or one of the statuses SAP's web app answers everywhere (405, 413, 415).
 - Bounded: ``EXAMPLES`` per operation and caller, derandomized (the same requests every run),
-  the whole run under ``BUDGET_SECONDS``. Operations that close the account or change the
+  each operation and caller under ``BUDGET_SECONDS``, one test per operation (xdist spreads
+  them). Operations that close the account or change the
   password or login run in their own phase, each example from a fresh world.
 """
 from __future__ import annotations
@@ -36,12 +37,18 @@ pytestmark = pytest.mark.skipif(not spec.available(), reason="../shared/specs is
 
 ROOT = Path(__file__).resolve().parents[1]
 EXCLUDED_FILE = ROOT / "contract" / "fuzz-excluded.txt"
-EXAMPLES = 4
-BUDGET_SECONDS = 150
+EXAMPLES = 3
+BUDGET_SECONDS = 20  # per operation and caller
 CALLERS = ("customer", "agent")
 #: operations that end the session's world: each example starts from a fresh one
 DESTRUCTIVE = {"removeUser", "replaceUserPassword", "replaceUserLogin", "placeOrder",
-               "placeOrgOrder", "doPlaceOrgOrder"}
+               "placeOrgOrder"}
+#: CMS pages and components carry each component type's own attributes (SAP's CMS component
+#: data is polymorphic), which the document's Component schema does not list; their 2xx bodies
+#: are checked for shape only (docs/fidelity.md, "Schema fuzzing")
+POLYMORPHIC = {"getComponentsByIds", "getComponentsByIdsAndUser", "getPage", "getPageWithUser",
+               "getComponentById", "getComponentByIdAndUser", "getPageById", "getPageByIdAndUser",
+               "getAllPages", "getAllPagesWithUser"}
 #: what SAP's web app answers on any operation, whatever the document lists
 ANY_STATUS = {405, 413, 415}
 
@@ -87,7 +94,16 @@ def reduced_document(ops: set[str]) -> dict[str, Any]:
 def sap():
     sap = FakeSAPCC(live=False)
     world = build_world(sap)
-    return sap, world, sap.snapshot()
+    return sap, world, sap.runtime.db.snapshot()  # pickled: a restore takes milliseconds
+
+
+@pytest.fixture(scope="module")
+def schema(sap):
+    return schemathesis.openapi.from_dict(reduced_document(fuzzed_operations(sap[0].app)))
+
+
+def restore(sap: FakeSAPCC, snapshot: bytes) -> None:
+    sap.runtime.db.restore(snapshot)
 
 
 def fixed_path(world: Any, caller: str) -> dict[str, str]:
@@ -109,6 +125,8 @@ def check_answer(method: str, path: str, response: Any, operation: dict[str, Any
     if status >= 500:
         return f"{status} {response.get_data(as_text=True)[:300]}"
     body = response.get_json(silent=True) if response.data else None
+    if method == "HEAD":
+        return "a body on HEAD" if response.data else None
     if status >= 400:
         if status not in declared_statuses(operation) | ANY_STATUS:
             return f"status {status} is not in the document ({body})"
@@ -116,6 +134,8 @@ def check_answer(method: str, path: str, response: Any, operation: dict[str, Any
                 and all("type" in e for e in body["errors"])):
             return f"{status} is not SAP's error envelope: {body!r}"[:400]
         return None
+    if operation.get("operationId") in POLYMORPHIC:
+        return None if isinstance(body, dict) else f"not a JSON object: {body!r}"[:300]
     if method != "HEAD":
         try:
             spec.validate(method, path, status, body)
@@ -138,7 +158,6 @@ def run_operation(sap, world, snapshot, schema, op_id: str, caller: str, fresh_e
     raw = operation.definition.raw
     count, problems = 0, []
     client = sap.client
-    sap.restore(snapshot)
 
     @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
               phases=[Phase.generate], suppress_health_check=list(HealthCheck))
@@ -148,7 +167,7 @@ def run_operation(sap, world, snapshot, schema, op_id: str, caller: str, fresh_e
         if time.monotonic() > deadline:
             return
         if fresh_each:
-            sap.restore(snapshot)
+            restore(sap, snapshot)
         count += 1
         kwargs = case.as_transport_kwargs(base_url="/occ/v2")
         url = kwargs.pop("url")
@@ -170,32 +189,42 @@ def run_operation(sap, world, snapshot, schema, op_id: str, caller: str, fresh_e
     return count, problems
 
 
-def test_every_implemented_operation_answers_inside_saps_document(sap):
+def _operations() -> list[str]:
+    if not spec.available():
+        return []
+    from fakesapcc.app import create_app
+    from fakesapcc.config import build_config
+
+    return sorted(fuzzed_operations(create_app(build_config({}, env={}), load_seed=False)))
+
+
+OPERATIONS = _operations()
+
+
+def test_the_fuzz_covers_every_implemented_operation(sap):
+    implemented_ops = {r["operationId"] for r in implemented(sap[0].app)
+                       if r["webapp"] == "commercewebservices"}
+    assert set(OPERATIONS) == implemented_ops - set(excluded())
+    assert set(excluded()) <= implemented_ops, "contract/fuzz-excluded.txt names unknown operations"
+
+
+@pytest.mark.parametrize("op_id", OPERATIONS)
+def test_the_operation_answers_inside_saps_document(sap, schema, op_id):
     sap_, world, snapshot = sap
-    ops = fuzzed_operations(sap_.app)
-    schema = schemathesis.openapi.from_dict(reduced_document(ops))
-    start = time.monotonic()
-    deadline = start + BUDGET_SECONDS
-    total, problems, done = 0, [], set()
-    ordered = sorted(ops - DESTRUCTIVE) + sorted(ops & DESTRUCTIVE)  # destructive phase last
-    for op_id in ordered:
-        for caller in CALLERS:
-            count, found = run_operation(sap_, world, snapshot, schema, op_id, caller,
-                                         op_id in DESTRUCTIVE, deadline)
-            total += count
-            problems += found
-            if count:
-                done.add(op_id)
-    elapsed = time.monotonic() - start
-    print(f"\nfuzz: {len(done)} operations x {len(CALLERS)} callers, {total} examples, "
-          f"{len(problems)} failures, {elapsed:.1f} s")
-    assert not problems, "\n".join(problems[:40])
-    assert done == ops, f"not fuzzed within the budget: {sorted(ops - done)}"
+    problems, total = [], 0
+    for caller in CALLERS:
+        restore(sap_, snapshot)
+        count, found = run_operation(sap_, world, snapshot, schema, op_id, caller,
+                                     op_id in DESTRUCTIVE, time.monotonic() + BUDGET_SECONDS)
+        total += count
+        problems += found
+    assert total, f"{op_id}: no example ran"
+    assert not problems, "\n".join(problems[:10])
 
 
 def test_xml_bodies_are_refused_with_415(sap):
     sap_, world, snapshot = sap
-    sap_.restore(snapshot)
+    restore(sap_, snapshot)
     response = sap_.client.patch(f"/occ/v2/{SITE}/users/current", data="<user/>",
                                  content_type="application/xml",
                                  headers={"Authorization": f"Bearer {world.tokens['customer']}"})
