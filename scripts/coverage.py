@@ -24,6 +24,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT.parent / "shared" / "specs" / "commercewebservices-occ-v2-openapi-2.2.9.json"
 OUTPUT = ROOT / "docs" / "coverage.md"
+# operationId lists (one a line, ``#`` comments, text after the id ignored) behind the columns
+FUZZ_EXCLUDED = ROOT / "contract" / "fuzz-excluded.txt"  # not fuzzed (tests/test_fuzz.py)
+SCHEMA_LENIENT = ROOT / "contract" / "schema-lenient.txt"  # fuzzed, 2xx checked for shape only
+SPARTACUS = ROOT / "contract" / "spartacus" / "exercised.txt"  # called by the Spartacus harness
 OCC_PREFIX = "/occ/v2"
 WEBAPP = "commercewebservices"
 METHODS = ("get", "post", "put", "patch", "delete", "head")
@@ -42,6 +46,14 @@ class Route:
     operation_id: str
     method: str
     path: str  # relative to /occ/v2
+
+
+def read_list(path: Path) -> set[str]:
+    """The operationIds of a ``contract/*.txt`` list (none if the file is missing)."""
+    if not path.exists():
+        return set()
+    return {line.split()[0] for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.lstrip().startswith("#")}
 
 
 def loose(path: str) -> str:
@@ -73,9 +85,13 @@ def unknown_routes(routes: Iterable[Route], operations: Iterable[Operation]) -> 
     return [r for r in routes if (r.method, loose(r.path), r.operation_id) not in known]
 
 
-def render(document: dict[str, Any], routes: list[Route]) -> str:
+def render(document: dict[str, Any], routes: list[Route],
+           lists: dict[str, set[str]] | None = None) -> str:
     operations = spec_operations(document)
     done = {(r.method, loose(r.path), r.operation_id) for r in routes}
+    lists = lists if lists is not None else {
+        "excluded": read_list(FUZZ_EXCLUDED), "lenient": read_list(SCHEMA_LENIENT),
+        "spartacus": read_list(SPARTACUS)}
 
     def is_done(op: Operation) -> bool:
         return (op.method, loose(op.path), op.operation_id) in done
@@ -96,7 +112,12 @@ def render(document: dict[str, Any], routes: list[Route]) -> str:
          f"{info.get('title', 'Commerce Webservices')} (`commercewebservices`, version "
          f"{info.get('version', '?')}) and which of them fakesapcc implements under `/occ/v2`. An "
          "operation counts as implemented when a route declares its operationId (`@operation`) "
-         "with the document's method and path."),
+         "with the document's method and path. Per implemented operation: *schema* — its "
+         "responses are checked against SAP's schema in the suite (strictly, by the schema fuzz "
+         "`tests/test_fuzz.py`; `shape` where only their shape is, "
+         "`contract/schema-lenient.txt`); *fuzzed* — schemathesis calls it as a customer and an "
+         "agent (`contract/fuzz-excluded.txt` lists those left out); *Spartacus* — the Spartacus "
+         "harness calls it (`contract/spartacus/exercised.txt`)."),
         "",
         f"**{implemented} of {total} operations implemented ({implemented / total:.0%}).**",
         "",
@@ -114,10 +135,20 @@ def render(document: dict[str, Any], routes: list[Route]) -> str:
     for tag in tags:
         ops = sorted(by_tag[tag], key=lambda op: (op.path, METHODS.index(op.method.lower())))
         count = sum(1 for op in ops if is_done(op))
-        lines += [f"## {tag}", "", f"{count} of {len(ops)} implemented.", ""]
+        lines += [f"## {tag}", "", f"{count} of {len(ops)} implemented.", "",
+                  "| | operation | method | path | schema | fuzzed | Spartacus |",
+                  "|---|---|---|---|---|---|---|"]
         for op in ops:
-            mark = "x" if is_done(op) else " "
-            lines.append(f"- [{mark}] `{op.operation_id}` {op.method} `{op.path}`")
+            if is_done(op):
+                fuzzed = op.operation_id not in lists["excluded"]
+                schema = ("shape" if op.operation_id in lists["lenient"] else "yes") \
+                    if fuzzed else ""
+                cells = ["x", schema, "yes" if fuzzed else "",
+                         "yes" if op.operation_id in lists["spartacus"] else ""]
+            else:
+                cells = [" ", "", "", ""]
+            lines.append(f"| [{cells[0]}] | `{op.operation_id}` | {op.method} | `{op.path}` | "
+                         f"{cells[1]} | {cells[2]} | {cells[3]} |")
         lines.append("")
     return "\n".join(lines)
 

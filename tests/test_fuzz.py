@@ -43,27 +43,31 @@ CALLERS = ("customer", "agent")
 #: operations that end the session's world: each example starts from a fresh one
 DESTRUCTIVE = {"removeUser", "replaceUserPassword", "replaceUserLogin", "placeOrder",
                "placeOrgOrder"}
-#: CMS pages and components carry each component type's own attributes (SAP's CMS component
-#: data is polymorphic), which the document's Component schema does not list; their 2xx bodies
-#: are checked for shape only (docs/fidelity.md, "Schema fuzzing")
-POLYMORPHIC = {"getComponentsByIds", "getComponentsByIdsAndUser", "getPage", "getPageWithUser",
-               "getComponentById", "getComponentByIdAndUser", "getPageById", "getPageByIdAndUser",
-               "getAllPages", "getAllPagesWithUser"}
+#: operations whose 2xx bodies are checked for shape only (``contract/schema-lenient.txt``)
+LENIENT_FILE = ROOT / "contract" / "schema-lenient.txt"
 #: what SAP's web app answers on any operation, whatever the document lists
 ANY_STATUS = {405, 413, 415}
 
 
-def excluded() -> dict[str, str]:
-    """operationId → why it is not fuzzed (``contract/fuzz-excluded.txt``)."""
-    if not EXCLUDED_FILE.exists():
+def listed(path: Path) -> dict[str, str]:
+    """operationId → why, from one of the ``contract/*.txt`` lists."""
+    if not path.exists():
         return {}
     result = {}
-    for line in EXCLUDED_FILE.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
             op, _, why = line.partition(" ")
             result[op] = why.strip()
     return result
+
+
+def excluded() -> dict[str, str]:
+    """operationId → why it is not fuzzed (``contract/fuzz-excluded.txt``)."""
+    return listed(EXCLUDED_FILE)
+
+
+POLYMORPHIC = set(listed(LENIENT_FILE))
 
 
 def fuzzed_operations(app: Any) -> set[str]:
