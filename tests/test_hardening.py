@@ -284,3 +284,24 @@ def test_expired_tokens_are_evicted_on_the_server_clock_without_being_used(sapcc
     sapcc.client_token()  # any issue sweeps
     assert stale not in sapcc.runtime.db.state.access_tokens
     assert tokens_of(sapcc, CUSTOMER) == []
+
+
+# -- fidelity edges -----------------------------------------------------------------------------
+
+
+def test_a_body_without_content_type_is_not_read_as_json(sapcc):
+    token = sapcc.customer_token(CUSTOMER)
+    response = sapcc.client.patch(USER, data='{"firstName": "Nobody"}', headers=bearer(token))
+    assert response.status_code == 415
+    assert response.json == {"errors": [{
+        "type": "HttpMediaTypeNotSupportedError",
+        "message": "Content type 'application/octet-stream' not supported"}]}
+    assert sapcc.client.get(USER, headers=bearer(token)).json["firstName"] == "Mark"
+
+
+def test_saved_carts_only_is_typed(sapcc):
+    token = sapcc.customer_token(CUSTOMER)
+    response = sapcc.client.get("/occ/v2/electronics-spa/users/current/carts?savedCartsOnly=xyz",
+                                headers=bearer(token))
+    assert response.status_code == 400
+    assert response.json["errors"][0]["subject"] == "savedCartsOnly"
