@@ -145,6 +145,30 @@ def openapi():
         default_security=[{}, {"adminToken": []}]))
 
 
+DESCRIBED = {
+    "oauth": ("oauth", "fakesapcc OAuth (the authorization server)",
+              "SAP's /authorizationserver as fakesapcc serves it (occ-api.md §1): the token "
+              "endpoint's grants and its answers, revocation, the JWKS and discovery. SAP "
+              "publishes no document for it."),
+    "asm": ("asm", "fakesapcc Assisted Service Module",
+            "SAP's /assistedservicewebservices as fakesapcc serves it (asm-api.md): customer "
+            "search and lists, bind-cart, registration, Customer 360, agent stores. SAP "
+            "publishes no open document for it."),
+}
+
+
+@bp.get("/openapi/<name>.json")
+@operation("getWebAppOpenApi", secured=roles.CONTROL_PLANE,
+           summary="The OpenAPI document fakesapcc writes for one of SAP's web apps that has "
+                   "no public document: oauth or asm",
+           responses={200: "OpenAPI 3 document", 404: ("No such document", s.ErrorList)})
+def webapp_openapi(name: str):
+    if name not in DESCRIBED:
+        raise not_found_path(request.path)
+    blueprint, title, description = DESCRIBED[name]
+    return jsonify(docs.document(current_app, blueprint, title=title, description=description))
+
+
 # ------------------------------------------------------------------------------------ state
 
 
