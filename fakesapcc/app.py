@@ -10,7 +10,7 @@ import orjson
 from flask import Flask, Response
 from flask.json.provider import DefaultJSONProvider
 
-from .api import cors, errors, harness
+from .api import cors, errors, harness, limits
 from .clock import Clock
 from .config import Config, build_config
 from .runtime import Runtime
@@ -84,6 +84,7 @@ def create_app(config: Config | None = None, *, db: Db | None = None,
     app.extensions["fakesapcc"] = rt
     errors.install(app)
     harness.install(app)  # every request: the journal, faults, the emulation lint
+    limits.install(app)  # every request: the header block and the body within bounds
     cors.install(app)  # every response: CORS per web app, security headers
     from .api import context
 

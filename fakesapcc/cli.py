@@ -202,6 +202,17 @@ def main(argv: Sequence[str] | None = None) -> int:
               "authorization-server (Spring Authorization Server); default: by --sap-version.")
 @setting("--admin-token", metavar="TOKEN",
          help="The bearer token the control plane requires when bound beyond 127.0.0.1.")
+@setting("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+         env_hint=" (comma-separated)",
+         help="A Host name the control plane answers to besides loopback, such as a compose "
+              "service name (repeatable); any other Host gets 403.")
+@setting("--public-url", metavar="URL",
+         help="Where clients reach fakesapcc (http(s)://host:port), for the URLs it hands out "
+              "(the silent-order-post postUrl); default: the bound address.")
+@setting("--max-body-size", type=click.IntRange(1), metavar="BYTES",
+         help="The largest request body SAP's web apps read; beyond it 413.")
+@setting("--max-header-size", type=click.IntRange(1), metavar="BYTES",
+         help="The largest request header block (Tomcat's maxHttpHeaderSize); beyond it 400.")
 @setting("--no-admin", "admin", flag_value=False, is_flag=True, env_hint="=false",
          help="Serve no control plane (/_fakesapcc).")
 @setting("--strict-emulation", flag_value=True, is_flag=True,

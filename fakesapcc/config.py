@@ -66,6 +66,8 @@ class Config:
     # the control plane (/_fakesapcc)
     admin: bool = True  # --no-admin removes it
     admin_token: str | None = None  # required as a bearer token when bound beyond loopback
+    #: Host names the control plane answers to besides loopback (compose service names)
+    allowed_hosts: list[str] = field(default_factory=list)
     strict_emulation: bool = False  # an agent acting as itself on OCC user endpoints → 400
     journal_size: int = 1000  # request journal entries kept
     # browsers
@@ -73,6 +75,12 @@ class Config:
     tls: str | None = None  # "self-signed" for a throwaway certificate
     tls_cert: str | None = None
     tls_key: str | None = None
+    #: the scheme, host and port clients reach fakesapcc at, for the URLs it hands out (the
+    #: silent-order-post postUrl, the home page's links); None: ``base_url``
+    public_url: str | None = None
+    # request limits (api.limits)
+    max_body_size: int = 4 * 1024 * 1024  # bytes of a request body on SAP's web apps; beyond: 413
+    max_header_size: int = 8192  # bytes of a request's header fields (Tomcat's maxHttpHeaderSize)
     properties: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -88,6 +96,12 @@ class Config:
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
         scheme = "https" if self.tls or self.tls_cert else "http"
         return f"{scheme}://{host}:{self.port}"
+
+    @property
+    def public_base_url(self) -> str:
+        """Where clients reach fakesapcc: ``public_url`` when configured, else ``base_url``;
+        never the request's Host header."""
+        return (self.public_url or self.base_url).rstrip("/")
 
     def prop(self, key: str, default: str | None = None) -> str | None:
         return self.properties.get(key, default)
@@ -306,6 +320,10 @@ def build_config(cli: Mapping[str, Any] | None = None,
     if config.oauth_profile not in OAUTH_PROFILES:
         raise ConfigError(f"OAuth profile must be {' or '.join(OAUTH_PROFILES)}, "
                           f"not '{config.oauth_profile}'")
+    if config.public_url is not None:
+        config.public_url = _public_url(config.public_url)
+    if config.max_body_size < 1 or config.max_header_size < 1:
+        raise ConfigError("max body size and max header size must be positive byte counts")
     config.log_level = str(config.log_level).lower()
     if config.log_level not in LOG_LEVELS:
         raise ConfigError(f"log level must be one of {', '.join(LOG_LEVELS)}, not "
@@ -313,6 +331,17 @@ def build_config(cli: Mapping[str, Any] | None = None,
     config.properties = {**default_properties(config.sap_version), **sap_props,
                          **dict(cli.get("properties") or {})}
     return config
+
+
+def _public_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    text = str(value).strip().rstrip("/")
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(f"public URL must be http(s)://host[:port], not '{value}' "
+                          "(--public-url, FAKESAPCC_PUBLIC_URL)")
+    return text
 
 
 def _read(path: str, what: str) -> str:

@@ -17,6 +17,8 @@ Options:
     ``--sapcc-no-agent-self``    the ``sapcc_no_agent_self`` check on every test
     ``--sapcc-oauth-profile P``  the session server's OAuth profile (``classic`` or
                                  ``authorization-server``; default: the SAP version's)
+    ``--sapcc-target URL``       parity mode: the fixtures stand for a real SAP Commerce at URL
+                                 (``fakesapcc.parity``); tests that need fakesapcc itself skip
 
 An exception raised inside the server while it handled a test's requests fails that test.
 """
@@ -44,9 +46,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     choices=("classic", "authorization-server"),
                     help="the OAuth profile of the session's fakesapcc (default: the SAP "
                          "version's: classic for 2211, authorization-server for 2211-jdk21)")
+    group.addoption("--sapcc-target", default=None, metavar="URL",
+                    help="parity mode: run the black-box HTTP tests against a real SAP Commerce "
+                         "at URL (credentials from FAKESAPCC_TARGET_*; docs/testing.md); tests "
+                         "that need fakesapcc itself are skipped")
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    target = config.getoption("--sapcc-target", None)
+    if target:
+        from .parity import RemoteSAPCC, TargetUnreachable, skip_fakes
+
+        try:
+            RemoteSAPCC(target).probe()
+        except TargetUnreachable as exc:
+            raise pytest.UsageError(str(exc)) from None
+        skip_fakes()
     config.addinivalue_line("markers", "sapcc_impex(path_or_text): load ImpEx for this test")
     config.addinivalue_line("markers", f"{NO_AGENT_SELF}: fail the test if an agent called an "
                             "OCC user endpoint as 'current', acting as itself")
@@ -54,7 +69,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def sapcc_server(request: pytest.FixtureRequest) -> Iterator[FakeSAPCC]:
-    """One live server per session; under pytest-xdist each worker process has its own."""
+    """One live server per session; under pytest-xdist each worker process has its own. In
+    parity mode (``--sapcc-target``), the real SAP Commerce instead."""
+    target = request.config.getoption("--sapcc-target")
+    if target:
+        from .parity import RemoteSAPCC
+
+        yield RemoteSAPCC(target)  # type: ignore[misc]
+        return
     with FakeSAPCC(impex=request.config.getoption("--sapcc-impex"),
                    oauth_profile=request.config.getoption("--sapcc-oauth-profile")) as server:
         yield server

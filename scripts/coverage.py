@@ -24,8 +24,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT.parent / "shared" / "specs" / "commercewebservices-occ-v2-openapi-2.2.9.json"
 OUTPUT = ROOT / "docs" / "coverage.md"
-# the operationIds the Spartacus 4.3.8 contract harness calls (contract/spartacus/run.py writes it)
-SPARTACUS = ROOT / "contract" / "spartacus" / "operations.txt"
+# operationId lists (one a line, ``#`` comments, text after the id ignored) behind the columns
+FUZZ_EXCLUDED = ROOT / "contract" / "fuzz-excluded.txt"  # not fuzzed (tests/test_fuzz.py)
+SCHEMA_LENIENT = ROOT / "contract" / "schema-lenient.txt"  # fuzzed, 2xx checked for shape only
+SPARTACUS = ROOT / "contract" / "spartacus" / "operations.txt"  # called by the Spartacus harness
 OCC_PREFIX = "/occ/v2"
 WEBAPP = "commercewebservices"
 METHODS = ("get", "post", "put", "patch", "delete", "head")
@@ -44,6 +46,14 @@ class Route:
     operation_id: str
     method: str
     path: str  # relative to /occ/v2
+
+
+def read_list(path: Path) -> set[str]:
+    """The operationIds of a ``contract/*.txt`` list (none if the file is missing)."""
+    if not path.exists():
+        return set()
+    return {line.split()[0] for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.lstrip().startswith("#")}
 
 
 def loose(path: str) -> str:
@@ -75,19 +85,13 @@ def unknown_routes(routes: Iterable[Route], operations: Iterable[Operation]) -> 
     return [r for r in routes if (r.method, loose(r.path), r.operation_id) not in known]
 
 
-def spartacus_operations(path: Path = SPARTACUS) -> frozenset[str]:
-    """The operationIds the Spartacus contract harness exercises (none if the list is absent)."""
-    if not path.exists():
-        return frozenset()
-    return frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines()
-                     if line.strip() and not line.startswith("#"))
-
-
 def render(document: dict[str, Any], routes: list[Route],
-           spartacus: frozenset[str] | None = None) -> str:
+           lists: dict[str, set[str]] | None = None) -> str:
     operations = spec_operations(document)
-    spartacus = spartacus_operations() if spartacus is None else spartacus
     done = {(r.method, loose(r.path), r.operation_id) for r in routes}
+    lists = lists if lists is not None else {
+        "excluded": read_list(FUZZ_EXCLUDED), "lenient": read_list(SCHEMA_LENIENT),
+        "spartacus": read_list(SPARTACUS)}
 
     def is_done(op: Operation) -> bool:
         return (op.method, loose(op.path), op.operation_id) in done
@@ -100,7 +104,7 @@ def render(document: dict[str, Any], routes: list[Route],
     total, implemented = len(operations), sum(1 for op in operations if is_done(op))
 
     def by_spartacus(op: Operation) -> bool:
-        return is_done(op) and op.operation_id in spartacus
+        return is_done(op) and op.operation_id in lists["spartacus"]
 
     exercised = sum(1 for op in operations if by_spartacus(op))
     info = document.get("info", {})
@@ -113,13 +117,17 @@ def render(document: dict[str, Any], routes: list[Route],
          f"{info.get('title', 'Commerce Webservices')} (`commercewebservices`, version "
          f"{info.get('version', '?')}) and which of them fakesapcc implements under `/occ/v2`. An "
          "operation counts as implemented when a route declares its operationId (`@operation`) "
-         "with the document's method and path."),
+         "with the document's method and path. Per implemented operation: *schema* — its "
+         "responses are checked against SAP's schema in the suite (strictly, by the schema fuzz "
+         "`tests/test_fuzz.py`; `shape` where only their shape is, "
+         "`contract/schema-lenient.txt`); *fuzzed* — schemathesis calls it as a customer and an "
+         "agent (`contract/fuzz-excluded.txt` lists those left out); *Spartacus* — the Spartacus "
+         "harness calls it (`contract/spartacus/operations.txt`)."),
         "",
         f"**{implemented} of {total} operations implemented ({implemented / total:.0%}).**",
         "",
         (f"**{exercised} of them exercised by Spartacus**: the OCC adapters of Spartacus 4.3.8 "
-         "call them in the contract harness (`contract/spartacus/`, run by the suite), marked "
-         "*exercised by Spartacus* below."),
+         "call them in the contract harness (`contract/spartacus/`, run by the suite)."),
         "",
         "| tag | implemented | operations |",
         "|---|---:|---:|",
@@ -135,11 +143,20 @@ def render(document: dict[str, Any], routes: list[Route],
     for tag in tags:
         ops = sorted(by_tag[tag], key=lambda op: (op.path, METHODS.index(op.method.lower())))
         count = sum(1 for op in ops if is_done(op))
-        lines += [f"## {tag}", "", f"{count} of {len(ops)} implemented.", ""]
+        lines += [f"## {tag}", "", f"{count} of {len(ops)} implemented.", "",
+                  "| | operation | method | path | schema | fuzzed | Spartacus |",
+                  "|---|---|---|---|---|---|---|"]
         for op in ops:
-            mark = "x" if is_done(op) else " "
-            marker = " · *exercised by Spartacus*" if by_spartacus(op) else ""
-            lines.append(f"- [{mark}] `{op.operation_id}` {op.method} `{op.path}`{marker}")
+            if is_done(op):
+                fuzzed = op.operation_id not in lists["excluded"]
+                schema = ("shape" if op.operation_id in lists["lenient"] else "yes") \
+                    if fuzzed else ""
+                cells = ["x", schema, "yes" if fuzzed else "",
+                         "yes" if op.operation_id in lists["spartacus"] else ""]
+            else:
+                cells = [" ", "", "", ""]
+            lines.append(f"| [{cells[0]}] | `{op.operation_id}` | {op.method} | `{op.path}` | "
+                         f"{cells[1]} | {cells[2]} | {cells[3]} |")
         lines.append("")
     return "\n".join(lines)
 

@@ -164,25 +164,33 @@ def test_expired_access_token_by_the_servers_clock(sapcc):
     assert get_user(sapcc, token).json()["errors"][0]["message"] == f"Invalid access token: {token}"
 
 
+CLIENT_FORM = {"client_id": "mobile_android", "client_secret": "secret"}
+
+
+def revoke(sapcc, token, hint=None, client=CLIENT_FORM):
+    data = {"token": token, **client, **({"token_type_hint": hint} if hint else {})}
+    return requests.post(f"{sapcc.oauth_url}/oauth/revoke", data=data, timeout=10)
+
+
 def test_revoke_access_token_then_refresh_token_of_another_login(sapcc):
-    first, second = login(sapcc).json(), login(sapcc).json()
-    revoke = requests.post(f"{sapcc.oauth_url}/oauth/revoke", data={"token": first["access_token"],
-                           "token_type_hint": "access_token"}, timeout=10)
-    assert revoke.status_code == 200 and revoke.content == b""
+    first = login(sapcc).json()
+    second = login(sapcc, client=("trusted_client", "secret")).json()
+    response = revoke(sapcc, first["access_token"], "access_token")
+    assert response.status_code == 200 and response.content == b""
     assert get_user(sapcc, first["access_token"]).status_code == 401
     assert get_user(sapcc, second["access_token"]).status_code == 200  # other sessions live on
     # revoking an access token also revokes its refresh token
     dead = token_request(sapcc, {"grant_type": "refresh_token", "refresh_token": first["refresh_token"],
                                  "client_id": "mobile_android", "client_secret": "secret"})
     assert dead.status_code == 400
-    requests.post(f"{sapcc.oauth_url}/oauth/revoke", data={"token": second["refresh_token"],
-                  "token_type_hint": "refresh_token"}, timeout=10)
+    revoke(sapcc, second["refresh_token"], "refresh_token",
+           {"client_id": "trusted_client", "client_secret": "secret"})
     assert get_user(sapcc, second["access_token"]).status_code == 401
 
 
 def test_revoke_unknown_token_is_200_and_missing_token_400(sapcc):
-    assert requests.post(f"{sapcc.oauth_url}/oauth/revoke", data={"token": "x"}, timeout=10).status_code == 200
-    missing = requests.post(f"{sapcc.oauth_url}/oauth/revoke", data={}, timeout=10)
+    assert revoke(sapcc, "x").status_code == 200
+    missing = requests.post(f"{sapcc.oauth_url}/oauth/revoke", data=CLIENT_FORM, timeout=10)
     assert missing.status_code == 400 and missing.json()["error"] == "invalid_request"
 
 
@@ -211,7 +219,7 @@ def test_jwt_tokens_are_signed_published_and_still_revocable():
     assert claims["exp"] - claims["iat"] == 43200
     headers = {"Authorization": f"Bearer {token}"}
     assert client.get("/occ/v2/electronics-spa/users/current", headers=headers).status_code == 200
-    client.post("/authorizationserver/oauth/revoke", data={"token": token})
+    client.post("/authorizationserver/oauth/revoke", data={"token": token, **CLIENT_FORM})
     assert client.get("/occ/v2/electronics-spa/users/current", headers=headers).status_code == 401
 
 

@@ -102,7 +102,8 @@ def test_refresh_of_another_clients_token(sap):
 
 
 def test_revoke_without_a_token(sap):
-    response = sap.client.post("/authorizationserver/oauth/revoke", data={})
+    response = sap.client.post("/authorizationserver/oauth/revoke", data={},
+                               auth=("mobile_android", "secret"))
     assert response.status_code == 400
     assert response.json == {"error": "invalid_request",
                              "error_description": "OAuth 2.0 Token Revocation Parameter: token",
@@ -121,7 +122,8 @@ def test_access_tokens_are_jwts_with_spring_authorization_servers_claims(sap):
     assert jwt.get_unverified_header(tokens["access_token"])["kid"] == jwks["keys"][0]["kid"]
     # validated by lookup: revoked, it is refused although its signature is good
     assert current_user(sap, tokens["access_token"]).status_code == 200
-    sap.client.post("/authorizationserver/oauth/revoke", data={"token": tokens["access_token"]})
+    sap.client.post("/authorizationserver/oauth/revoke", data={"token": tokens["access_token"]},
+                    auth=("mobile_android", "secret"))
     assert current_user(sap, tokens["access_token"]).status_code == 401
 
 

@@ -78,5 +78,17 @@ def test_totals_in_the_document(routes):
     total = len(spec.operations())
     implemented = len({(r.method, coverage.loose(r.path)) for r in routes})
     assert f"**{implemented} of {total} operations implemented" in text
-    assert text.count("- [x] ") == implemented
-    assert text.count("- [ ] ") == total - implemented
+    assert text.count("| [x] |") == implemented
+    assert text.count("| [ ] |") == total - implemented
+
+
+def test_the_columns_read_the_contract_lists(routes):
+    lists = {"excluded": {"getCart"}, "lenient": {"getPage"}, "spartacus": {"getProduct"}}
+    text = coverage.render(spec.document(), routes, lists)
+    assert "| [x] | `getCart` | GET | `/{baseSiteId}/users/{userId}/carts/{cartId}` |  |  |  |" in text
+    assert "| [x] | `getPage` | GET | `/{baseSiteId}/cms/pages` | shape | yes |  |" in text
+    assert "| [x] | `getProduct` | GET | `/{baseSiteId}/products/{productCode}` | yes | yes | yes |" in text
+    # the fuzz test and the document read the same list
+    import test_fuzz
+    assert set(test_fuzz.excluded()) == coverage.read_list(coverage.FUZZ_EXCLUDED)
+    assert test_fuzz.POLYMORPHIC == coverage.read_list(coverage.SCHEMA_LENIENT)

@@ -195,7 +195,8 @@ JSON_OBJECT_REQUIRED = set(VALID_JSON) - {"asm.search_pageable_customers", "admi
 VALID_FORM: dict[str, dict[str, str]] = {
     "oauth.token": {"grant_type": "password", "username": CUSTOMER, "password": "Password123!",
                     "client_id": "mobile_android", "client_secret": "secret", "scope": "basic"},
-    "oauth.revoke": {"token": "nope", "token_type_hint": "access_token"},
+    "oauth.revoke": {"token": "nope", "token_type_hint": "access_token",
+                     "client_id": "mobile_android", "client_secret": "secret"},
     "occ.handle_sop_payment_response": {
         "decision": "ACCEPT", "card_nameOnCard": "M R", "card_cardType": "visa",
         "card_accountNumber": "4111111111111111", "card_expirationMonth": "12",

@@ -52,18 +52,45 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def host_name(host_header: str) -> str:
+    """The name of a ``Host`` value: ``localhost:9001`` → ``localhost``, ``[::1]:9001`` →
+    ``::1``."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
+
+
+def host_allowed(host_header: str, config: Any) -> bool:
+    """Whether the control plane answers to this ``Host``: a loopback name, the address it is
+    bound to, or one of ``--allowed-host`` (``*`` allows every name). A page whose own name
+    was made to resolve to 127.0.0.1 (DNS rebinding) sends its own name, and is refused."""
+    name = host_name(host_header)
+    if not name:
+        return False
+    allowed = {h.strip().lower().strip("[]") for h in config.allowed_hosts or []}
+    if "*" in allowed or name in allowed or is_loopback(name):
+        return True
+    bound = config.host.strip().lower().strip("[]")
+    return bound not in ("", "0.0.0.0", "::") and name == bound
+
+
 @bp.before_app_request
 def _guard() -> Any:
     """Every control-plane call but health and readiness passes here first (also unknown
-    paths and wrong methods, so that a closed control plane tells nothing). The admin token
-    comes as a bearer token or, from the dashboard's browser, in its cookie; a dashboard page
-    asked without it sends the browser to the token form."""
+    paths and wrong methods, so that a closed control plane tells nothing): the Host, the
+    Origin, then the admin token — a bearer token or, from the dashboard's browser, its
+    cookie; a dashboard page asked without it sends the browser to the token form."""
     path = request.path
     if not h.is_control_plane(path) or path in ALWAYS_OPEN:
         return
     config = runtime().config
     if not config.admin:
         raise not_found_path(path)
+    host = request.headers.get("Host", "")
+    if not host_allowed(host, config):
+        raise ApiError(403, "ForbiddenError", f"The control plane answers only to loopback "
+                       f"Host names and those of --allowed-host, not '{host_name(host)[:100]}'")
     origin = request.headers.get("Origin")
     if origin and origin != request.host_url.rstrip("/") and origin not in (config.cors_origins or []):
         raise ApiError(403, "ForbiddenError", f"Cross-origin calls to the control plane are refused "
@@ -127,6 +154,30 @@ def openapi():
         security={"adminToken": {"type": "http", "scheme": "bearer",
                                  "description": "The --admin-token value"}},
         default_security=[{}, {"adminToken": []}]))
+
+
+DESCRIBED = {
+    "oauth": ("oauth", "fakesapcc OAuth (the authorization server)",
+              "SAP's /authorizationserver as fakesapcc serves it (occ-api.md §1): the token "
+              "endpoint's grants and its answers, revocation, the JWKS and discovery. SAP "
+              "publishes no document for it."),
+    "asm": ("asm", "fakesapcc Assisted Service Module",
+            "SAP's /assistedservicewebservices as fakesapcc serves it (asm-api.md): customer "
+            "search and lists, bind-cart, registration, Customer 360, agent stores. SAP "
+            "publishes no open document for it."),
+}
+
+
+@bp.get("/openapi/<name>.json")
+@operation("getWebAppOpenApi", secured=roles.CONTROL_PLANE,
+           summary="The OpenAPI document fakesapcc writes for one of SAP's web apps that has "
+                   "no public document: oauth or asm",
+           responses={200: "OpenAPI 3 document", 404: ("No such document", s.ErrorList)})
+def webapp_openapi(name: str):
+    if name not in DESCRIBED:
+        raise not_found_path(request.path)
+    blueprint, title, description = DESCRIBED[name]
+    return jsonify(docs.document(current_app, blueprint, title=title, description=description))
 
 
 # ------------------------------------------------------------------------------------ state

@@ -34,6 +34,12 @@ def render_oauth_error(exc: OAuthError) -> Response:
     return response
 
 
+def too_large(length: int | None, limit: int) -> ApiError:
+    what = "Request body" if length is None else f"Request body of {length} bytes"
+    return ApiError(413, "PayloadTooLargeError", f"{what} is larger than the limit of {limit} bytes",
+                    reason="tooLarge", subject="body", subject_type="request")
+
+
 def _http_error(exc: HTTPException) -> ApiError:
     code = exc.code or 500
     if code == 404:
@@ -46,6 +52,8 @@ def _http_error(exc: HTTPException) -> ApiError:
                         f"Content type '{request.content_type or ''}' not supported")
     if code == 400:
         return ApiError(400, "HttpMessageNotReadableError", "Request body is invalid or missing")
+    if code == 413:
+        return too_large(None, request.max_content_length or 0)
     if code == 406:
         return ApiError(406, "HttpMediaTypeNotAcceptableError", "Could not find acceptable representation")
     return ApiError(code, "UnknownError", exc.description or exc.name)

@@ -26,7 +26,7 @@ DASHBOARD = "/_fakesapcc/ui"
 
 
 def links() -> dict[str, Any]:
-    base = request.host_url.rstrip("/")
+    base = runtime().config.public_base_url  # configuration, never the request's Host
     result: dict[str, Any] = {
         "oauth": f"{base}/authorizationserver/oauth/token",
         "occ": f"{base}/occ/v2",

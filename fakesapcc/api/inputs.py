@@ -452,8 +452,8 @@ def is_form() -> bool:
 
 
 def unsupported_media_type() -> ApiError:
-    return ApiError(415, "HttpMediaTypeNotSupportedError",
-                    f"Content type '{request.content_type or ''}' not supported")
+    shown = request.content_type or "application/octet-stream"
+    return ApiError(415, "HttpMediaTypeNotSupportedError", f"Content type '{shown}' not supported")
 
 
 def check_form() -> None:
@@ -467,7 +467,9 @@ def json_object(*, required: bool = True) -> dict[str, Any]:
     non-object one → 400 HttpMessageNotReadableError (``required=False``: no body reads as
     ``{}``)."""
     has_body = bool(request.content_length) or bool(request.get_data(cache=True))
-    if has_body and request.mimetype and not is_json():
+    if has_body and not is_json():
+        # a body with no Content-Type is application/octet-stream to Spring MVC, which no
+        # JSON converter reads
         raise unsupported_media_type()
     if not has_body and not required:
         return {}

@@ -21,9 +21,11 @@ bp = Blueprint("oauth", __name__, url_prefix=PREFIX, template_folder="templates"
 
 
 def issuer() -> str:
-    """The issuer, as Spring Authorization Server resolves it when none is configured: the
-    request's scheme, host and port, and the web app's context path."""
-    return request.host_url.rstrip("/") + PREFIX
+    """The issuer: under ``--public-url`` when one is configured (SAP's configured issuer);
+    otherwise as Spring Authorization Server resolves it when none is: the request's scheme,
+    host and port, and the web app's context path."""
+    public = runtime().config.public_url
+    return (public or request.host_url.rstrip("/")) + PREFIX
 
 
 def modern() -> bool:
@@ -55,8 +57,34 @@ class TokenForm(i.Params):
         unknown = ma.INCLUDE
 
 
+class TokenResponse(ma.Schema):
+    """The token endpoint's answer (occ-api.md §1.3; Spring Authorization Server's keys are the
+    same, ``token_type`` ``Bearer``)."""
+
+    access_token = ma.fields.String(required=True)
+    token_type = ma.fields.String(required=True, metadata={"enum": ["bearer", "Bearer"]})
+    refresh_token = ma.fields.String()
+    expires_in = ma.fields.Integer(required=True)
+    scope = ma.fields.String()
+
+
+class OAuthErrorBody(ma.Schema):
+    """RFC 6749 §5.2 (spring-security-oauth2 adds a description to every error)."""
+
+    error = ma.fields.String(required=True)
+    error_description = ma.fields.String()
+    error_uri = ma.fields.String()
+
+
+OAUTH_ERRORS = {400: ("Invalid request, grant, scope", OAuthErrorBody),
+                401: ("Client authentication failed", OAuthErrorBody)}
+
+
 @bp.post("/oauth/token")
-@operation("postToken", secured=roles.OPEN, params=TokenForm)
+@operation("postToken", secured=roles.OPEN, params=TokenForm,
+           summary="Issue tokens (password, client_credentials, refresh_token, "
+                   "authorization_code)",
+           responses={200: ("Tokens", TokenResponse), **OAUTH_ERRORS})
 def token(params: dict):
     form = {k: v for k, v in params.items() if v is not None}
     body = runtime().authserver.token(form, request.headers.get("Authorization"), issuer())
@@ -66,15 +94,18 @@ def token(params: dict):
 class RevokeForm(i.Params):
     token = i.TextParam(default="", strip=True)
     token_type_hint = i.TextParam()
+    client_id = i.TextParam(blank_is_missing=False)
+    client_secret = i.TextParam(blank_is_missing=False)
 
 
 @bp.post("/oauth/revoke")
-@operation("revokeToken", secured=roles.OPEN, params=RevokeForm)
+@operation("revokeToken", secured=roles.OPEN, params=RevokeForm,
+           summary="Revoke a token issued to the authenticated client (RFC 7009)",
+           responses={200: "Revoked (or unknown): no body", **OAUTH_ERRORS})
 def revoke(params: dict):
-    rt = runtime()
-    if not params["token"]:
-        raise rt.authserver.dialect.missing_token()
-    rt.tokens.revoke(params["token"], params["token_type_hint"])
+    """RFC 7009: the client authenticates and may revoke only its own tokens."""
+    form = {k: v for k, v in params.items() if v is not None}
+    runtime().authserver.revoke(form, request.headers.get("Authorization"))
     return "", 200
 
 

@@ -189,14 +189,16 @@ class AuthorizationServer:
             raise self.dialect.user_disabled() from None
         scope = self._scope(client, form, "password")
         access, refresh = self.tokens.issue(client, user, scope, user_authorities(self.db, user),
-                                            "password", with_refresh=True, issuer=issuer)
+                                            "password", with_refresh=True, issuer=issuer,
+                                            reuse=True)
         return self._body(access, refresh)
 
     def _client_credentials(self, client: m.OAuthClientDetails, form: Mapping[str, str],
                             issuer: str | None) -> dict[str, Any]:
         scope = self._scope(client, form, "client_credentials")
         access, _ = self.tokens.issue(client, None, scope, list(client.authorities),
-                                      "client_credentials", with_refresh=False, issuer=issuer)
+                                      "client_credentials", with_refresh=False, issuer=issuer,
+                                      reuse=True)
         return self._body(access, None)
 
     def _refresh(self, client: m.OAuthClientDetails, form: Mapping[str, str],
@@ -271,7 +273,8 @@ class AuthorizationServer:
             code.used = True
             access, refresh = self.tokens.issue(
                 client, user, code.scope, user_authorities(self.db, user), "authorization_code",
-                with_refresh="refresh_token" in client.authorizedGrantTypes, issuer=issuer)
+                with_refresh="refresh_token" in client.authorizedGrantTypes, issuer=issuer,
+                reuse=True)
             code.accessToken = access.value
             code.refreshToken = refresh.value if refresh else None
         return self._body(access, refresh)
@@ -294,6 +297,36 @@ class AuthorizationServer:
         body["expires_in"] = expires_in
         body["scope"] = scope
         return body
+
+    # -- revocation (RFC 7009) ---------------------------------------------------------------
+
+    def revoke(self, form: Mapping[str, str], authorization: str | None) -> None:
+        """RFC 7009 §2.1: the client authenticates as at the token endpoint (HTTP Basic or
+        form fields; a public client with its id alone), then the token must have been issued
+        to it: another client's token is refused (400 ``invalid_client``, Spring
+        Authorization Server's answer) and stays alive. An unknown token is revoked
+        silently (200), as the RFC asks. A Bearer ``Authorization`` (what Spartacus adds to
+        its revoke call) is no client authentication: the form's client fields count."""
+        d = self.dialect
+        creds = client_credentials(form, authorization, d)
+        client = self.db.state.oauth_clients.get(creds.client_id or "")
+        if client is None or not self._revoke_secret_ok(client, creds):
+            raise d.bad_client(creds.via_basic)
+        value = (form.get("token") or "").strip()
+        if not value:
+            raise d.missing_token()
+        hint = form.get("token_type_hint")
+        with self.db.locked() as state:
+            owner = state.access_tokens.get(value) or state.refresh_tokens.get(value)
+            if owner is not None and owner.clientId != client.clientId:
+                raise d.revoke_of_other_client()
+            self.tokens.revoke(value, hint)
+
+    def _revoke_secret_ok(self, client: m.OAuthClientDetails, creds: ClientCredentials) -> bool:
+        if is_public(client):
+            return not creds.secret or (not self.modern and
+                                        creds.secret == (client.clientSecret or ""))
+        return bool(creds.secret) and _same(creds.secret or "", client.clientSecret or "")
 
     # -- for test harnesses ------------------------------------------------------------------
 

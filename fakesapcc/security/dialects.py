@@ -86,6 +86,11 @@ class Classic:
     def missing_token(self) -> OAuthError:
         return OAuthError(400, "invalid_request", "Missing token")
 
+    def revoke_of_other_client(self) -> OAuthError:
+        """RFC 7009 §2.1 refuses it; spring-security-oauth2 has no revocation endpoint, SAP's
+        own answers in its OAuth2Exception shape (docs/fidelity.md, "Revocation")."""
+        return OAuthError(400, "invalid_client", "The token was not issued to this client")
+
     # -- the authorization endpoint (shown on the error page, never redirected) --------------
 
     def page_unsupported_response_type(self, response_type: str | None) -> OAuthError:
@@ -196,6 +201,11 @@ class SpringAuthorizationServer:
     def missing_token(self) -> OAuthError:
         return self._parameter(400, "invalid_request", "token", REVOCATION_ERRORS,
                                "OAuth 2.0 Token Revocation Parameter: ")
+
+    def revoke_of_other_client(self) -> OAuthError:
+        # OAuth2TokenRevocationAuthenticationProvider: INVALID_CLIENT, sent as 400 by the
+        # revocation endpoint filter
+        return OAuthError(400, "invalid_client")
 
     # -- the authorization endpoint (shown on the error page, never redirected) --------------
 

@@ -60,6 +60,7 @@ class TokenService:
         self.clock = clock
         self.config = config
         self.signer = TokenSigner() if config.token_format == "jwt" else None
+        self._last_sweep: datetime | None = None
 
     # -- lifetimes ---------------------------------------------------------------------------
 
@@ -79,9 +80,21 @@ class TokenService:
 
     def issue(self, client: m.OAuthClientDetails, user: m.User | None, scope: list[str],
               authorities: list[str], grant_type: str, with_refresh: bool,
-              issuer: str | None = None
+              issuer: str | None = None, reuse: bool = False
               ) -> tuple[m.OAuthAccessToken, m.OAuthRefreshToken | None]:
+        """New tokens; with ``reuse`` on the classic profile, the still-valid access token
+        (and its refresh token) of the same user, client and scope if there is one, as
+        spring-security-oauth2's ``DefaultTokenServices.createAccessToken`` hands it back (an
+        expired one is removed with its refresh token, and new ones minted). Spring
+        Authorization Server always mints new tokens."""
         now = self.clock.now()
+        if reuse and self.config.oauth_profile != AUTHORIZATION_SERVER:
+            existing = self._existing(client, user, scope, authorities, now)
+            if existing is not None:
+                return existing
+        # a refresh token outlives its access token (the client refreshes with it): only the
+        # expired ones go
+        self.evict_expired(now)
         refresh = None
         if with_refresh and user is not None:
             refresh = m.OAuthRefreshToken(
@@ -98,7 +111,59 @@ class TokenService:
             state.access_tokens[access.value] = access
             if refresh:
                 state.refresh_tokens[refresh.value] = refresh
+            self._by_authentication()[authentication_key(access)] = access.value
         return access, refresh
+
+    # -- reuse and eviction (DefaultTokenServices, the token store's clean-up) ----------------
+
+    def _by_authentication(self) -> dict[tuple, str]:
+        """The newest access token value of each authentication (user, client, scope): what
+        the token store's ``getAccessToken(authentication)`` finds by its authentication key.
+        Derived from the state (a reset or restore rebuilds it); ``issue`` keeps it current,
+        and an entry whose token is gone or different is ignored."""
+        def build(state: Any) -> dict[tuple, str]:
+            index: dict[tuple, str] = {}
+            for token in sorted(state.access_tokens.values(), key=lambda t: t.issuedAt):
+                index[authentication_key(token)] = token.value
+            return index
+
+        return self.db.derived(TOKEN_INDEX, (TOKENS,), build)
+
+    def _existing(self, client: m.OAuthClientDetails, user: m.User | None, scope: list[str],
+                  authorities: list[str], now: datetime
+                  ) -> tuple[m.OAuthAccessToken, m.OAuthRefreshToken | None] | None:
+        key = (user.uid if user else None, client.clientId, tuple(sorted(scope)))
+        with self.db.locked() as state:
+            value = self._by_authentication().get(key)
+            token = state.access_tokens.get(value) if value else None
+            if token is None or authentication_key(token) != key:
+                return None
+            if token.expiresAt <= now:
+                del state.access_tokens[token.value]
+                if token.refreshToken:
+                    state.refresh_tokens.pop(token.refreshToken, None)
+                return None
+            # storeAccessToken(existing, authentication): the new login's authorities
+            token.authorities = list(authorities)
+            refresh = state.refresh_tokens.get(token.refreshToken or "")
+            return token, refresh
+
+    def evict_expired(self, now: datetime | None = None, *, force: bool = False) -> int:
+        """Remove the access and refresh tokens expired by the server's clock; at most once a
+        minute of that clock unless ``force``. Returns how many went."""
+        now = now or self.clock.now()
+        last = self._last_sweep
+        if not force and last is not None and last <= now < last + SWEEP_INTERVAL:
+            return 0  # swept within the minute (a clock put back, by a reset, sweeps again)
+        with self.db.locked() as state:
+            self._last_sweep = now
+            gone = [k for k, t in state.access_tokens.items() if t.expiresAt <= now]
+            for key in gone:
+                del state.access_tokens[key]
+            stale = [k for k, t in state.refresh_tokens.items() if t.expiresAt <= now]
+            for key in stale:
+                del state.refresh_tokens[key]
+            return len(gone) + len(stale)
 
     def _new_value(self, client: m.OAuthClientDetails, user: m.User | None, scope: list[str],
                    authorities: list[str], now: datetime, expires: datetime,
@@ -132,14 +197,12 @@ class TokenService:
         token = self.db.state.access_tokens.get(value)
         if token is None:
             raise ApiError(401, "InvalidTokenError", f"Invalid access token: {value}",
-                           headers=_www_authenticate("invalid_token",
-                                                     f"Invalid access token: {value}"))
+                           headers=_www_authenticate("invalid_token", "Invalid access token"))
         if token.expiresAt <= self.clock.now():
             with self.db.side_lock:
                 self.db.state.access_tokens.pop(value, None)
             raise ApiError(401, "InvalidTokenError", f"Access token expired: {value}",
-                           headers=_www_authenticate("invalid_token",
-                                                     f"Access token expired: {value}"))
+                           headers=_www_authenticate("invalid_token", "Access token expired"))
         return token
 
     # -- refresh and revoke ------------------------------------------------------------------
@@ -175,6 +238,17 @@ class TokenService:
                 del state.refresh_tokens[key]
 
 
+TOKEN_INDEX = "tokens-by-authentication"
+TOKENS = "tokens"
+SWEEP_INTERVAL = timedelta(seconds=60)
+
+
+def authentication_key(token: m.OAuthAccessToken) -> tuple:
+    """What spring-security-oauth2's DefaultAuthenticationKeyGenerator hashes: the user (none
+    for a client's own token), the client and the scope."""
+    return (token.userUid, token.clientId, tuple(sorted(token.scope)))
+
+
 MAX_VALIDITY = 100 * 365 * 24 * 3600  # a lifetime beyond a century is taken as a century
 
 
@@ -184,5 +258,8 @@ def _bounded(seconds: int) -> int:
 
 
 def _www_authenticate(error: str, description: str) -> dict[str, str]:
+    """The challenge of a refused bearer token. Spring's entry point puts the exception's
+    message there, token value and all; fakesapcc never echoes the value into a header (a
+    long one made a header line clients cannot read), the body's message keeps it."""
     return {"WWW-Authenticate":
             f'Bearer realm="hybris", error="{error}", error_description="{description}"'}

@@ -3,8 +3,6 @@ storefront posts the card to (the mock provider, ``api.occ.sopmock``), and the p
 the storefront hands back, which becomes the cart's payment details."""
 from __future__ import annotations
 
-from flask import request
-
 import marshmallow as ma
 
 from ....commerce.payments import SOP_LABELS, sop_fields_to_payment
@@ -39,7 +37,8 @@ def get_sop_payment_request(baseSiteId: str, userId: str, cartId: str, params: d
                   "orderPage_receiptResponseURL": response_url,
                   "orderPage_declineResponseURL": response_url,
                   "orderNumber": the_cart.code, "sessionId": the_cart.guid}
-    post_url = request.host_url.rstrip("/") + PROVIDER_PATH
+    # from configuration, never from the request's Host (a forged Host must not steer the card)
+    post_url = runtime().config.public_base_url + PROVIDER_PATH
     return respond(payment_request_dto(post_url, parameters, SOP_LABELS))
 
 
