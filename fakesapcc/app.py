@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 from flask import Flask, Response
+from werkzeug.routing import Rule
 from flask.json.provider import DefaultJSONProvider
 
 from .api import cors, errors, harness, limits
@@ -50,9 +51,28 @@ def _not_json(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+class _Rule(Rule):
+    """A URL rule whose URL builders (``url_for``'s, which no request of fakesapcc needs) are
+    compiled on first use: werkzeug compiles two per rule when the rule is added, which was
+    most of the app's start-up."""
+
+    def _compile_builder(self, append_unknown: bool = True) -> Any:
+        compile_now = super()._compile_builder
+        built: list[Any] = []
+
+        def build(rule: Rule, *args: Any, **kwargs: Any) -> Any:
+            if not built:
+                built.append(compile_now(append_unknown).__get__(rule, None))
+            return built[0](*args, **kwargs)
+        return build
+
+
 class App(Flask):
     """Flask, minus a cost paid on every hook of every request: whether a function is a
-    coroutine is asked once per function (no view or hook of fakesapcc is async)."""
+    coroutine is asked once per function (no view or hook of fakesapcc is async); and URL
+    builders compiled when first used (``_Rule``)."""
+
+    url_rule_class = _Rule
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
