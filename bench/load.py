@@ -191,7 +191,8 @@ def wrk(base: str, target: Target, seconds: int, connections: int = 16) -> Load:
 
 
 def python_load(base: str, target: Target, seconds: int, connections: int = 16) -> Load:
-    """wrk's job with keep-alive http.client connections in threads (when wrk is missing)."""
+    """wrk's job with keep-alive http.client connections in threads (when wrk is missing),
+    each closed at the end."""
     import http.client
 
     host, port = base.removeprefix("http://").split(":")
@@ -201,18 +202,22 @@ def python_load(base: str, target: Target, seconds: int, connections: int = 16) 
     lock = threading.Lock()
 
     def worker() -> None:
-        conn = http.client.HTTPConnection(host, int(port), timeout=5)
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
         mine = []
-        while time.perf_counter() < stop:
-            start = time.perf_counter()
-            conn.request(target.method, target.path, body=target.body, headers=target.headers)
-            response = conn.getresponse()
-            response.read()
-            mine.append((time.perf_counter() - start) * 1000)
-            if response.status >= 300:
-                errors[0] += 1
-        with lock:
-            latencies.extend(mine)
+        try:
+            while time.perf_counter() < stop:
+                start = time.perf_counter()
+                conn.request(target.method, target.path, body=target.body,
+                             headers=target.headers)
+                response = conn.getresponse()
+                response.read()
+                mine.append((time.perf_counter() - start) * 1000)
+                if response.status >= 300:
+                    errors[0] += 1
+        finally:
+            conn.close()  # a connection left open holds one of granian's few slots
+            with lock:
+                latencies.extend(mine)
 
     threads = [threading.Thread(target=worker) for _ in range(connections)]
     for t in threads:

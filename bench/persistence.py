@@ -18,57 +18,14 @@ import json
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from load import (CUSTOMER, OCC, WRK, Load, Target, call, fakesapcc, median,  # noqa: E402
-                  token, wrk)
-
-
-def load(base: str, target: Target, seconds: int, connections: int = 16) -> Load:
-    """wrk when installed; else keep-alive ``http.client`` connections in threads, each
-    closed at the end (a connection left open holds one of granian's few slots)."""
-    if WRK:
-        return wrk(base, target, seconds, connections)
-    import http.client
-    import threading
-
-    host, port = base.removeprefix("http://").split(":")
-    latencies: list[float] = []
-    errors = [0]
-    stop = time.perf_counter() + seconds
-    lock = threading.Lock()
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection(host, int(port), timeout=30)
-        mine = []
-        try:
-            while time.perf_counter() < stop:
-                start = time.perf_counter()
-                conn.request(target.method, target.path, body=target.body,
-                             headers=target.headers)
-                response = conn.getresponse()
-                response.read()
-                mine.append((time.perf_counter() - start) * 1000)
-                if response.status >= 300:
-                    errors[0] += 1
-        finally:
-            conn.close()
-            with lock:
-                latencies.extend(mine)
-
-    threads = [threading.Thread(target=worker) for _ in range(connections)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    latencies.sort()
-    return Load(len(latencies) / seconds, latencies[len(latencies) // 2],
-                latencies[int(len(latencies) * 0.99)], errors[0])
+from load import (CUSTOMER, OCC, WRK, Target, call, fakesapcc, load, median,  # noqa: E402
+                  token)
 
 
 def flush_costs(runs: int) -> tuple[float, float, int]:
