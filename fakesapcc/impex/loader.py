@@ -214,10 +214,7 @@ class _FileLoader:
         attrs, self.retry_attrs = self.retry_attrs, []
         for td, item, col, attr, raw, row in attrs:
             self.set_attr(td, item, col, attr, raw, row, final=True)
-        for code in sorted(self.orders):
-            order = self.state.orders.get(code)
-            if order is not None:
-                orders.settle(self.state, order, self.now, self.given.get(code, set()))
+        orders.settle_all(self.state, self.orders, self.now, self.given)
 
     def check_header(self, td: TypeDef, header: Header) -> bool:
         for col in header.columns:

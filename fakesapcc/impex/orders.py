@@ -52,14 +52,28 @@ def remove(state: State, collection: str, item: Any) -> str:
     return order_of(item)
 
 
-def settle(state: State, order: m.Order, now: datetime, given: set[str]) -> None:
+def settle_all(state: State, codes: set[str], now: datetime,
+               given: dict[str, set[str]]) -> None:
+    """Settle the orders a file touched (``codes``), their consignments found in one pass."""
+    consignments: dict[str, list[str]] = {}
+    for consignment in state.consignments.values():
+        if consignment.order in codes:
+            consignments.setdefault(consignment.order, []).append(consignment.code)
+    for code in sorted(codes):
+        order = state.orders.get(code)
+        if order is not None:
+            settle(state, order, sorted(consignments.get(code, ())), now, given.get(code, set()))
+
+
+def settle(state: State, order: m.Order, consignments: list[str], now: datetime,
+           given: set[str]) -> None:
     """An order a data set wrote: its entries' totals, its consignments, and the totals its
     columns did not give (``given``), summed from the entries (no tax unless ``totalTax`` is
     given)."""
     for entry in order.entries:
         entry.order = order.code
         entry.totalPrice = round(entry.basePrice * entry.quantity, 2)
-    order.consignments = sorted(c.code for c in state.consignments.values() if c.order == order.code)
+    order.consignments = consignments
     for code in order.consignments:
         consignment = state.consignments[code]
         consignment.entries = [int(x) for x in consignment.entries if str(x).strip().isdigit()]
