@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 
 import requests
 
-from .cli import ASM_PATH, OAUTH_PATH, OCC_PATH
+from .testing import ServerUrls
 
 FAKE_ONLY = "needs fakesapcc itself (its control plane, clock or state), not a real SAP"
 
@@ -36,7 +36,7 @@ def _pair(name: str) -> tuple[str, str] | None:
     return first, second
 
 
-class RemoteSAPCC:
+class RemoteSAPCC(ServerUrls):
     """A real SAP Commerce behind the fixtures' interface."""
 
     live = True
@@ -46,20 +46,6 @@ class RemoteSAPCC:
         self.timeout = timeout
         self.verify = os.environ.get("FAKESAPCC_TARGET_VERIFY", "true").lower() != "false"
         self.errors: list[BaseException] = []
-
-    # -- the same URLs as FakeSAPCC ------------------------------------------------------------
-
-    @property
-    def oauth_url(self) -> str:
-        return self.base_url + OAUTH_PATH
-
-    @property
-    def occ_url(self) -> str:
-        return self.base_url + OCC_PATH
-
-    @property
-    def asm_url(self) -> str:
-        return self.base_url + ASM_PATH
 
     def probe(self) -> None:
         """Fail fast: the target must answer HTTP at all (any status) within the timeout."""

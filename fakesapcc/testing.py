@@ -46,7 +46,25 @@ class ServerError(RuntimeError):
     """An exception raised inside the server while it handled a request."""
 
 
-class FakeSAPCC:
+class ServerUrls:
+    """The web apps' URLs of a server at ``base_url``: fakesapcc's, or a real SAP's (parity)."""
+
+    base_url: str
+
+    @property
+    def oauth_url(self) -> str:
+        return self.base_url + OAUTH_PATH
+
+    @property
+    def occ_url(self) -> str:
+        return self.base_url + OCC_PATH
+
+    @property
+    def asm_url(self) -> str:
+        return self.base_url + ASM_PATH
+
+
+class FakeSAPCC(ServerUrls):
     def __init__(self, *, impex: Iterable[str | Path] = (), default_data: bool = True,
                  properties: Mapping[str, str] | None = None, live: bool = True,
                  config: Config | None = None, **settings: Any) -> None:
@@ -93,19 +111,7 @@ class FakeSAPCC:
     def __exit__(self, *exc: Any) -> None:
         self.stop()
 
-    # -- URLs --------------------------------------------------------------------------------
-
-    @property
-    def oauth_url(self) -> str:
-        return self.base_url + OAUTH_PATH
-
-    @property
-    def occ_url(self) -> str:
-        return self.base_url + OCC_PATH
-
-    @property
-    def asm_url(self) -> str:
-        return self.base_url + ASM_PATH
+    # -- URLs (and ServerUrls') ---------------------------------------------------------------
 
     @property
     def admin_url(self) -> str:
