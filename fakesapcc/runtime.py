@@ -66,30 +66,41 @@ class Runtime:
 
     def load_seed(self, progress: Progress | None = None) -> LoadReport:
         """Load the default data and every ``--impex`` path (or restore the state they loaded
-        into from the seed cache, ``seedcache``); remember the result as the state that
-        ``reset()`` returns to. Raises ImpexLoadError if any file has an error."""
+        into from the seed cache, ``seedcache``), then the default data's after-sales history;
+        remember the ImpEx's state as what ``reset()`` returns to. Raises ImpexLoadError if
+        any file has an error."""
+        report, snapshot = self._seed_impex(self.db, progress)
+        self.seed_report = report
+        if not report.ok:
+            raise ImpexLoadError(report)
+        self._seed_snapshot = snapshot
+        self._after_seed()
+        self.ready.set()
+        return report
+
+    def _seed_impex(self, db: Db, progress: Progress | None = None) -> tuple[LoadReport, bytes]:
+        """The seed's ImpEx loaded into ``db`` (or restored from the seed cache), and the state
+        it makes (empty if the load has errors)."""
         paths = self.seed_paths()
         config, strict = self.config.properties, self.config.strict_impex
         key = seedcache.seed_key(paths, config, strict) if self.config.seed_cache else None
         kept = seedcache.lookup(key) if key else None
         if kept is not None:
             report, snapshot = kept
-            self.db.restore(snapshot)
-        else:
-            report = load_paths(self.db, paths, config=config, strict=strict, progress=progress)
-            snapshot = self.db.snapshot() if report.ok else b""
-            if key and report.ok:
-                seedcache.store(key, report, snapshot)
-        self.seed_report = report
-        if not report.ok:
-            raise ImpexLoadError(report)
-        if self.config.default_data:  # on the seed's ImpEx, cached or not: dated from now
+            db.restore(snapshot)
+            return report, snapshot
+        report = load_paths(db, paths, config=config, strict=strict, progress=progress)
+        snapshot = db.snapshot() if report.ok else b""
+        if key and report.ok:
+            seedcache.store(key, report, snapshot)
+        return report, snapshot
+
+    def _after_seed(self) -> None:
+        """What the seed's ImpEx cannot express, on every start and reset, dated from now:
+        the default data's after-sales history (saved carts, placed and returned orders)."""
+        if self.config.default_data:
             with self.db.locked():
                 seed_after_sales(self.db, self.clock, self.config)
-            snapshot = self.db.snapshot()
-        self._seed_snapshot = snapshot
-        self.ready.set()
-        return report
 
     def load_state_file(self) -> bool:
         """Load ``config.state_file`` in place of the seed if it exists (True); raises
@@ -125,16 +136,14 @@ class Runtime:
             self.persister.close()
 
     def seed_snapshot(self) -> bytes:
-        """The state right after the seed loaded (loaded now, into a store of its own, if
-        the state came from the state file)."""
+        """The state right after the seed's ImpEx loaded (loaded now, into a store of its own,
+        if the state came from the state file); ``reset`` adds the after-sales history."""
         if self._seed_snapshot is None:
-            fresh = Db()
-            report = load_paths(fresh, self.seed_paths(), config=self.config.properties,
-                                strict=self.config.strict_impex)
+            report, snapshot = self._seed_impex(Db())
             if not report.ok:
                 raise ImpexLoadError(report)
             self.seed_report = report
-            self._seed_snapshot = fresh.snapshot()
+            self._seed_snapshot = snapshot
         return self._seed_snapshot
 
     def reset(self) -> None:
@@ -143,5 +152,6 @@ class Runtime:
         state file, the seed's state is written to it."""
         self.db.restore(self.seed_snapshot())
         self.clock.reset()
+        self._after_seed()
         for listener in self.reset_listeners:
             listener()

@@ -243,3 +243,20 @@ def test_read_state_file_names_a_folder(tmp_path):
     assert read_state_file(tmp_path / "missing.json") is None
     with pytest.raises(StateFileError, match="is a folder"):
         read_state_file(tmp_path)
+
+
+def test_a_reset_from_the_state_file_is_the_same_seed_as_any_reset(tmp_path):
+    """The seed a reset returns to is the ImpEx plus the after-sales history, whether the state
+    came from the state file or from the seed."""
+    with FakeSAPCC(live=False) as plain:
+        plain.reset()
+        expected = sorted(plain.runtime.db.state.orders), sorted(plain.runtime.db.state.carts)
+    state_file = tmp_path / "state.json"
+    with FakeSAPCC(live=False, state_file=str(state_file)):
+        pass
+    with FakeSAPCC(live=False, state_file=str(state_file)) as sap:
+        assert sap.runtime.loaded_from_file
+        sap.reset()
+        state = sap.runtime.db.state
+        assert (sorted(state.orders), sorted(state.carts)) == expected
+        assert expected[0]  # the default seed's after-sales orders are there
