@@ -5,7 +5,10 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY fakesapcc ./fakesapcc
 COPY impex ./impex
-RUN pip install . && useradd --create-home --uid 10001 fakesapcc
+# /data/state: where the compose example keeps the state file (a named volume takes the
+# folder's owner from the image, so the server's user can write there)
+RUN pip install . && useradd --create-home --uid 10001 fakesapcc \
+    && mkdir -p /data/state && chown fakesapcc:fakesapcc /data/state
 USER fakesapcc
 
 # Settings are FAKESAPCC_* variables (README, "Configuration"): change the port with

@@ -12,8 +12,8 @@ customers and tokens.
   is then never written: ``serve`` exits 1 and leaves it byte for byte as it was.
 - Write-behind (chosen by measurement, see the README's "State file"): a request only ends its
   write (the Db's ``generation`` grows); a thread here wakes every ``FLUSH_INTERVAL`` seconds
-  (longer after a slow flush, so that flushing takes at most about a tenth of the time, up to
-  ``MAX_WAIT``) and, if the generation grew, writes the whole state. Each write is atomic: a temporary file
+  (longer after a slow flush, so that flushing takes at most about a twentieth of the time, up
+  to ``MAX_WAIT``) and, if the generation grew, writes the whole state. Each write is atomic: a temporary file
   beside the target, fsynced, renamed over it, the folder fsynced; a crash at any moment leaves
   the previous good file or the new one, never half of one.
 - A flush pickles every collection under the read lock (milliseconds: writers wait that long;
@@ -45,10 +45,10 @@ from .version import __version__
 
 log = logging.getLogger("fakesapcc")
 
-FLUSH_INTERVAL = 0.25  # seconds between checks: a write is on disk within this plus one flush
-#: a flush costs the server at most about a tenth of its time: after a flush of ``t`` seconds
-#: the next check waits ``FLUSH_SHARE * t`` if that is longer, up to ``MAX_WAIT``
-FLUSH_SHARE = 9
+FLUSH_INTERVAL = 0.4  # seconds between checks: a write is on disk within this plus one flush
+#: a flush costs the server at most about a twentieth of its time: after a flush of ``t``
+#: seconds the next check waits ``FLUSH_SHARE * t`` if that is longer, up to ``MAX_WAIT``
+FLUSH_SHARE = 19
 MAX_WAIT = 0.75
 
 

@@ -25,7 +25,7 @@ DOCKER_SECTION = README.split("\n## Docker\n", 1)[1].split("\n## ", 1)[0]
 
 
 def instruction(name):
-    found = re.findall(rf"^{name} (.+(?:\\\n.+)*)$", DOCKERFILE, re.M)
+    found = re.findall(rf"^{name} ((?:[^\n]*\\\n)*[^\n]+)$", DOCKERFILE, re.M)
     return [f.replace("\\\n", " ") for f in found]
 
 
@@ -67,17 +67,37 @@ def test_the_ports_agree():
     assert f"localhost:{host_port}" in DOCKER_SECTION or f"127.0.0.1:{host_port}" in DOCKER_SECTION
 
 
+def mounts():
+    """{target: source} of the service's volumes."""
+    return {v.split(":")[1]: v.split(":")[0] for v in SERVICE["volumes"]}
+
+
 def test_the_impex_folder_is_the_mounted_one():
-    [volume] = SERVICE["volumes"]
-    source, target = volume.split(":")[:2]
-    assert container_env()["FAKESAPCC_IMPEX"] == target
+    target = container_env()["FAKESAPCC_IMPEX"]
+    source = mounts()[target]
+    assert source.startswith("./") and SERVICE["volumes"][0].endswith(":ro")
     assert source in DOCKER_SECTION
+
+
+def test_the_state_file_is_on_a_named_volume_the_server_can_write():
+    """A restart of the stack keeps the state: the state file is in a named volume (declared
+    at the top level), whose folder the image creates and gives to the server's user, since a
+    new named volume takes the owner of the folder it is mounted on."""
+    state_file = build_config({}, env=container_env()).state_file
+    folder = str(Path(state_file).parent)
+    volume = mounts()[folder]
+    assert volume in COMPOSE["volumes"]
+    [run] = [line for line in instruction("RUN") if "useradd" in line]
+    user = re.search(r"useradd .*?(\w+)\s*(?:&&|$)", run).group(1)
+    assert f"mkdir -p {folder}" in run and f"chown {user}:{user} {folder}" in run
+    assert instruction("USER") == [user]
+    assert volume in DOCKER_SECTION and "down -v" in DOCKER_SECTION
 
 
 def test_the_control_plane_is_reachable_from_the_host_as_documented():
     """The container binds 0.0.0.0: beyond loopback. The compose file sets an admin token, and
     the README says which and how to send it."""
-    env = container_env()
+    env = {k: v for k, v in container_env().items() if k != "FAKESAPCC_STATE_FILE"}
     token = env["FAKESAPCC_ADMIN_TOKEN"]
     config = build_config({"host": cmd()[cmd().index("--host") + 1], "default_data": False,
                            "impex": []},
