@@ -14,7 +14,7 @@ from .impex.loader import ImpexLoadError, LoadReport, Progress, impex_files, loa
 from .security.authorize import AuthorizationEndpoint
 from .security.authserver import AuthorizationServer
 from .security.tokens import TokenService
-from .db import BIG_SNAPSHOT, Db, State, gc_paused
+from .db import BIG_SNAPSHOT, Db, State, gc_paused, release_free_memory
 from .snapshots import collections
 from .persistence import Persister, read_state_file
 
@@ -76,6 +76,9 @@ class Runtime:
         if not report.ok:
             raise ImpexLoadError(report)
         self._keep_seed_snapshot(snapshot)
+        big, snapshot = len(snapshot) >= BIG_SNAPSHOT, b""
+        if big:  # the snapshot's bytes and the load's garbage freed: give them back
+            release_free_memory()
         self._after_seed()
         self.ready.set()
         return report
@@ -174,7 +177,11 @@ class Runtime:
         """Back to start-up: the state right after the seed loaded, the clock back to real
         time, and whatever the registered layers keep (journal, faults, runtime flags). With a
         state file, the seed's state is written to it."""
-        self.db.restore(self.seed_snapshot())
+        snapshot = self.seed_snapshot()
+        self.db.restore(snapshot)
+        if len(snapshot) >= BIG_SNAPSHOT and snapshot is not self._seed_snapshot:
+            del snapshot  # read back from the seed cache for this reset only
+            release_free_memory()
         self.clock.reset()
         self._after_seed()
         for listener in self.reset_listeners:
