@@ -159,8 +159,10 @@ class Runtime:
             self.persister.close()
 
     def seed_snapshot(self) -> bytes:
-        """The state right after the seed's ImpEx loaded (loaded now, into a store of its own,
-        if the state came from the state file); ``reset`` adds the after-sales history."""
+        """The state right after the seed's ImpEx loaded: kept in memory, or a big seed's read
+        back from the seed cache; loaded now, into a store of its own, if neither has it (the
+        state came from the state file, the cache entry is gone). ``reset`` adds the
+        after-sales history."""
         if self._seed_snapshot is not None:
             return self._seed_snapshot
         kept = seedcache.lookup(self._seed_key) if self._seed_key else None
