@@ -14,7 +14,7 @@ from .impex.loader import ImpexLoadError, LoadReport, Progress, impex_files, loa
 from .security.authorize import AuthorizationEndpoint
 from .security.authserver import AuthorizationServer
 from .security.tokens import TokenService
-from .db import Db, State
+from .db import BIG_SNAPSHOT, Db, State, gc_paused, release_free_memory
 from .snapshots import collections
 from .persistence import Persister, read_state_file
 
@@ -50,6 +50,8 @@ class Runtime:
         self.ready = threading.Event()
         self.seed_report: LoadReport | None = None
         self._seed_snapshot: bytes | None = self.db.snapshot()  # until a seed loads
+        #: where a big seed's snapshot is kept instead of in memory (``seed_snapshot``)
+        self._seed_key: str | None = None
         #: the state file's write-behind (``persist``), and whether the state came from it
         self.persister: Persister | None = None
         self.loaded_from_file = False
@@ -73,27 +75,48 @@ class Runtime:
         self.seed_report = report
         if not report.ok:
             raise ImpexLoadError(report)
-        self._seed_snapshot = snapshot
+        self._keep_seed_snapshot(snapshot)
+        big, snapshot = len(snapshot) >= BIG_SNAPSHOT, b""
+        if big:  # the snapshot's bytes and the load's garbage freed: give them back
+            release_free_memory()
         self._after_seed()
         self.ready.set()
         return report
 
-    def _seed_impex(self, db: Db, progress: Progress | None = None) -> tuple[LoadReport, bytes]:
-        """The seed's ImpEx loaded into ``db`` (or restored from the seed cache), and the state
-        it makes (empty if the load has errors)."""
+    def _seed_impex(self, db: Db, progress: Progress | None = None,
+                    scratch: bool = False) -> tuple[LoadReport, bytes]:
+        """The seed's ImpEx loaded into ``db`` (or restored from the seed cache, unless ``db``
+        is a ``scratch`` store only loaded to make the snapshot), and the state it makes
+        (empty if the load has errors). A big seed (``BIG_SNAPSHOT``) is served from
+        that snapshot on its first start too, so that it holds its strings once (``seedcache``)
+        as on every later start."""
         paths = self.seed_paths()
         config, strict = self.config.properties, self.config.strict_impex
         key = seedcache.seed_key(paths, config, strict) if self.config.seed_cache else None
+        self._seed_key = key
         kept = seedcache.lookup(key) if key else None
         if kept is not None:
             report, snapshot = kept
-            db.restore(snapshot)
+            if not scratch:
+                db.restore(snapshot)
             return report, snapshot
-        report = load_paths(db, paths, config=config, strict=strict, progress=progress)
-        snapshot = db.snapshot() if report.ok else b""
-        if key and report.ok:
+        with gc_paused():
+            report = load_paths(db, paths, config=config, strict=strict, progress=progress)
+        if not report.ok:
+            return report, b""
+        with db.reading() as state:
+            snapshot = seedcache.dumps(state)
+        if key:
             seedcache.store(key, report, snapshot)
+        if len(snapshot) >= BIG_SNAPSHOT and not scratch:
+            db.restore(snapshot)
         return report, snapshot
+
+    def _keep_seed_snapshot(self, snapshot: bytes) -> None:
+        """What ``reset`` restores: in memory, unless it is big and the seed cache keeps it
+        (then ``seed_snapshot`` reads it back from there: 100,000 customers are tens of MB)."""
+        big = len(snapshot) >= BIG_SNAPSHOT and self._seed_key is not None
+        self._seed_snapshot = None if big else snapshot
 
     def _after_seed(self) -> None:
         """What the seed's ImpEx cannot express, on every start and reset, dated from now:
@@ -136,21 +159,31 @@ class Runtime:
             self.persister.close()
 
     def seed_snapshot(self) -> bytes:
-        """The state right after the seed's ImpEx loaded (loaded now, into a store of its own,
-        if the state came from the state file); ``reset`` adds the after-sales history."""
-        if self._seed_snapshot is None:
-            report, snapshot = self._seed_impex(Db())
-            if not report.ok:
-                raise ImpexLoadError(report)
-            self.seed_report = report
-            self._seed_snapshot = snapshot
-        return self._seed_snapshot
+        """The state right after the seed's ImpEx loaded: kept in memory, or a big seed's read
+        back from the seed cache; loaded now, into a store of its own, if neither has it (the
+        state came from the state file, the cache entry is gone). ``reset`` adds the
+        after-sales history."""
+        if self._seed_snapshot is not None:
+            return self._seed_snapshot
+        kept = seedcache.lookup(self._seed_key) if self._seed_key else None
+        if kept is not None:  # a big seed's, kept in the seed cache rather than in memory
+            return kept[1]
+        report, snapshot = self._seed_impex(Db(), scratch=True)  # (or loaded once more)
+        if not report.ok:
+            raise ImpexLoadError(report)
+        self.seed_report = report
+        self._seed_snapshot = snapshot
+        return snapshot
 
     def reset(self) -> None:
         """Back to start-up: the state right after the seed loaded, the clock back to real
         time, and whatever the registered layers keep (journal, faults, runtime flags). With a
         state file, the seed's state is written to it."""
-        self.db.restore(self.seed_snapshot())
+        snapshot = self.seed_snapshot()
+        self.db.restore(snapshot)
+        if len(snapshot) >= BIG_SNAPSHOT and snapshot is not self._seed_snapshot:
+            del snapshot  # read back from the seed cache for this reset only
+            release_free_memory()
         self.clock.reset()
         self._after_seed()
         for listener in self.reset_listeners:

@@ -78,3 +78,39 @@ def test_a_seed_with_errors_is_never_kept(tmp_path, cache):
         with pytest.raises(ImpexLoadError):
             start(seed)
     assert not cache.exists() or not list(cache.glob("*.seed"))
+
+
+TWINS = """INSERT_UPDATE Customer;uid[unique=true];name;password;groups(uid)
+;ann@example.com;Ann Lee;Password123!;customergroup
+;bob@example.com;Bob Lee;Password123!;customergroup
+"""
+
+
+def test_a_restored_seed_holds_equal_strings_once_and_one_set_of_groups(tmp_path, cache):
+    seed = tmp_path / "s.impex"
+    seed.write_text(TWINS)
+    start(seed)
+    state = start(seed).db.state  # restored from the cache
+    ann, bob = state.principals["ann@example.com"], state.principals["bob@example.com"]
+    assert ann.password == "Password123!" and ann.password is bob.password
+    assert ann.groups == {"customergroup"} and ann.groups is bob.groups
+    assert isinstance(ann.groups, frozenset)  # shared, so never changed in place
+    assert state.customer_ids.get(ann.customerId) in (None, ann.uid)
+    assert all(k is p.uid for k, p in state.principals.items() if k == p.uid)
+
+
+def test_a_big_seed_is_read_back_from_the_cache_at_reset(tmp_path, cache, monkeypatch):
+    monkeypatch.setattr("fakesapcc.runtime.BIG_SNAPSHOT", 1)  # every seed is big
+    seed = tmp_path / "s.impex"
+    seed.write_text(TWINS)
+    for _ in range(2):  # the first start loads, the second restores
+        rt = start(seed)
+        assert rt._seed_snapshot is None  # not kept in memory
+        rt.db.state.principals["ann@example.com"].name = "Changed"
+        rt.reset()
+        assert rt.db.state.principals["ann@example.com"].name == "Ann Lee"
+    for entry in cache.glob("*.seed"):
+        entry.unlink()  # the entry gone: reset loads the seed again
+    rt.db.state.principals["ann@example.com"].name = "Changed"
+    rt.reset()
+    assert rt.db.state.principals["ann@example.com"].name == "Ann Lee"

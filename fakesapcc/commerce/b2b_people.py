@@ -62,7 +62,7 @@ class People(Organization):
             customerId=str(uuid.uuid4()), title=data.get("titleCode") or None,
             creationtime=self.clock.now(), sessionLanguage=None, sessionCurrency=None)
         self._set_roles(customer, list(data.get("roles") or ["b2bcustomergroup"]))
-        customer.groups.add(unit.uid)
+        customer.groups = customer.groups | {unit.uid}
         customer.defaultB2BUnit = unit.uid
         self.db.add_principal(customer)
         return customer

@@ -194,12 +194,13 @@ class StockLevel:
 @dataclass(slots=True)
 class Principal:
     """Anything with a uid: users and groups. ``groups`` holds the uids of the groups this
-    principal is a direct member of (SAP's PrincipalGroupRelation)."""
+    principal is a direct member of (SAP's PrincipalGroupRelation): an immutable set, replaced
+    through ``Db.set_groups``, which shares one instance among the principals in the same groups."""
 
     uid: str
     name: str | None = None
     description: str | None = None
-    groups: set[str] = field(default_factory=set)
+    groups: frozenset[str] = frozenset()  # shared: replaced, never changed in place
     extra: dict[str, Any] = field(default_factory=dict)
 
     type_code = "Principal"
