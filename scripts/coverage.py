@@ -79,6 +79,47 @@ def occ_routes(app: Any = None) -> list[Route]:
             for r in implemented(app) if r["webapp"] == WEBAPP]
 
 
+#: fakesapcc's own documents of the web apps SAP publishes none for (tests/webapp_spec.py)
+OWN_DOCUMENTS = {"assistedservicewebservices": "ASM (`/_fakesapcc/openapi/asm.json`)",
+                 "oauth2": "OAuth (`/_fakesapcc/openapi/oauth.json`)"}
+#: operations that answer an HTML page or a redirect (only their JSON errors are checked)
+PAGES = {"authorize", "getLoginPage", "login"}
+
+
+def webapp_routes(app: Any = None) -> dict[str, list[Route]]:
+    """The ASM and OAuth operations the app implements, by web app."""
+    sys.path.insert(0, str(ROOT))
+    from fakesapcc.api.operations import implemented
+    from fakesapcc.app import create_app
+    from fakesapcc.config import build_config
+
+    app = app or create_app(build_config({}, env={}), load_seed=False)
+    found: dict[str, list[Route]] = {name: [] for name in OWN_DOCUMENTS}
+    for r in implemented(app):
+        if r["webapp"] in found:
+            found[r["webapp"]].append(Route(r["operationId"], r["method"], r["path"]))
+    return found
+
+
+def render_own_documents(routes: dict[str, list[Route]], spartacus: set[str]) -> list[str]:
+    lines = ["## ASM and OAuth (fakesapcc's own documents)", "",
+             "SAP publishes no open document for these web apps: fakesapcc serves its own, made "
+             "from the routes. *schema* — every answer the suite gets is checked against it "
+             "(strictly, `tests/webapp_spec.py`; `page` where the answer is an HTML page or a "
+             "redirect, whose JSON errors alone are checked); *fuzzed* — schemathesis calls it from that "
+             "document (`tests/test_fuzz.py`: ASM as an agent, OAuth without a token).", ""]
+    for webapp, title in OWN_DOCUMENTS.items():
+        ops = sorted(routes.get(webapp, []), key=lambda r: (r.path, r.method))
+        lines += [f"### {title}", "", f"{len(ops)} operations.", "",
+                  "| operation | method | path | schema | fuzzed | Spartacus |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| `{r.operation_id}` | {r.method} | `{r.path}` | "
+                  f"{'page' if r.operation_id in PAGES else 'yes'} | yes | "
+                  f"{'yes' if r.operation_id in spartacus else ''} |" for r in ops]
+        lines.append("")
+    return lines
+
+
 def unknown_routes(routes: Iterable[Route], operations: Iterable[Operation]) -> list[Route]:
     """Routes whose method, path and operationId are not one of the document's operations."""
     known = {(op.method, loose(op.path), op.operation_id) for op in operations}
@@ -86,7 +127,8 @@ def unknown_routes(routes: Iterable[Route], operations: Iterable[Operation]) -> 
 
 
 def render(document: dict[str, Any], routes: list[Route],
-           lists: dict[str, set[str]] | None = None) -> str:
+           lists: dict[str, set[str]] | None = None,
+           own: dict[str, list[Route]] | None = None) -> str:
     operations = spec_operations(document)
     done = {(r.method, loose(r.path), r.operation_id) for r in routes}
     lists = lists if lists is not None else {
@@ -158,6 +200,7 @@ def render(document: dict[str, Any], routes: list[Route],
             lines.append(f"| [{cells[0]}] | `{op.operation_id}` | {op.method} | `{op.path}` | "
                          f"{cells[1]} | {cells[2]} | {cells[3]} |")
         lines.append("")
+    lines += render_own_documents(own if own is not None else webapp_routes(), lists["spartacus"])
     return "\n".join(lines)
 
 

@@ -12,3 +12,45 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG0
             if name == HARNESS_PROPERTY and report.when == "call":
                 terminalreporter.section("Spartacus 4.3.8 contract harness")
                 terminalreporter.write_line(value)
+
+
+# -- the schema check of ASM and OAuth answers (tests/webapp_spec.py) ---------------------------
+# Every answer of the ASM and OAuth web apps, in any app of this process (the session server,
+# the tests' own FakeSAPCC and test clients), is checked against fakesapcc's document of its web
+# app; a test during which one did not match fails. A fault rule's answer, and the CORS filter's
+# (403 "Invalid CORS request", before the web app), are not checked.
+
+import flask  # noqa: E402
+import pytest  # noqa: E402
+
+import webapp_spec  # noqa: E402
+
+WEBAPP_VIOLATIONS: list[str] = []
+
+
+def _check_webapp_answer(sender, response, **extra):  # noqa: ARG001 (blinker's signature)
+    if flask.g.get("fault") is not None or webapp_spec.webapp(flask.request.path) is None:
+        return
+    cors = flask.g.get("_fakesapcc_cors")
+    if cors is not None and cors.answer is not None:  # Spring's CorsFilter answered, not the app
+        return
+    try:
+        WEBAPP_VIOLATIONS.extend(webapp_spec.check_flask_response(flask.request, response))
+    except Exception as exc:  # the check itself must not break the server's answer
+        WEBAPP_VIOLATIONS.append(f"{flask.request.method} {flask.request.path}: {exc!r}")
+
+
+flask.request_finished.connect(_check_webapp_answer)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A test during which an ASM or OAuth answer left its document fails."""
+    __tracebackhide__ = True
+    WEBAPP_VIOLATIONS.clear()
+    result = yield
+    found, WEBAPP_VIOLATIONS[:] = list(WEBAPP_VIOLATIONS), []
+    if found:
+        pytest.fail("an answer outside fakesapcc's ASM/OAuth document:\n"
+                    + "\n".join(dict.fromkeys(found[:20])), pytrace=False)
+    return result

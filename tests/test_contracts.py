@@ -78,3 +78,47 @@ def test_the_revoke_endpoint_answers_inside_its_document(sapcc, oauth_doc):
     check(oauth_doc, REVOKE, "post", client.post(REVOKE, data={"token": "x", **creds}))
     check(oauth_doc, REVOKE, "post", client.post(REVOKE, data={"token": "x"}))
     check(oauth_doc, REVOKE, "post", client.post(REVOKE, data=creds))
+
+
+# -- the ASM document's answers, and the suite-wide check (tests/webapp_spec.py) -----------------
+
+
+def test_every_asm_operation_declares_its_answers(sapcc):
+    document = sapcc.client.get("/_fakesapcc/openapi/asm.json").json
+    schemas = document["components"]["schemas"]
+    for path, item in document["paths"].items():
+        for method, op in item.items():
+            success = {s: r for s, r in op["responses"].items() if s.startswith("2")}
+            assert len(success) == 1, (method, path)
+            errors = {s for s in op["responses"] if s.startswith("4")}
+            assert errors == {"400", "401", "403", "404"}, (method, path)
+            if op["operationId"] != "bindCart":  # 200 with no body
+                assert "content" in next(iter(success.values())), op["operationId"]
+    # SAP's OCC WsDTOs are named, not copied: a reader puts SAP's schemas in their place
+    assert "SAP's OCC v2 document" in schemas["User"]["description"]
+    fragments = schemas["C360CartData"]
+    assert fragments["properties"]["type"]["enum"] == ["c360Cart"]
+
+
+def test_the_suite_checks_asm_and_oauth_answers_strictly():
+    import flask
+    import webapp_spec
+    from conftest import _check_webapp_answer
+
+    receivers = [ref() if callable(ref) else ref for ref in flask.request_finished.receivers.values()]
+    assert _check_webapp_answer in receivers  # connected for every app of the process
+    search = "/assistedservicewebservices/customers/search"
+    assert webapp_spec.violations("GET", search, 200, {"entries": [{"uid": "a"}]}, True, False) == []
+    # SAP's User schema: a property it does not list fails
+    assert webapp_spec.violations("GET", search, 200, {"entries": [{"uid": "a", "x": 1}]},
+                                  True, False)
+    c360 = "/assistedservicewebservices/electronics-spa/users/u/customer360"
+    assert webapp_spec.violations("POST", c360, 200, {"value": [{"type": "c360Cart",
+                                                                  "reviews": []}]}, True, False)
+    assert webapp_spec.violations("POST", "/assistedservicewebservices/bind-cart", 200, {"a": 1},
+                                  True, False)
+    assert webapp_spec.violations("POST", TOKEN, 200, {"access_token": "a", "token_type": "bearer",
+                                                       "expires_in": 1, "extra": 2}, True, False)
+    # an error anywhere is SAP's envelope (or RFC 6749's body on the OAuth endpoints)
+    assert webapp_spec.violations("GET", search, 403, {"error": "access_denied"}, True, False)
+    assert webapp_spec.violations("POST", TOKEN, 413, {"error": "invalid_request"}, True, False) == []

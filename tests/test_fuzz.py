@@ -1,5 +1,6 @@
 """Schema fuzzing: schemathesis generates requests from SAP's OCC document for every operation
-fakesapcc implements, and each answer must stay inside the document.
+fakesapcc implements, and each answer must stay inside the document; then the same over
+fakesapcc's own documents of the ASM and OAuth web apps (``tests/webapp_spec.py``).
 
 - The document is SAP's (``../shared/specs``, read by ``tests/spec.py``), reduced to the
   implemented operations (``contract/fuzz-excluded.txt`` names the few left out, with why).
@@ -25,6 +26,7 @@ from typing import Any
 import pytest
 
 import spec
+import webapp_spec
 
 schemathesis = pytest.importorskip("schemathesis")
 hypothesis = pytest.importorskip("hypothesis")
@@ -148,22 +150,24 @@ def check_answer(method: str, path: str, response: Any, operation: dict[str, Any
     return None
 
 
-def run_operation(sap, world, snapshot, schema, op_id: str, caller: str, fresh_each: bool,
-                  deadline: float) -> tuple[int, list[str]]:
-    """Fuzz one operation as one caller; returns (examples, violations)."""
+def run_operation(sap, world, snapshot, schema, op_id: str, caller: str | None,
+                  fresh_each: bool, deadline: float, *, base_url: str = "/occ/v2",
+                  fixed: dict[str, str] | None = None,
+                  check: Any = None, examples: int = EXAMPLES) -> tuple[int, list[str]]:
+    """Fuzz one operation as one caller (None: no token); returns (examples, violations)."""
     from hypothesis import HealthCheck, Phase, given, settings
 
     operation = schema.find_operation_by_id(op_id)
-    token = world.tokens[caller]
-    headers = {"Authorization": f"Bearer {token}"}
-    fixed = fixed_path(world, caller)
+    headers = {"Authorization": f"Bearer {world.tokens[caller]}"} if caller else {}
+    fixed = fixed if fixed is not None else fixed_path(world, caller)
+    check = check or check_answer
     names = {p["name"] for p in operation.definition.raw.get("parameters", []) if p["in"] == "path"}
     strategy = operation.as_strategy(path_parameters={k: v for k, v in fixed.items() if k in names})
     raw = operation.definition.raw
     count, problems = 0, []
     client = sap.client
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
               phases=[Phase.generate], suppress_health_check=list(HealthCheck))
     @given(strategy)
     def fuzz(case):
@@ -173,7 +177,7 @@ def run_operation(sap, world, snapshot, schema, op_id: str, caller: str, fresh_e
         if fresh_each:
             restore(sap, snapshot)
         count += 1
-        kwargs = case.as_transport_kwargs(base_url="/occ/v2")
+        kwargs = case.as_transport_kwargs(base_url=base_url)
         url = kwargs.pop("url")
         method = kwargs.pop("method")
         sent = {**(kwargs.pop("headers", None) or {}), **headers}
@@ -182,10 +186,10 @@ def run_operation(sap, world, snapshot, schema, op_id: str, caller: str, fresh_e
                                query_string=kwargs.get("params"),
                                data=kwargs.get("data"), json=kwargs.get("json"))
         path = response.request.path
-        problem = check_answer(method, path, response, raw)
+        problem = check(method, path, response, raw)
         if problem is None and sap.errors:
             problem = f"the server raised {sap.errors[0]!r}"
-            sap.errors.clear()
+        sap.errors.clear()  # told once, with the call that raised it
         if problem:
             problems.append(f"{op_id} as {caller}: {method} {response.request.full_path} → {problem}")
 
@@ -234,3 +238,48 @@ def test_xml_bodies_are_refused_with_415(sap):
                                  headers={"Authorization": f"Bearer {world.tokens['customer']}"})
     assert response.status_code == 415
     assert response.json["errors"][0]["type"] == "HttpMediaTypeNotSupportedError"
+
+
+# -- fakesapcc's own documents: ASM (as an agent) and OAuth (no token) -------------------------
+
+WEBAPPS = {"asm": "agent", "oauth": None}
+WEBAPP_EXAMPLES = 10  # few operations: more examples each, still a second or two per operation
+WEBAPP_OPERATIONS = [(name, op_id) for name in WEBAPPS for op_id in webapp_spec.operation_ids(name)]
+
+
+def webapp_fixed_path(name: str) -> dict[str, str]:
+    return {"baseSiteId": SITE, "userId": CUSTOMER, "agentId": "current",
+            "customerlist": "instoreCustomers"} if name == "asm" else {}
+
+
+def check_webapp_answer(method: str, path: str, response: Any, operation: dict[str, Any]
+                        ) -> str | None:
+    """A violation of fakesapcc's document (tests/webapp_spec.py), or None."""
+    if response.status_code >= 500:
+        return f"{response.status_code} {response.get_data(as_text=True)[:300]}"
+    found = webapp_spec.check_flask_response(response.request, response)
+    return "; ".join(found)[:600] if found else None
+
+
+@pytest.fixture(scope="module")
+def webapp_schemas():
+    return {name: schemathesis.openapi.from_dict(webapp_spec.fuzz_document(name))
+            for name in WEBAPPS}
+
+
+def test_the_webapp_fuzz_covers_every_asm_and_oauth_operation(sap):
+    implemented_ops = {r["operationId"] for r in implemented(sap[0].app)
+                       if r["webapp"] in ("assistedservicewebservices", "oauth2")}
+    assert {op_id for _, op_id in WEBAPP_OPERATIONS} == implemented_ops
+
+
+@pytest.mark.parametrize("name, op_id", WEBAPP_OPERATIONS)
+def test_the_operation_answers_inside_fakesapccs_document(sap, webapp_schemas, name, op_id):
+    sap_, world, snapshot = sap
+    restore(sap_, snapshot)
+    total, problems = run_operation(
+        sap_, world, snapshot, webapp_schemas[name], op_id, WEBAPPS[name], False,
+        time.monotonic() + BUDGET_SECONDS, base_url="", fixed=webapp_fixed_path(name),
+        check=check_webapp_answer, examples=WEBAPP_EXAMPLES)
+    assert total, f"{op_id}: no example ran"
+    assert not problems, "\n".join(problems[:10])

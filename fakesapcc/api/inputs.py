@@ -116,7 +116,7 @@ class BodyField(mf.Field):
 
 class Text(BodyField):
     """A string: a JSON scalar becomes its text, as Jackson binds a ``String``; an object or an
-    array is unreadable."""
+    array is unreadable (a JSON ``null`` of a request body: ``null_strings``)."""
 
     def _bind(self, value: Any) -> str:
         if isinstance(value, str):
@@ -207,11 +207,14 @@ class Object(mf.Nested):
 
 
 class Objects(mf.List):
-    """A list of nested DTOs; anything but an array of objects is unreadable."""
+    """A list of nested DTOs; anything but an array of objects is unreadable. A ``null`` item
+    (which Jackson binds and SAP's validators then fail on) is a ValidationError at
+    ``list[index]``."""
 
     def __init__(self, schema: Any, *, required: bool = False, message: str | None = None,
                  **kwargs: Any) -> None:
-        super().__init__(Object(schema), required=required, allow_none=not required, **kwargs)
+        super().__init__(Object(schema, required=True), required=required,
+                         allow_none=not required, **kwargs)
         self.rule_message = message or REQUIRED
         self.error_messages = {**self.error_messages, "required": self.rule_message,
                                "null": self.rule_message, "invalid": UNREADABLE}
@@ -501,12 +504,40 @@ def load_body(schema: ma.Schema, context: dict[str, Any], *, form: bool = False,
     """A JSON body (or, with ``form``, a form body where SAP's controller takes one) through a
     Body schema: an unreadable one raises now; the validation errors are returned."""
     if form and is_form():
-        raw: Any = form_values()
-    elif getattr(schema, "any_content_type", False):
-        raw = any_json(required=required)
-    else:
-        raw = json_object(required=required)
-    return load_data(schema, raw, context)
+        return load_data(schema, form_values(), context)
+    if getattr(schema, "any_content_type", False):
+        return load_data(schema, any_json(required=required), context)
+    raw = json_object(required=required)
+    data, errors = load_data(schema, raw, context)
+    reported = {e.subject for e in errors}
+    errors += [ApiError(400, "ValidationError", NOT_VALID, reason="missing", subject=path,
+                        subject_type="parameter")
+               for path in null_strings(schema, raw) if path not in reported]
+    return data, errors
+
+
+def null_strings(schema: ma.Schema, raw: Any, path: str = "") -> list[str]:
+    """The paths of the JSON ``null`` values a body gives its string properties. SAP's document
+    types them as strings (no ``nullable``): each is a ``ValidationError`` (``reason``
+    ``missing``, the rejected value being null; ``This field is not valid.``) unless a rule of
+    the body already reported that property."""
+    found: list[str] = []
+    if not isinstance(raw, Mapping):
+        return found
+    for name, field in schema.fields.items():
+        key = field.data_key or name
+        if key not in raw:
+            continue
+        value, where = raw[key], f"{path}.{key}" if path else key
+        if isinstance(field, Text) and value is None:
+            found.append(where)
+        elif isinstance(field, Object) and isinstance(value, Mapping):
+            found += null_strings(field.schema, value, where)
+        elif isinstance(field, Objects) and isinstance(value, list):
+            inner = field.inner.schema  # type: ignore[attr-defined]
+            for index, item in enumerate(value):
+                found += null_strings(inner, item, f"{where}[{index}]")
+    return found
 
 
 def any_json(*, required: bool = True) -> Any:

@@ -12,7 +12,8 @@ from ..security import roles
 from ..security.authorize import CSRF_PARAMETER, ErrorPage, LoginPage, Paths, Redirect
 from . import inputs as i
 from . import runtime
-from .oauth import PREFIX, bp, modern, no_store
+from .admin_schemas import ErrorList
+from .oauth import PREFIX, CsrfToken, OAuthErrorBody, bp, modern, no_store
 from .operations import operation
 
 SESSION_COOKIE = "JSESSIONID"
@@ -119,7 +120,10 @@ def login(params: dict):
 
 
 @bp.get("/csrf")
-@operation("getCsrfToken", secured=roles.OPEN)
+@operation("getCsrfToken", secured=roles.OPEN,
+           responses={200: ("The login session's CSRF token", CsrfToken),
+                      400: ("No custom login page, or asked from elsewhere", OAuthErrorBody),
+                      404: ("Not served on the classic profile", ErrorList)})
 def csrf():
     if not modern():
         raise not_found_path(request.path)

@@ -14,6 +14,7 @@ from ..security import roles
 from ..security.authorize import PLAIN_PKCE
 from . import inputs as i
 from . import runtime
+from .admin_schemas import ErrorList
 from .operations import operation
 
 PREFIX = "/authorizationserver"
@@ -80,6 +81,52 @@ OAUTH_ERRORS = {400: ("Invalid request, grant, scope", OAuthErrorBody),
                 401: ("Client authentication failed", OAuthErrorBody)}
 
 
+class Jwk(ma.Schema):
+    """RFC 7517 §4: the RSA public key that signs JWT access tokens."""
+
+    kty = ma.fields.String(required=True)
+    use = ma.fields.String()
+    alg = ma.fields.String()
+    kid = ma.fields.String()
+    n = ma.fields.String()
+    e = ma.fields.String()
+
+
+class JwkSet(ma.Schema):
+    keys = ma.fields.List(ma.fields.Nested(Jwk), required=True)
+
+
+class AuthorizationServerMetadata(ma.Schema):
+    """RFC 8414 §2 (and OpenID Connect Discovery 1.0 §3 for the OpenID document), as Spring
+    Authorization Server publishes it, limited to what fakesapcc serves."""
+
+    issuer = ma.fields.String(required=True)
+    authorization_endpoint = ma.fields.String()
+    token_endpoint = ma.fields.String()
+    token_endpoint_auth_methods_supported = ma.fields.List(ma.fields.String())
+    jwks_uri = ma.fields.String()
+    response_types_supported = ma.fields.List(ma.fields.String())
+    grant_types_supported = ma.fields.List(ma.fields.String())
+    revocation_endpoint = ma.fields.String()
+    revocation_endpoint_auth_methods_supported = ma.fields.List(ma.fields.String())
+    code_challenge_methods_supported = ma.fields.List(ma.fields.String())
+    subject_types_supported = ma.fields.List(ma.fields.String())
+    id_token_signing_alg_values_supported = ma.fields.List(ma.fields.String())
+    scopes_supported = ma.fields.List(ma.fields.String())
+
+
+class CsrfToken(ma.Schema):
+    """Spring Security's ``CsrfToken`` as JSON."""
+
+    parameterName = ma.fields.String(required=True)
+    headerName = ma.fields.String(required=True)
+    token = ma.fields.String(required=True)
+
+
+def _not_served(what: str) -> dict:
+    return {404: (f"Not served: {what} (SAP's envelope, UnknownResourceError)", ErrorList)}
+
+
 @bp.post("/oauth/token")
 @operation("postToken", secured=roles.OPEN, params=TokenForm,
            summary="Issue tokens (password, client_credentials, refresh_token, "
@@ -110,7 +157,8 @@ def revoke(params: dict):
 
 
 @bp.get("/oauth2/jwks")
-@operation("getJwks", secured=roles.OPEN)
+@operation("getJwks", secured=roles.OPEN,
+           responses={200: ("The signing keys", JwkSet), **_not_served("no JWT access tokens")})
 def jwks():
     signer = runtime().tokens.signer
     if signer is None:
@@ -152,7 +200,9 @@ def _metadata(openid: bool) -> dict:
 
 
 @bp.get("/.well-known/openid-configuration")
-@operation("getOpenIdConfiguration", secured=roles.OPEN)
+@operation("getOpenIdConfiguration", secured=roles.OPEN,
+           responses={200: ("OpenID provider metadata", AuthorizationServerMetadata),
+                      **_not_served("the classic profile")})
 def openid_configuration():
     if not modern():
         raise not_found_path(request.path)
@@ -160,7 +210,9 @@ def openid_configuration():
 
 
 @bp.get("/.well-known/oauth-authorization-server")
-@operation("getAuthorizationServerMetadata", secured=roles.OPEN)
+@operation("getAuthorizationServerMetadata", secured=roles.OPEN,
+           responses={200: ("Authorization server metadata", AuthorizationServerMetadata),
+                      **_not_served("the classic profile")})
 def authorization_server_metadata():
     if not modern():
         raise not_found_path(request.path)

@@ -7,6 +7,7 @@ hand is what kept the control plane's document a 220-line dict before.
 """
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from apispec import APISpec
@@ -47,6 +48,9 @@ def _response(value: Any) -> dict[str, Any]:
         description, schema = "OK", value
     response: dict[str, Any] = {"description": description}
     if schema is not None:
+        # apispec resolves the marshmallow schemas inside a dict in place: each document
+        # resolves its own copy (a second document must register the components again)
+        schema = copy.deepcopy(schema) if isinstance(schema, dict) else schema
         response["content"] = {"application/json": {"schema": schema}}
     return response
 

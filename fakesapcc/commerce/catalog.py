@@ -97,8 +97,17 @@ class CatalogService:
         in_stores = self.pos_warehouses()
         return [w for w in warehouses if w not in in_stores]
 
+    def stock_system_enabled(self) -> bool:
+        """SAP's ``CommerceStockService.isStockSystemEnabled``: the base store lists warehouses."""
+        return bool(self.base_store and self.base_store.warehouses)
+
     def stock(self, product_code: str, warehouses: list[str] | None = None) -> StockInfo:
-        """SAP's stock level status over a set of warehouses (online ones by default)."""
+        """SAP's stock level status over a set of warehouses (online ones by default). A base
+        store with no warehouses has no stock system: online, everything is in stock without a
+        limit (SAP's StockPopulator answers ``inStock``; its add-to-cart strategy allows the
+        force-in-stock quantity)."""
+        if warehouses is None and not self.stock_system_enabled():
+            return StockInfo("inStock", None)
         wanted = self.online_warehouses() if warehouses is None else warehouses
         return stock_status([s for s in self.db.stock_levels(product_code) if s.warehouse in wanted])
 

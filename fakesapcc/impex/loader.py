@@ -227,8 +227,14 @@ class _FileLoader:
                 if mod in col.modifiers and col.kind == "attribute":
                     self.warn_once(header, col.text + mod, f"{mod} ignored", col)
         if header.mode != "INSERT" and not any(c.unique for c in header.columns):
-            self.problem(f"{header.mode} {header.type_code} has no unique column: block skipped",
-                         header.line)
+            known = [c for c in header.columns
+                     if c.kind == "attribute" and td.attr(c.qualifier or "") is not None]
+            if not known:  # every column was ignored above: nothing of the header would apply
+                self.problem(f"{header.mode} {header.type_code} has no known column: block "
+                             "skipped", header.line)
+            else:  # SAP's header validation rejects it (impex.md §3, §8)
+                self.diag("error", f"{header.mode} {header.type_code} has no unique column "
+                          "([unique=true]): the header is rejected", header.line)
             return False
         return True
 

@@ -6,12 +6,14 @@ from ...security import roles
 from .. import runtime
 from ..context import ctx
 from ..operations import operation
+from . import schemas as s
 from .base import agent, asm_service, bp, respond, site_context
 from .dtos import Customer360, Customer360QueryListBody
 
 
 @bp.post("/<baseSiteId>/users/<userId>/customer360")
-@operation("searchCustomer360", secured=roles.ASM_AGENT, body=Customer360QueryListBody)
+@operation("searchCustomer360", secured=roles.ASM_AGENT, body=Customer360QueryListBody,
+           responses=s.answers(200, ("One fragment per query", s.CUSTOMER360_LIST)))
 def search_customer360(baseSiteId: str, userId: str, body: dict):
     """The fragments the queries ask for; prices in the customer's session currency."""
     rt = runtime()

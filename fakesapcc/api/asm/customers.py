@@ -11,6 +11,7 @@ from .. import inputs as i
 from .. import runtime
 from ..occ.dtos.users import user_dto
 from ..operations import operation
+from . import schemas as s
 from .base import SiteParams, agent, asm_service, base_site, bp, respond, site_context, token_value
 from .dtos import (ENTRY_FIELDS, SUGGESTION_LIST, CustomerRegistrationBody, CustomerSearchBody,
                    SuggestionSearchBody, customer_page_dto, suggestion_dto)
@@ -38,7 +39,8 @@ class SearchParams(SiteParams):
 
 
 @bp.get("/customers/search")
-@operation("getPageableCustomers", secured=roles.ASM_AGENT, params=SearchParams)
+@operation("getPageableCustomers", secured=roles.ASM_AGENT, params=SearchParams,
+           responses=s.answers(200, ("A page of customers", s.CustomerSearchPage)))
 def get_pageable_customers(params: dict):
     return _page(params["baseSite"], params["query"], params["orderId"],
                  params["customerListId"], params["sort"], params["currentPage"],
@@ -54,7 +56,8 @@ class PostSearchParams(SiteParams):
 
 @bp.post("/customers/search")
 @operation("searchPageableCustomers", secured=roles.ASM_AGENT, params=PostSearchParams,
-           body=CustomerSearchBody, body_required=False)
+           body=CustomerSearchBody, body_required=False,
+           responses=s.answers(200, ("A page of customers", s.CustomerSearchPage)))
 def search_pageable_customers(params: dict, body: dict):
     return _page(params["baseSite"], body.get("query"), body.get("orderId"),
                  body.get("customerListId"), params["sort"], params["page"],
@@ -78,14 +81,16 @@ class AutocompleteParams(SiteParams):
 
 
 @bp.get("/customers/autocomplete")
-@operation("autoComplete", secured=roles.ASM_AGENT, params=AutocompleteParams)
+@operation("autoComplete", secured=roles.ASM_AGENT, params=AutocompleteParams,
+           responses=s.answers(200, ("The suggestions", s.CustomerSuggestion(many=True))))
 def auto_complete(params: dict):
     return respond(_suggestions(params["customerQuery"], params["baseSite"]))
 
 
 @bp.post("/customers/suggestions/search")
 @operation("doCustomerAutoComplete", secured=roles.ASM_AGENT, params=SiteParams,
-           body=SuggestionSearchBody)
+           body=SuggestionSearchBody,
+           responses=s.answers(200, ("The suggestions", s.CustomerSuggestionList)))
 def customer_suggestions(params: dict, body: dict):
     return respond(SUGGESTION_LIST(suggestions=_suggestions(body["customerQuery"],
                                                             params["baseSite"])))
@@ -93,7 +98,8 @@ def customer_suggestions(params: dict, body: dict):
 
 @bp.post("/customers")
 @operation("createCustomer", secured=roles.ASM_AGENT, params=SiteParams,
-           body=CustomerRegistrationBody)
+           body=CustomerRegistrationBody,
+           responses=s.answers(201, ("The new customer", s.User)))
 def create_customer(params: dict, body: dict):
     """An agent registers a customer by first name, last name and e-mail (no password: the
     customer sets one through the forgotten-password flow)."""
@@ -117,7 +123,8 @@ class BindCartParams(SiteParams):
 
 
 @bp.post("/bind-cart")
-@operation("bindCart", secured=roles.ASM_AGENT, params=BindCartParams)
+@operation("bindCart", secured=roles.ASM_AGENT, params=BindCartParams,
+           responses=s.answers(200, "Bound: no body"))
 def bind_cart(params: dict):
     """Give an anonymous cart to a customer (``customerId``: uid or customerId)."""
     site = base_site(params["baseSite"])

@@ -170,7 +170,11 @@ def _kept_products(catalog: CatalogService) -> dict:
 
 
 def _stock(catalog: CatalogService, code: str) -> tuple[str, int | None]:
+    """Status and level; with no stock system (a base store without warehouses) SAP's
+    StockPopulator sets ``inStock`` and a level of 0."""
     info = catalog.stock(code)
+    if not catalog.stock_system_enabled():
+        return info.status, 0
     return info.status, info.level
 
 
