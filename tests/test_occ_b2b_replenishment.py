@@ -202,3 +202,18 @@ def test_next_dates():
     assert [first.day, next_date(monthly, first).day] == [31, 28]  # February's last day
     daily = _r(recurrence="DAILY", interval=3, firstDate=monday)
     assert next_date(daily, monday + timedelta(days=4)) == monday + timedelta(days=6)
+
+
+def test_a_replenishment_survives_a_snapshot_and_restore(sapcc, buyer, customer_token):
+    start = tomorrow(sapcc)
+    rcode = schedule(buyer, ready_cart(sapcc, buyer), {
+        "recurrencePeriod": "DAILY", "numberOfDays": "1",
+        "replenishmentStartDate": start.date().isoformat()}).get_json()["replenishmentOrderCode"]
+    document = sapcc.snapshot()
+    sapcc.reset()
+    sapcc.restore(document)
+    sapcc.freeze_clock()
+    sapcc.advance_clock((start - sapcc.runtime.clock.now()).total_seconds() + 60)
+    buyer.token = customer_token(BUYER, "pw4all")
+    assert len(buyer.get(f"users/current/replenishmentOrders/{rcode}/orders").get_json()[
+        "orders"]) == 1

@@ -274,3 +274,13 @@ def test_seller_rules(people):
     assert (quote["state"], quote["totalPrice"]["value"], quote["quoteDiscounts"]["value"]) == (
         "SELLER_DRAFT", 300.0, 78.0)
     assert spec.error(act(seller, BUYER, code, "CHECKOUT"), 400)["type"] == "QuoteError"
+
+
+def test_a_quote_survives_a_snapshot_and_restore(sapcc, people):
+    buyer = people["buyer"]
+    code = draft(buyer)["code"]
+    act(buyer, "current", code, "SUBMIT")
+    document = sapcc.snapshot()
+    sapcc.restore(document)
+    seen = buyer.get(f"users/current/quotes/{code}?fields=FULL").get_json()
+    assert (seen["state"], seen["entries"][0]["quantity"]) == ("BUYER_SUBMITTED", 2)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from . import UserGroup
+from . import Cart, OrderEntry, UserGroup
 
 #: SAP's B2B roles: the user groups an organization's administrator may give its customers
 B2B_ROLES = ("b2bcustomergroup", "b2bmanagergroup", "b2bapprovergroup", "b2badmingroup")
@@ -111,7 +111,7 @@ class ReplenishmentOrder:
     code: str
     user: str  # B2BCustomer.uid
     site: str
-    template: Any  # models.Cart: the checked cart, kept out of the user's carts
+    template: Cart  # the checked cart, kept out of the user's carts
     recurrence: str = "WEEKLY"  # RECURRENCE_PERIODS
     interval: int = 1  # every n days (DAILY) or n weeks (WEEKLY)
     daysOfWeek: list[str] = field(default_factory=list)  # WEEKLY
@@ -164,5 +164,5 @@ class Quote:
     order: str | None = None  # Order.code once checked out
     # what the buyer submitted (or the seller offered): the entries and totals of the quote's
     # cart when it left its editor
-    entries: list[Any] = field(default_factory=list)  # models.OrderEntry
+    entries: list[OrderEntry] = field(default_factory=list)
     totals: dict[str, Any] = field(default_factory=dict)
