@@ -104,16 +104,19 @@ def _run_jobs(rt: Any) -> None:
     state = rt.db.state
     if not state.b2b_replenishments and not state.quotes:
         return
-    jobs: list[Any] = [Replenishments(rt.db, rt.clock, rt.config), QuoteExpiry(rt.db, rt.clock)]
+
+    def jobs() -> list[Any]:  # made under the lock: a reset may have replaced the state
+        return [Replenishments(rt.db, rt.clock, rt.config), QuoteExpiry(rt.db, rt.clock)]
+
     rt.db.acquire(False)
     try:
-        due = [job for job in jobs if job.due()]
+        due = any(job.due() for job in jobs())
     finally:
         rt.db.release(False)
     if due:
         rt.db.acquire(True)
         try:
-            for job in due:
+            for job in jobs():
                 job.catch_up()
         finally:
             rt.db.release(True)
