@@ -114,6 +114,8 @@ class State:
     b2b_cost_centers: dict[str, mb.B2BCostCenter] = field(default_factory=dict)
     b2b_permissions: dict[str, mb.B2BPermission] = field(default_factory=dict)
     b2b_approvals: dict[str, mb.OrderApproval] = field(default_factory=dict)  # by code
+    b2b_replenishments: dict[str, mb.ReplenishmentOrder] = field(default_factory=dict)  # by code
+    quotes: dict[str, mb.Quote] = field(default_factory=dict)  # by code
     # transactions
     carts: dict[str, m.Cart] = field(default_factory=dict)
     orders: dict[str, m.Order] = field(default_factory=dict)

@@ -2,6 +2,8 @@
 it alone, and a slow read does not hold up other reads."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import io
 
 import pickle
@@ -177,11 +179,12 @@ def _get_urls(sap) -> list[tuple[str, dict]]:
         (f"{user}/notifications/sitemessages", customer),
         ("/occ/v2/electronics-spa/users/anonymous/consenttemplates", {}),
         *_b2b_org_urls(sap),
+        *_b2b_quote_urls(sap),
     ]
 
 
 #: reads that answer 404 whatever the state: fakesapcc keeps no order attachments (an ERP's)
-NOT_FOUND_READS = {"getUserOrderAttachmentBinary": 404}
+NOT_FOUND_READS = {"getUserOrderAttachmentBinary": 404, "getQuoteAttachment": 404}
 
 
 def _pending_approval(sap, b2b: str) -> str:
@@ -232,6 +235,41 @@ def _b2b_org_urls(sap) -> list[tuple[str, dict]]:
             "orgUnitUserGroups", "orgUnitUserGroups/limitedPermissions",
             "orgUnitUserGroups/limitedPermissions/availableOrderApprovalPermissions",
             "orgUnitUserGroups/limitedPermissions/availableOrgCustomers")]
+
+
+def _b2b_quote_urls(sap) -> list[tuple[str, dict]]:
+    """A buyer's replenishment order and quote, and their reads."""
+    c = sap.client
+    buyer = {"Authorization":
+             f"Bearer {sap.customer_token('mark.rivers@rustic-hw.com', 'pw4all')}"}
+    b2b = "/occ/v2/powertools-spa"
+    carts = f"{b2b}/users/current/carts"
+    codes = []
+    for _ in range(2):
+        code = c.post(carts, headers=buyer).json["code"]
+        c.post(f"{b2b}/orgUsers/current/carts/{code}/entries/", headers=buyer,
+               json={"orderEntries": [{"product": {"code": "3881018"}, "quantity": 1}]})
+        codes.append(code)
+    quote = c.post(f"{b2b}/users/current/quotes", headers=buyer,
+                   json={"cartId": codes[0]}).json["code"]
+    cart = f"{carts}/{codes[1]}"
+    c.put(f"{cart}/paymenttype?paymentType=ACCOUNT", headers=buyer)
+    c.put(f"{cart}/costcenter?costCenterId=Custom_Retail", headers=buyer)
+    pk = next(pk for pk, a in sap.runtime.db.state.addresses.items() if a.owner == "Custom Retail")
+    c.put(f"{b2b}/orgUsers/current/carts/{codes[1]}/addresses/delivery?addressId={pk}",
+          headers=buyer)
+    c.put(f"{cart}/deliverymode?deliveryModeId=standard-gross", headers=buyer)
+    start = (sap.runtime.clock.now().date() + timedelta(days=1)).isoformat()
+    replenishment = c.post(
+        f"{b2b}/orgUsers/current/replenishmentOrders?cartId={codes[1]}&termsChecked=true",
+        headers=buyer, json={"recurrencePeriod": "DAILY", "numberOfDays": "1",
+                             "replenishmentStartDate": start}).json["replenishmentOrderCode"]
+    me = f"{b2b}/users/current"
+    return [(f"{me}/quotes", buyer), (f"{me}/quotes/{quote}?fields=FULL", buyer),
+            (f"{me}/quotes/{quote}/attachments/a1", buyer),
+            (f"{me}/replenishmentOrders", buyer),
+            (f"{me}/replenishmentOrders/{replenishment}?fields=FULL", buyer),
+            (f"{me}/replenishmentOrders/{replenishment}/orders", buyer)]
 
 
 def test_every_read_changes_nothing(sap):

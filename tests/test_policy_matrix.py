@@ -285,3 +285,44 @@ def test_b2b_organization_policy(sapcc, caller, user, column, status, error):
         expected = {"b2b-admin": ["Rustic_Global"], "b2b-other-admin": ["Rustic_Services"],
                     "trusted": []}.get(caller, ["Custom_Retail"])
         assert set(expected) <= set(codes) and (expected or not codes)
+
+
+# Quotes and replenishment orders on powertools-spa, for the buyer mark.rivers: QuoteController
+# admits a customer or a customer manager (@Secured), then the quote user type decides — the
+# B2B customer is the buyer, an agent emulating it the seller (salesemployeegroup) or the seller
+# approver (salesapprovergroup), any other agent none (403); the discount needs the customer
+# manager role. The replenishment orders admit a customer, guest, customer manager or trusted
+# client, for the user the path names. The discount is asked on an unknown quote.
+#  caller          userId in path | quotes                 | quote discount         | replenishment orders
+QUOTE_MATRIX = """
+   none            buyer          | 401 UnauthorizedError  | 401 UnauthorizedError  | 401 UnauthorizedError
+   b2b-buyer       current        | 200                    | 401 AccessDeniedError  | 200
+   b2b-approver    buyer          | 403 ForbiddenError     | 403 ForbiddenError     | 403 ForbiddenError
+   salesrep        buyer          | 200                    | 400 QuoteError         | 200
+   salesapprover   buyer          | 200                    | 400 QuoteError         | 200
+   agent           buyer          | 403 ForbiddenError     | 403 ForbiddenError     | 200
+   trusted         buyer          | 401 AccessDeniedError  | 401 AccessDeniedError  | 200
+"""
+QUOTE_COLUMNS = ["quotes", "quote_discount", "replenishment_orders"]
+
+
+def quote_token(sapcc, caller):
+    if caller in ("salesrep", "salesapprover"):
+        return sapcc.agent_token(f"powertools-{caller}", "pw4all")
+    return b2b_token(sapcc, caller)
+
+
+@pytest.mark.parametrize("caller, user, column, status, error",
+                         list(rows(QUOTE_MATRIX, QUOTE_COLUMNS)))
+def test_quote_and_replenishment_policy(sapcc, caller, user, column, status, error):
+    occ = spec.Client(sapcc.client, site="powertools-spa", token=quote_token(sapcc, caller))
+    uid = B2B_USERS.get(user, user)
+    response = {
+        "quotes": lambda: occ.get(f"users/{uid}/quotes"),
+        "quote_discount": lambda: occ.post(f"users/{uid}/quotes/nope/discounts",
+                                           json={"discountType": "PERCENT", "discountRate": 5}),
+        "replenishment_orders": lambda: occ.get(f"users/{uid}/replenishmentOrders"),
+    }[column]()
+    assert response.status_code == status, response.get_data(as_text=True)
+    if error:
+        assert response.get_json()["errors"][0]["type"] == error

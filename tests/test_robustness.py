@@ -341,6 +341,10 @@ B2B_VALUES = {"orgUnitId": "Custom Retail", "orgCustomerId": B2B_CUSTOMER,
               "orgUnitUserGroupId": "limitedPermissions", "budgetCode": "Monthly_50K_USD",
               "orderApprovalPermissionCode": "Custom_1K_USD_ORDER",
               "costCenterCode": "Custom_Retail", "orderApprovalCode": "00001000"}
+# quotes and replenishment orders: on the B2B site too (a quote and a replenishment order that
+# do not exist: the fuzz reaches their lookups)
+B2B_ROUTES += ("/quotes", "/replenishmentOrders")
+B2B_VALUES.update({"quoteCode": "00001000", "replenishmentOrderCode": "00001000"})
 
 
 def _org_admin(rule: Any) -> bool:

@@ -13,6 +13,8 @@ from flask import Flask, Response, current_app, g, request
 from .. import models as m
 from ..commerce.aftersales import AfterSales
 from ..commerce.asm import AssistedService
+from ..commerce.b2b_replenishment import Replenishments
+from ..commerce.quotes import QuoteExpiry
 from ..security import access
 from ..security.policy import ANONYMOUS_ACTING, Acting, Caller, caller_from_token
 from ..security.roles import ASAGENTGROUP
@@ -70,6 +72,7 @@ def authenticate() -> RequestContext:
     rt = runtime()
     op = operation_of(current_app, request.endpoint)
     write = request.method not in ("GET", "HEAD") or bool(op and op.writes)
+    _run_jobs(rt)
     rt.db.acquire(write)
     g.db_locked = (rt.db, write)
     _catch_up(rt, write)
@@ -92,6 +95,31 @@ def _catch_up(rt: Any, write: bool) -> None:
     else:
         with rt.db.side_lock:
             service.catch_up()
+
+
+def _run_jobs(rt: Any) -> None:
+    """The cron jobs due by now on the server clock — the replenishments' triggers (the orders
+    they place) and the quotes' expiry — run before the request, alone, as the background
+    jobs SAP runs would have: the request then sees what they did."""
+    state = rt.db.state
+    if not state.b2b_replenishments and not state.quotes:
+        return
+
+    def jobs() -> list[Any]:  # made under the lock: a reset may have replaced the state
+        return [Replenishments(rt.db, rt.clock, rt.config), QuoteExpiry(rt.db, rt.clock)]
+
+    rt.db.acquire(False)
+    try:
+        due = any(job.due() for job in jobs())
+    finally:
+        rt.db.release(False)
+    if due:
+        rt.db.acquire(True)
+        try:
+            for job in jobs():
+                job.catch_up()
+        finally:
+            rt.db.release(True)
 
 
 def check_restrictions() -> None:

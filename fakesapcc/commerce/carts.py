@@ -644,7 +644,7 @@ class Carts:
         subtotal = round_amount(sum(e.totalPrice for e in cart.entries), d)
         vouchers = [self.state.vouchers[c] for c in cart.appliedVouchers if c in self.state.vouchers]
         discounts = round_amount(sum(self.voucher_value(v, subtotal) for v in vouchers)
-                                 + outcome.order_discount, d)
+                                 + outcome.order_discount + cart.quoteDiscount, d)
         mode = self.state.delivery_modes.get(cart.deliveryMode or "")
         delivery = None
         if mode is not None:

@@ -11,6 +11,7 @@ from ..errors import ApiError, ApiErrors
 from ..db import Db, uid_key
 from .aftersales import AfterSales
 from .carts import Carts
+from .quotes import check_quote_cart, quote_ordered
 
 ORDER_STATUSES = ("CREATED", "ON_VALIDATION", "COMPLETED", "CANCELLED", "CHECKED_VALID",
                   "CHECKED_INVALID", "PAYMENT_AUTHORIZED", "PAYMENT_NOT_AUTHORIZED",
@@ -54,6 +55,7 @@ def place_order(carts: Carts, cart: m.Cart, placed_by: str | None = None,
                 b2b: bool = False) -> m.Order:
     """Turn a checked cart into an order; the cart is gone afterwards."""
     check_cart(carts, cart, b2b)
+    check_quote_cart(carts.state, cart)
     totals = carts.totals(cart)
     now = carts.clock.now()
     order = m.Order(
@@ -66,12 +68,14 @@ def place_order(carts: Carts, cart: m.Cart, placed_by: str | None = None,
         name=cart.name, description=cart.description, created=now, modified=now,
         guestEmail=cart.guestEmail, placedBy=placed_by or cart.placedBy, status="CREATED",
         totals=totals.as_dict(), cartCode=cart.code, paymentType=cart.paymentType,
-        purchaseOrderNumber=cart.purchaseOrderNumber, costCenter=cart.costCenter, unit=cart.unit)
+        purchaseOrderNumber=cart.purchaseOrderNumber, costCenter=cart.costCenter, unit=cart.unit,
+        quote=cart.quote, quoteDiscount=cart.quoteDiscount)
     _freeze_copies(carts, order)
     _consign(carts, order)
     carts.db.add_order(order)
     carts.db.remove_cart(cart.code)
     AfterSales(carts.db, carts.clock, carts.config).schedule(order)
+    quote_ordered(carts.state, order, now)
     return order
 
 

@@ -581,6 +581,10 @@ class AbstractOrder:
     purchaseOrderNumber: str | None = None
     costCenter: str | None = None
     unit: str | None = None
+    # quotes (models.b2b.Quote): the quote whose cart this is (or whose offer was ordered), and
+    # the seller's discount on it, an amount off the order
+    quote: str | None = None
+    quoteDiscount: float = 0.0
 
 
 @dataclass(slots=True)

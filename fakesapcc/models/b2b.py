@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from . import UserGroup
+from . import Cart, OrderEntry, UserGroup
 
 #: SAP's B2B roles: the user groups an organization's administrator may give its customers
 B2B_ROLES = ("b2bcustomergroup", "b2bmanagergroup", "b2bapprovergroup", "b2badmingroup")
@@ -94,3 +95,74 @@ class OrderApproval:
     permissionTypes: list[str] = field(default_factory=list)
     records: list[ApprovalRecord] = field(default_factory=list)
     created: datetime | None = None
+
+
+#: ScheduleReplenishmentForm.recurrencePeriod (b2bacceleratorservices' B2BReplenishmentRecurrenceEnum)
+RECURRENCE_PERIODS = ("DAILY", "WEEKLY", "MONTHLY")
+#: java.time.DayOfWeek's names, Monday first (ScheduleReplenishmentForm.daysOfWeek)
+DAYS_OF_WEEK = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+
+
+@dataclass(slots=True)
+class ReplenishmentOrder:
+    """A scheduled replenishment (SAP's CartToOrderCronJob with its trigger): the template cart
+    it was scheduled from, the recurrence, and the orders its trigger has placed."""
+
+    code: str
+    user: str  # B2BCustomer.uid
+    site: str
+    template: Cart  # the checked cart, kept out of the user's carts
+    recurrence: str = "WEEKLY"  # RECURRENCE_PERIODS
+    interval: int = 1  # every n days (DAILY) or n weeks (WEEKLY)
+    daysOfWeek: list[str] = field(default_factory=list)  # WEEKLY
+    dayOfMonth: int = 1  # MONTHLY
+    firstDate: datetime | None = None
+    nextDate: datetime | None = None  # the trigger's next activation; None once cancelled
+    active: bool = True
+    orders: list[str] = field(default_factory=list)  # Order codes, oldest first
+    created: datetime | None = None
+
+
+#: commerceservices' QuoteState
+QUOTE_STATES = ("CREATED", "BUYER_DRAFT", "BUYER_SUBMITTED", "BUYER_OFFER", "BUYER_ACCEPTED",
+                "BUYER_ORDERED", "BUYER_APPROVED", "BUYER_REJECTED", "SELLER_REQUEST",
+                "SELLER_DRAFT", "SELLER_SUBMITTED", "SELLERAPPROVER_DRAFT",
+                "SELLERAPPROVER_PENDING", "SELLERAPPROVER_APPROVED", "SELLERAPPROVER_REJECTED",
+                "CANCELLED", "EXPIRED")
+
+
+@dataclass(slots=True)
+class QuoteComment:
+    text: str
+    author: str  # the uid of the user who wrote it
+    fromCustomer: bool
+    date: datetime | None = None
+    entryNumber: int | None = None  # a comment on one entry
+
+
+@dataclass(slots=True)
+class Quote:
+    """A quote (commerceservices' QuoteModel): its entries and prices live in its cart (the
+    quote's cart, which only its current editor may change), the rest here."""
+
+    code: str
+    user: str  # the buyer: B2BCustomer.uid
+    site: str
+    store: str
+    cart: str  # Cart.code of the quote's cart
+    name: str | None = None
+    description: str | None = None
+    state: str = "BUYER_DRAFT"
+    version: int = 1
+    expirationTime: datetime | None = None
+    created: datetime | None = None
+    updated: datetime | None = None
+    comments: list[QuoteComment] = field(default_factory=list)
+    discountType: str | None = None  # PERCENT | ABSOLUTE | TARGET
+    discountRate: float | None = None
+    previousTotal: float | None = None  # the estimated total of the version before
+    order: str | None = None  # Order.code once checked out
+    # what the buyer submitted (or the seller offered): the entries and totals of the quote's
+    # cart when it left its editor
+    entries: list[OrderEntry] = field(default_factory=list)
+    totals: dict[str, Any] = field(default_factory=dict)

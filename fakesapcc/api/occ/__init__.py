@@ -6,5 +6,6 @@ from . import (addresses, carts, catalogs, cms, consents, customergroups,  # noq
                stores, tickets, users)
 from . import aftersales, passwords, savedcarts  # noqa: F401,E402
 from . import b2b_approvals, b2b_checkout, b2b_org, b2b_people  # noqa: F401,E402
+from . import quotes, replenishment  # noqa: F401,E402
 
 __all__ = ["bp"]
