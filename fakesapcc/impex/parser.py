@@ -23,7 +23,8 @@ from pathlib import Path
 
 from .lexer import (AFTER_QUOTE, MID_QUOTE, has_continuation, quote_open_at_end,
                     read_modifier_block, split_line, split_quoted, strip_continuation)
-from .syntax import Block, Column, Diagnostic, Header, ParsedImpex, Pattern, ValueLine
+from .syntax import (Block, Column, Diagnostic, Header, ParsedImpex, Pattern, ValueLine,
+                     value_line)
 
 __all__ = ["parse", "parse_file", "CELL_MODIFIERS", "LINE_MODIFIERS"]
 
@@ -283,7 +284,7 @@ class _Parser:
         lines = self.lines
         n = len(lines)
         i = 0
-        make_row = ValueLine
+        make_row = value_line
         fast = self.fast_path_context()
         while i < n:
             raw = lines[i]
@@ -298,7 +299,11 @@ class _Parser:
                     if '"' in raw:  # a quote that came from a macro value
                         self.add_row(raw, i)
                         continue
-                cells = [part.strip() for part in raw.split(";", ncells + 1)[1:ncells + 1]]
+                cells = raw.split(";", ncells + 1)[1:ncells + 1]
+                # strip the cells only if one can start or end with whitespace: every
+                # whitespace character but the space is unprintable
+                if "; " in raw or " ;" in raw or raw[-1] == " " or not raw.isprintable():
+                    cells = [part.strip() for part in cells]
                 if len(cells) < ncells:
                     cells.extend([""] * (ncells - len(cells)))
                 if slots is not None:
