@@ -396,6 +396,12 @@ class _FileLoader(CollectionWrites):
             if kind == "str":
                 kwargs[name] = raw
                 continue
+            if kind == "enum" and not (col.pattern and col.pattern.alternatives):
+                kwargs[name] = raw  # a plain enumeration code, as convert gives it
+                continue
+            if kind == "bool" and (flag := v.BOOLEANS.get(raw.strip().lower())) is not None:
+                kwargs[name] = flag
+                continue
             if kind == "ref":  # a reference resolved before: resolve's cache, inline
                 hit = resolved.get((attr.target or "", id(col.pattern), raw,
                                     col.modifiers.get("path-delimiter", ":")))
@@ -441,6 +447,9 @@ class _FileLoader(CollectionWrites):
             item.typeCode = td.code  # a CMS item of this type
         self.add(td, item)
         for col, attr, raw in later:
+            if attr.kind == "localized" and not attr.hook and raw != "" and raw != NULL:
+                getattr(item, attr.field)[col.lang or "en"] = raw  # what set_attr does, inline
+                continue
             self.set_attr(td, item, col, attr, raw, row, final)
         return item
 

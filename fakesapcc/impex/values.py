@@ -50,7 +50,7 @@ def split_path(value: str, delimiter: str = ":") -> list[str]:
     return [part.strip() for part in value.split(delimiter)]
 
 
-_BOOLEANS = {
+BOOLEANS = {
     "true": True, "false": False, "ja": True, "nein": False, "wahr": True, "falsch": False,
     "y": True, "n": False, "+": True, "-": False,
 }
@@ -59,7 +59,7 @@ _BOOLEANS = {
 def parse_bool(value: str) -> bool | None:
     """``true``/``false`` in any case (also ``ja``/``nein``, ``wahr``/``falsch``, ``y``/``n``,
     ``+``/``-``); ``None`` if the text is not a boolean."""
-    return _BOOLEANS.get(value.strip().lower())
+    return BOOLEANS.get(value.strip().lower())
 
 
 _NUMBER_RES = {
