@@ -694,10 +694,18 @@ class _FileLoader(CollectionWrites):
             if len(parts) > leaves:
                 continue
             parts += [""] * (leaves - len(parts))  # missing trailing parts take the defaults
-            try:
-                fields = self.pattern_fields(alt_td, alternative, parts, col, row)
-            except Unresolved:
-                continue
+            sp = alternative[0]
+            attr = alt_td.attr(sp.qualifier) if leaves == 1 and not sp.alternatives else None
+            if attr is not None and attr.kind == "str":  # one text attribute: pattern_fields, inline
+                raw = parts[0]
+                if raw == "" and sp.modifiers.get("default") is not None:
+                    raw = sp.modifiers["default"]
+                fields = {attr.field: raw if raw != "" and raw != NULL else None}
+            else:
+                try:
+                    fields = self.pattern_fields(alt_td, alternative, parts, col, row)
+                except Unresolved:
+                    continue
             found = [x for x in self.find(alt_td, fields) if _is_a(x, alt_td)]
             if found:
                 return alt_td, found[0]
