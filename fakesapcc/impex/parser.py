@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
+from .gcpause import gc_paused
 from .lexer import (AFTER_QUOTE, MID_QUOTE, has_continuation, quote_open_at_end,
                     read_modifier_block, split_line, split_quoted, strip_continuation)
 from .syntax import (Block, Column, Diagnostic, Header, ParsedImpex, Pattern, ValueLine,
@@ -105,7 +106,8 @@ def parse(text: str, *, file: str = "<string>",
         raise TypeError(f"file must be str, not {type(file).__name__}")
     if config is not None and not isinstance(config, Mapping):
         raise TypeError(f"config must be a mapping, not {type(config).__name__}")
-    return _Parser(text, file, config or {}).run()
+    with gc_paused():  # the rows are many objects that all stay alive
+        return _Parser(text, file, config or {}).run()
 
 
 def parse_file(path: str | Path, *, config: Mapping[str, str] | None = None) -> ParsedImpex:
