@@ -59,12 +59,16 @@ def main() -> int:
         written = generate(Path(folder), customers=customers, products=products, seed=7,
                            progress=False)
         for path in written:
-            rt.reset()
-            start = time.perf_counter()
-            report = load_paths(rt.db, [path])
-            seconds = time.perf_counter() - start
+            walls, cpus = [], []
+            for _ in range(1 if args.quick else 3):  # the median of three: the cores are shared
+                rt.reset()
+                start, cpu = time.perf_counter(), time.process_time()
+                report = load_paths(rt.db, [path])
+                walls.append(time.perf_counter() - start)
+                cpus.append(time.process_time() - cpu)
+                assert report.ok, [str(e) for e in report.errors][:3]
+            seconds, cpu = statistics.median(walls), statistics.median(cpus)
             lines = sum(1 for line in path.open(encoding="utf-8") if line.startswith(";"))
-            assert report.ok, [str(e) for e in report.errors][:3]
             import csv
 
             start = time.perf_counter()
@@ -74,7 +78,8 @@ def main() -> int:
             plain = time.perf_counter() - start
             rows.append(row(f"ImpEx parse and load, {path.name}", f"{lines / seconds:,.0f} rows/s",
                             f"csv.reader {lines / plain:,.0f} rows/s",
-                            f"{seconds / plain:.1f}× slower", "≥ 100k rows/s"))
+                            f"{seconds / plain:.1f}× slower", "≥ 100k rows/s",
+                            f"{lines:,} rows; {lines / cpu:,.0f} rows/s of CPU time"))
         rt.reset()
         load_paths(rt.db, [p for p in written if "customers" in p.name])
         agent = sap.agent_token()

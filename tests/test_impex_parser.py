@@ -955,3 +955,14 @@ def test_an_unknown_header_mode_is_an_error(text, line):
     errors = [d for d in result.diagnostics if d.level == "error"]
     assert [(d.line, d.message.split(" (")[0]) for d in errors] == [
         (line, f"unknown header mode '{text.splitlines()[line - 1].split()[0]}'")]
+
+
+@pytest.mark.parametrize("line, cells", [
+    (";a;b c;d", ("a", "b c", "d")),  # nothing to trim: split as is
+    ("; a ;b\t;\u00a0d\u00a0", ("a", "b", "d")),  # blanks, a tab, no-break spaces trimmed
+    (";a;b;d ", ("a", "b", "d")),
+    (";a\u3000;b;d;extra", ("a", "b", "d")),  # an ideographic space; a cell past the columns
+])
+def test_unquoted_cells_are_trimmed_of_every_kind_of_whitespace(line, cells):
+    result = parse(f"INSERT Title;code;name;description\n{line}\n", file="t.impex")
+    assert result.blocks[0].rows[0].cells == cells

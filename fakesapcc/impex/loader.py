@@ -31,22 +31,19 @@ from . import orders
 from . import parser as p
 from . import values as v
 from .syntax import Column, Diagnostic, Header, ParsedImpex, Pattern, ValueLine
+from .gcpause import gc_paused
 from .report import FileReport, ImpexLoadError, LoadReport
 from .types import Attr, TypeDef, is_subtype, type_def
+from .writes import NULL, CollectionWrites, Unresolved
 
 log = logging.getLogger("fakesapcc")
 
 IGNORE = "<ignore>"
-NULL = "<null>"
 CONVERTED = frozenset({"bool", "int", "float", "date", "daterange"})  # kinds whose cells must convert
 
 
-class Unresolved(Exception):
-    """A reference did not resolve (yet)."""
-
-    def __init__(self, message: str, docid: bool = False) -> None:
-        super().__init__(message)
-        self.docid = docid
+#: one known attribute column of a header: cell index, column, attribute, default, unique
+PlanColumn = tuple[int, Column, Attr, str, bool]
 
 
 class BadValue(Exception):
@@ -84,8 +81,9 @@ def load_text(db: Db, text: str, file: str = "<string>", *,
               progress: Progress | None = None) -> FileReport:
     """Parse and load one ImpEx text. Never raises for bad input: see ``FileReport.errors``
     (and ``loaded``: False means nothing of the file was applied)."""
-    parsed = p.parse(text, file=file, config=dict(config or {}))
-    return load_parsed(db, parsed, strict=strict, progress=progress)
+    with gc_paused():
+        parsed = p.parse(text, file=file, config=dict(config or {}))
+        return load_parsed(db, parsed, strict=strict, progress=progress)
 
 
 def load_parsed(db: Db, parsed: ParsedImpex, *, strict: bool = False,
@@ -94,7 +92,7 @@ def load_parsed(db: Db, parsed: ParsedImpex, *, strict: bool = False,
     if parsed.errors:
         return report
     try:
-        with db.transaction():
+        with gc_paused(), db.transaction():
             _FileLoader(db, parsed, report, strict, progress).run()
             if report.errors:
                 raise ImpexLoadError(LoadReport([report]))
@@ -115,7 +113,14 @@ def load_paths(db: Db, paths: Iterable[str | Path], *,
     """Load files and folders in order. Each file is all-or-nothing; with ``stop_on_error``
     the first failing file ends the load; ``progress`` is told how far each file is."""
     report = LoadReport()
-    for path in impex_files(paths):
+    with gc_paused():
+        _load_files(db, impex_files(paths), report, config, strict, stop_on_error, progress)
+    return report
+
+
+def _load_files(db: Db, files: list[Path], report: LoadReport, config: Mapping[str, str] | None,
+                strict: bool, stop_on_error: bool, progress: Progress | None) -> None:
+    for path in files:
         try:
             text = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -127,7 +132,6 @@ def load_paths(db: Db, paths: Iterable[str | Path], *,
                                           progress=progress))
         if stop_on_error and report.files[-1].errors:
             break
-    return report
 
 
 # ------------------------------------------------------------------------------- the engine
@@ -144,12 +148,27 @@ def _is_a(item: Any, td: TypeDef) -> bool:
     return code is None or is_subtype(code, td.code)
 
 
+_LATER = frozenset({"localized", "refs", "strs"})  # kinds set on an item after it is made
+
+
 @functools.cache
 def _field_names(model: type) -> frozenset[str]:
     return frozenset(f.name for f in dataclasses.fields(model))
 
 
-class _FileLoader:
+_FACTS: dict[str, tuple[frozenset[str], tuple[str, ...], bool]] = {}
+
+
+def _model_facts(td: TypeDef) -> tuple[frozenset[str], tuple[str, ...], bool]:
+    """A type's model fields, the fields of its natural key, and whether it has a pk."""
+    found = _FACTS.get(td.code)
+    if found is None:
+        names = _field_names(td.model)
+        found = _FACTS[td.code] = (names, tuple(td.attrs[k].field for k in td.key), "pk" in names)
+    return found
+
+
+class _FileLoader(CollectionWrites):
     def __init__(self, db: Db, parsed: ParsedImpex, report: FileReport, strict: bool,
                  progress: Progress | None = None):
         self.progress = progress
@@ -163,7 +182,8 @@ class _FileLoader:
         self.retry_attrs: list[tuple[TypeDef, Any, Column, Attr, str, ValueLine]] = []
         self.warned: set[tuple[int, str]] = set()
         self.resolved: dict[tuple[Any, ...], tuple[TypeDef, Any]] = {}
-        self.plans: dict[tuple[int, str], tuple[Column | None, list[tuple[Column, Attr, str]]]] = {}
+        self.leaves: dict[int, int] = {}  # id of a pattern alternative → its leaf count
+        self.plans: dict[tuple[int, str], tuple[Column | None, list[PlanColumn]]] = {}
         self.now = datetime.now(timezone.utc)  # the time every item this file saves is stamped with
         self.orders: set[str] = set()  # orders whose entries, consignments or totals changed
         self.given: dict[str, set[str]] = {}  # order code → the totals this file's columns gave
@@ -253,17 +273,17 @@ class _FileLoader:
         cells: list[tuple[Column, Attr, str]] = []
         docid: tuple[str, str] | None = None
         docid_col, plan = self.plan(rtd, header)
-        if docid_col is not None and row.cells[docid_col.index]:
-            docid = (docid_col.qualifier.lstrip("&").lower(), row.cells[docid_col.index])
+        values = row.cells
+        if docid_col is not None and values[docid_col.index]:
+            docid = (docid_col.qualifier.lstrip("&").lower(), values[docid_col.index])
         unique: list[tuple[Column, Attr, str]] = []
-        for col, attr, default in plan:
-            cell = row.cells[col.index]
-            raw = cell if cell != "" else default
+        for index, col, attr, default, is_unique in plan:
+            raw = values[index] or default  # an empty cell takes the column's default
             if raw == IGNORE:
                 continue
-            cells.append((col, attr, raw))
-            if col.unique:
-                unique.append((col, attr, raw))
+            cells.append(cell := (col, attr, raw))
+            if is_unique:
+                unique.append(cell)
         if rtd.relation:
             self.relation(rtd, header, row, cells, final)
             return
@@ -344,14 +364,15 @@ class _FileLoader:
                     bad = True
         return bad
 
-    def plan(self, td: TypeDef, header: Header) -> tuple[Column | None, list[tuple[Column, Attr, str]]]:
+    def plan(self, td: TypeDef, header: Header) -> tuple[Column | None, list[PlanColumn]]:
         """Per header and row type: the document id column and the known attribute columns
-        with their defaults (computed once, used for every row)."""
+        as ``(cell index, column, attribute, default, unique)`` (computed once, used for every
+        row)."""
         key = (id(header), td.code)
         found = self.plans.get(key)
         if found is None:
             docid_col = next((c for c in header.columns if c.kind == "docid" and c.qualifier), None)
-            plan = [(c, a, c.default if c.default is not None else "")
+            plan = [(c.index, c, a, c.default if c.default is not None else "", c.unique)
                     for c in header.columns
                     if c.kind == "attribute" and (a := td.attr(c.qualifier or "")) is not None]
             found = self.plans[key] = (docid_col, plan)
@@ -361,13 +382,38 @@ class _FileLoader:
                key_fields: dict[str, Any], row: ValueLine, final: bool) -> Any:
         kwargs: dict[str, Any] = {}
         later: list[tuple[Column, Attr, str]] = []
-        for col, attr, raw in cells:
-            if attr.hook or attr.kind in ("localized", "refs", "strs"):
-                later.append((col, attr, raw))
+        resolved = self.resolved
+        for cell in cells:
+            col, attr, raw = cell
+            kind = attr.kind
+            if attr.hook or kind in _LATER:
+                later.append(cell)
                 continue
-            if attr.field in key_fields:
-                kwargs[attr.field] = key_fields[attr.field]
+            name = attr.field
+            if name in key_fields:
+                kwargs[name] = key_fields[name]
                 continue
+            # what convert gives for an empty, a <null> and a plain text cell, inline
+            if raw == "":
+                continue
+            if raw == NULL:
+                kwargs[name] = None
+                continue
+            if kind == "str":
+                kwargs[name] = raw
+                continue
+            if kind == "enum" and not (col.pattern and col.pattern.alternatives):
+                kwargs[name] = raw  # a plain enumeration code, as convert gives it
+                continue
+            if kind == "bool" and (flag := v.BOOLEANS.get(raw.strip().lower())) is not None:
+                kwargs[name] = flag
+                continue
+            if kind == "ref":  # a reference resolved before: resolve's cache, inline
+                hit = resolved.get((attr.target or "", id(col.pattern), raw,
+                                    col.modifiers.get("path-delimiter", ":")))
+                if hit is not None:
+                    kwargs[name] = hit[0].ident(hit[1])
+                    continue
             try:
                 value = self.convert(td, col, attr, raw, row)
             except Unresolved:
@@ -381,17 +427,18 @@ class _FileLoader:
         if td.defaults is not None:
             for name, value in td.defaults().items():
                 kwargs.setdefault(name, value)
-        field_names = _field_names(td.model)
-        missing_key = [td.attrs[k].field for k in td.key if kwargs.get(td.attrs[k].field) is None]
+        field_names, key_names, has_pk = _model_facts(td)
+        missing_key = [k for k in key_names if kwargs.get(k) is None]
         if missing_key:
             self.problem(f"cannot create {td.code} without {', '.join(missing_key)}: row skipped",
                          row.line)
             self.report.skipped[td.code] += 1
             return None
-        if "pk" in field_names:
+        if has_pk:
             kwargs["pk"] = self.db.new_pk()
         try:
-            item = td.model(**{k: v for k, v in kwargs.items() if k in field_names})
+            item = td.model(**(kwargs if kwargs.keys() <= field_names
+                               else {k: v for k, v in kwargs.items() if k in field_names}))
         except TypeError:
             missing = [f.name for f in dataclasses.fields(td.model)
                        if f.default is dataclasses.MISSING
@@ -406,6 +453,9 @@ class _FileLoader:
             item.typeCode = td.code  # a CMS item of this type
         self.add(td, item)
         for col, attr, raw in later:
+            if attr.kind == "localized" and not attr.hook and raw != "" and raw != NULL:
+                getattr(item, attr.field)[col.lang or "en"] = raw  # what set_attr does, inline
+                continue
             self.set_attr(td, item, col, attr, raw, row, final)
         return item
 
@@ -415,6 +465,9 @@ class _FileLoader:
                    row: ValueLine) -> dict[str, Any]:
         fields: dict[str, Any] = {}
         for col, attr, raw in unique:
+            if attr.kind == "str":  # what convert gives, inline
+                fields[attr.field] = raw if raw != "" and raw != NULL else None
+                continue
             value = self.convert(td, col, attr, raw, row)
             if attr.hook == "owner" and isinstance(value, tuple):
                 value = value[1]
@@ -426,6 +479,9 @@ class _FileLoader:
         if td.collection == "order_entries":
             return orders.entries_of(self.state, fields)
         collection: dict = getattr(self.state, td.collection)
+        if td.collection == "principals" and len(fields) == 1 and type(fields.get("uid")) is str:
+            item = collection.get(uid_key(fields["uid"]))  # the principals' store key
+            return [item] if item is not None and self.matches(item, fields) else []
         try:
             key = td.store_key(SimpleNamespace(**fields))
         except (AttributeError, TypeError, IndexError):  # not a whole key: scan
@@ -549,119 +605,6 @@ class _FileLoader:
                     return f.default_factory()
         return None
 
-    def set_collection(self, td: TypeDef, item: Any, col: Column, attr: Attr, raw: str,
-                       row: ValueLine, final: bool) -> None:
-        """Write a collection attribute. Elements that do not resolve make the whole attribute
-        wait for the retry pass; in that pass they are reported and the others written."""
-        mods = col.modifiers
-        mode = mods.get("mode", "replace").lower()
-        if raw == "" or raw == NULL:
-            if raw == NULL or mods.get("ignorenull", "true").lower() == "false":
-                elements: list[tuple[str, Any]] = []
-                mode = "replace"
-            else:
-                return
-        else:
-            elements = []
-            missing: list[Unresolved] = []
-            for op, element in v.split_collection(raw, mods.get("collection-delimiter", ",")):
-                if attr.kind != "refs":
-                    elements.append((op, element))
-                    continue
-                try:
-                    elements.append((op, self.resolve(attr.target or "", col.pattern, element,
-                                                      col, row)[1]))
-                except Unresolved as exc:
-                    missing.append(exc)
-            if missing and not final:
-                raise missing[0]
-            for exc in missing:
-                self.unresolved(exc, row, col)
-        if attr.hook == "members":
-            self.set_members(item, elements, mode)
-            return
-        current = list(item.groups if attr.hook == "groups"
-                       else item.attributes.get(attr.field, ()) if attr.hook == "property"
-                       else getattr(item, attr.field))
-        result = self.apply_mode(current, elements, mode, same=uid_key if attr.hook == "groups" else None)
-        if attr.hook == "groups":
-            self.db.set_groups(item, set(result))
-        elif attr.hook == "property":
-            item.attributes[attr.field] = result
-        else:
-            setattr(item, attr.field, result)
-
-    @staticmethod
-    def apply_mode(current: list[Any], elements: list[tuple[str, Any]], mode: str,
-                   same: Any = None) -> list[Any]:
-        norm = same or (lambda x: x)
-        has_ops = any(op for op, _ in elements)
-        result = list(current) if (mode in ("append", "merge", "remove") or has_ops) else []
-        for op, value in elements:
-            present = [x for x in result if norm(x) == norm(value)]
-            if op == "-" or (mode == "remove" and not op):
-                result = [x for x in result if norm(x) != norm(value)]
-            elif not present:
-                result.append(value)
-        return result
-
-    def set_members(self, group: Any, elements: list[tuple[str, Any]], mode: str) -> None:
-        current = [x.uid for x in self.db.members_of(group.uid)]
-        wanted = self.apply_mode(current, elements, mode, same=uid_key)
-        wanted_keys = {uid_key(x) for x in wanted}
-        for uid in current:
-            if uid_key(uid) not in wanted_keys:
-                member = self.db.principal(uid)
-                if member is not None:
-                    self.db.set_groups(member, {g for g in member.groups
-                                                   if uid_key(g) != uid_key(group.uid)})
-        for uid in wanted:
-            member = self.db.principal(uid)
-            if member is not None:
-                self.db.add_to_group(member, group.uid)
-
-    # -- relations ---------------------------------------------------------------------------
-
-    def relation(self, td: TypeDef, header: Header, row: ValueLine,
-                 cells: list[tuple[Column, Attr, str]], final: bool) -> None:
-        ends: dict[str, tuple[TypeDef, Any]] = {}
-        try:
-            for col, attr, raw in cells:
-                if raw == "":
-                    continue
-                ends[attr.field] = self.resolve_item(attr.target or "", col.pattern, raw, col, row)
-        except Unresolved as exc:
-            if final:
-                self.unresolved(exc, row)
-                self.report.skipped[td.code] += 1
-            else:
-                self.retry_rows.append((td, header, row))
-            return
-        if "source" not in ends or "target" not in ends:
-            self.problem(f"{td.code} needs both source and target: row skipped", row.line)
-            return
-        (_, source), (_, target) = ends["source"], ends["target"]
-        remove = header.mode == "REMOVE"
-        hook = td.relation[2]
-        if hook == "group_membership":
-            groups = {g for g in source.groups if uid_key(g) != uid_key(target.uid)}
-            self.db.set_groups(source, groups if remove else groups | {target.uid})
-        else:
-            holder_end, field_name = {
-                "subcategory": ("target", "supercategories"),
-                "category_product": ("target", "supercategories"),
-                "store_delivery_mode": ("source", "deliveryModes"),
-                "pos_warehouse": ("source", "warehouses"),
-                "site_store": ("source", "stores"),
-            }[hook]
-            other_end = "source" if holder_end == "target" else "target"
-            holder = ends[holder_end][1]
-            other_td, other = ends[other_end]
-            value = other_td.ident(other)
-            values = [v for v in getattr(holder, field_name) if v != value]
-            setattr(holder, field_name, values if remove else values + [value])
-        self.report.counts[td.code] += 1
-
     # -- conversion --------------------------------------------------------------------------
 
     def convert(self, td: TypeDef, col: Column, attr: Attr, raw: str, row: ValueLine) -> Any:
@@ -673,6 +616,9 @@ class _FileLoader:
         kind = attr.kind
         if kind in ("str", "localized"):
             return raw
+        if kind == "ref":
+            owner_td, ident = self.resolve(attr.target or "", col.pattern, raw, col, row)
+            return (owner_td, ident) if attr.hook == "owner" else ident
         if kind == "password":
             if raw.startswith("plain:"):
                 return raw[len("plain:"):]
@@ -702,14 +648,15 @@ class _FileLoader:
             if col.pattern and col.pattern.is_reference:
                 return v.split_path(raw, col.modifiers.get("path-delimiter", ":"))[-1]
             return raw
-        if kind == "ref":
-            owner_td, ident = self.resolve(attr.target or "", col.pattern, raw, col, row)
-            return (owner_td, ident) if attr.hook == "owner" else ident
         raise BadValue(f"unsupported attribute kind {kind}")
 
     def resolve(self, target: str, pattern: Pattern | None, value: str, col: Column,
                 row: ValueLine) -> tuple[TypeDef, Any]:
-        td, item = self.resolve_item(target, pattern, value, col, row)
+        key = (target, id(pattern), value, col.modifiers.get("path-delimiter", ":"))
+        hit = self.resolved.get(key)  # resolve_item's cache, inline
+        if hit is None:
+            hit = self.resolved[key] = self._resolve_item(target, pattern, value, col, row)
+        td, item = hit
         return td, td.ident(item)
 
     def resolve_item(self, target: str, pattern: Pattern | None, value: str, col: Column,
@@ -746,15 +693,25 @@ class _FileLoader:
             alt_td = type_def(alternative[0].type_code) if alternative[0].type_code else target_td
             if alt_td is None:
                 continue
-            leaves = sum(sp.leaf_count() for sp in alternative)
+            leaves = self.leaves.get(id(alternative))
+            if leaves is None:
+                leaves = self.leaves[id(alternative)] = sum(sp.leaf_count() for sp in alternative)
             parts = [value] if leaves == 1 else v.split_path(value, delimiter)
             if len(parts) > leaves:
                 continue
             parts += [""] * (leaves - len(parts))  # missing trailing parts take the defaults
-            try:
-                fields = self.pattern_fields(alt_td, alternative, parts, col, row)
-            except Unresolved:
-                continue
+            sp = alternative[0]
+            attr = alt_td.attr(sp.qualifier) if leaves == 1 and not sp.alternatives else None
+            if attr is not None and attr.kind == "str":  # one text attribute: pattern_fields, inline
+                raw = parts[0]
+                if raw == "" and sp.modifiers.get("default") is not None:
+                    raw = sp.modifiers["default"]
+                fields = {attr.field: raw if raw != "" and raw != NULL else None}
+            else:
+                try:
+                    fields = self.pattern_fields(alt_td, alternative, parts, col, row)
+                except Unresolved:
+                    continue
             found = [x for x in self.find(alt_td, fields) if _is_a(x, alt_td)]
             if found:
                 return alt_td, found[0]

@@ -21,9 +21,11 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
+from .gcpause import gc_paused
 from .lexer import (AFTER_QUOTE, MID_QUOTE, has_continuation, quote_open_at_end,
                     read_modifier_block, split_line, split_quoted, strip_continuation)
-from .syntax import Block, Column, Diagnostic, Header, ParsedImpex, Pattern, ValueLine
+from .syntax import (Block, Column, Diagnostic, Header, ParsedImpex, Pattern, ValueLine,
+                     value_line)
 
 __all__ = ["parse", "parse_file", "CELL_MODIFIERS", "LINE_MODIFIERS"]
 
@@ -104,7 +106,8 @@ def parse(text: str, *, file: str = "<string>",
         raise TypeError(f"file must be str, not {type(file).__name__}")
     if config is not None and not isinstance(config, Mapping):
         raise TypeError(f"config must be a mapping, not {type(config).__name__}")
-    return _Parser(text, file, config or {}).run()
+    with gc_paused():  # the rows are many objects that all stay alive
+        return _Parser(text, file, config or {}).run()
 
 
 def parse_file(path: str | Path, *, config: Mapping[str, str] | None = None) -> ParsedImpex:
@@ -283,7 +286,7 @@ class _Parser:
         lines = self.lines
         n = len(lines)
         i = 0
-        make_row = ValueLine
+        make_row = value_line
         fast = self.fast_path_context()
         while i < n:
             raw = lines[i]
@@ -298,7 +301,11 @@ class _Parser:
                     if '"' in raw:  # a quote that came from a macro value
                         self.add_row(raw, i)
                         continue
-                cells = [part.strip() for part in raw.split(";", ncells + 1)[1:ncells + 1]]
+                cells = raw.split(";", ncells + 1)[1:ncells + 1]
+                # strip the cells only if one can start or end with whitespace: every
+                # whitespace character but the space is unprintable
+                if "; " in raw or " ;" in raw or raw[-1] == " " or not raw.isprintable():
+                    cells = [part.strip() for part in cells]
                 if len(cells) < ncells:
                     cells.extend([""] * (ncells - len(cells)))
                 if slots is not None:

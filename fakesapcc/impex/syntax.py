@@ -110,6 +110,18 @@ class ValueLine:
     locale: str = "en"  # from the last ``#% impex.setLocale(Locale.X)`` before this row
 
 
+_new = object.__new__
+
+
+def value_line(header: Header, subtype: str | None, cells: tuple[str, ...], line: int,
+               locale: str) -> ValueLine:
+    """``ValueLine(...)`` for the parser's hot loop: the same object, made without the frozen
+    dataclass's one ``object.__setattr__`` per field."""
+    row = _new(ValueLine)
+    row.__dict__.update(header=header, subtype=subtype, cells=cells, line=line, locale=locale)
+    return row
+
+
 @dataclass
 class Block:
     header: Header

@@ -44,10 +44,13 @@ def split_path(value: str, delimiter: str = ":") -> list[str]:
     >>> split_path("myCatalog:Online")
     ['myCatalog', 'Online']
     """
-    return [part.strip() for part in value.split(delimiter or ":")]
+    delimiter = delimiter or ":"
+    if delimiter not in value:
+        return [value.strip()]
+    return [part.strip() for part in value.split(delimiter)]
 
 
-_BOOLEANS = {
+BOOLEANS = {
     "true": True, "false": False, "ja": True, "nein": False, "wahr": True, "falsch": False,
     "y": True, "n": False, "+": True, "-": False,
 }
@@ -56,7 +59,7 @@ _BOOLEANS = {
 def parse_bool(value: str) -> bool | None:
     """``true``/``false`` in any case (also ``ja``/``nein``, ``wahr``/``falsch``, ``y``/``n``,
     ``+``/``-``); ``None`` if the text is not a boolean."""
-    return _BOOLEANS.get(value.strip().lower())
+    return BOOLEANS.get(value.strip().lower())
 
 
 _NUMBER_RES = {
@@ -69,6 +72,9 @@ _COMMA_DECIMAL_LANGUAGES = frozenset({
 })
 
 
+_DECIMAL_POINTS: dict[str, str] = {}  # locale → its decimal point
+
+
 def parse_number(value: str, locale: str = "en") -> int | float | None:
     """Parse a number written for ``locale`` (``"en"``, ``"de"``, ``"de_DE"``, ...).
 
@@ -78,9 +84,18 @@ def parse_number(value: str, locale: str = "en") -> int | float | None:
     allowed. Returns an ``int`` when there is neither a fraction nor an exponent, else a
     ``float``; ``None`` if the text is not a number.
     """
-    language = locale.replace("-", "_").split("_")[0].lower()
-    decimal = "," if language in _COMMA_DECIMAL_LANGUAGES else "."
-    m = _NUMBER_RES[decimal].match(value.strip())
+    decimal = _DECIMAL_POINTS.get(locale)
+    if decimal is None:
+        language = locale.replace("-", "_").split("_")[0].lower()
+        decimal = _DECIMAL_POINTS[locale] = "," if language in _COMMA_DECIMAL_LANGUAGES else "."
+    text = value.strip()
+    if len(text) < 300 and text.isascii():  # the common shapes, as the regex reads them
+        if text.isdigit():
+            return int(text)
+        whole, point, fraction = text.partition(decimal)
+        if point and whole.isdigit() and fraction.isdigit():
+            return float(f"{whole}.{fraction}")
+    m = _NUMBER_RES[decimal].match(text)
     if not m:
         return None
     sign, whole, fraction, exponent = m.groups()
