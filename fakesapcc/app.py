@@ -111,7 +111,7 @@ def create_app(config: Config | None = None, *, db: Db | None = None,
     context.install(app)  # agent sessions started by emulation
 
     from .api.admin import bp as admin_bp
-    from .api import admin_aftersales  # noqa: F401  (its routes, on the admin blueprint)
+    from .api import admin_aftersales, admin_b2b  # noqa: F401  (their routes, on the admin blueprint)
     from .api.dashboard import bp as dashboard_bp
     from .api import login  # noqa: F401  (the authorization endpoint, on the oauth blueprint)
     from .api.asm import bp as asm_bp

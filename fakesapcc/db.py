@@ -116,6 +116,11 @@ class State:
     b2b_approvals: dict[str, mb.OrderApproval] = field(default_factory=dict)  # by code
     b2b_replenishments: dict[str, mb.ReplenishmentOrder] = field(default_factory=dict)  # by code
     quotes: dict[str, mb.Quote] = field(default_factory=dict)  # by code
+    future_stocks: dict[int, mb.FutureStock] = field(default_factory=dict)
+    order_forms: dict[tuple[str, str], mb.OrderForm] = field(default_factory=dict)  # (site, code)
+    b2b_registrations: dict[str, mb.B2BRegistration] = field(default_factory=dict)  # by code
+    b2b_credit_limits: dict[str, mb.B2BCreditLimit] = field(default_factory=dict)  # by code
+    b2b_documents: dict[str, mb.B2BDocument] = field(default_factory=dict)  # by number
     # transactions
     carts: dict[str, m.Cart] = field(default_factory=dict)
     orders: dict[str, m.Order] = field(default_factory=dict)

@@ -180,6 +180,7 @@ def _get_urls(sap) -> list[tuple[str, dict]]:
         ("/occ/v2/electronics-spa/users/anonymous/consenttemplates", {}),
         *_b2b_org_urls(sap),
         *_b2b_quote_urls(sap),
+        *_b2b_buying_urls(sap),
     ]
 
 
@@ -270,6 +271,37 @@ def _b2b_quote_urls(sap) -> list[tuple[str, dict]]:
             (f"{me}/replenishmentOrders", buyer),
             (f"{me}/replenishmentOrders/{replenishment}?fields=FULL", buyer),
             (f"{me}/replenishmentOrders/{replenishment}/orders", buyer)]
+
+
+def _b2b_buying_urls(sap) -> list[tuple[str, dict]]:
+    """B2B buying and the account: as a buyer with an order shipped (its invoice), the
+    manager who views the branch's orders, the administrator who reads the account."""
+    def token(uid: str) -> dict:
+        return {"Authorization": f"Bearer {sap.customer_token(uid, 'pw4all')}"}
+    b2b = "/occ/v2/powertools-spa"
+    buyer, manager = token("gi.sun@rustic-hw.com"), token("hanna.schmidt@rustic-hw.com")
+    admin = token("linda.wolf@rustic-hw.com")
+    approval = sap.runtime.db.state.b2b_approvals[_pending_approval(sap, b2b)]
+    sap.client.post(f"{b2b}/orgUsers/current/cartFromOrder?orderCode={approval.order}",
+                    headers=buyer)  # a current cart
+    order = sap.runtime.db.state.orders[approval.order]
+    order.status = "CREATED"  # approved, then shipped
+    sap.fulfil_order(order.code, "SHIPPED")
+    sap.client.post(f"{b2b}/orderforms", headers=buyer, json={
+        "code": "f1", "currency": {"isocode": "USD"},
+        "entries": [{"sku": "3881018", "quantity": 1}]})
+    unit = f"{b2b}/users/current/orgUnits/Custom%20Retail"
+    return [(f"{b2b}/users/current/carts/current", buyer),
+            (f"{b2b}/orgUsers/current/orgUnits/orders", manager),
+            (f"{b2b}/orgUsers/current/orgUnits/orders/{order.code}", manager),
+            (f"{b2b}/orgProducts/3881018?fields=FULL", buyer),
+            (f"{b2b}/users/current/futureStocks?productCodes=2226370,3881018", buyer),
+            (f"{b2b}/users/current/futureStocks/2226370", buyer),
+            (f"{b2b}/orderforms", buyer), (f"{b2b}/orderforms/f1", buyer),
+            (f"{b2b}/users/current/orders/{order.code}/invoices", buyer),
+            (f"{b2b}/users/current/orders/{order.code}/invoices/9{order.code}/download", buyer),
+            (f"{unit}/accountSummary", admin), (f"{unit}/orgDocuments?status=all", admin),
+            (f"{unit}/orgDocuments/INPG-00100001/attachments/INPG-00100001", admin)]
 
 
 def test_every_read_changes_nothing(sap):

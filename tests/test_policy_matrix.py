@@ -326,3 +326,85 @@ def test_quote_and_replenishment_policy(sapcc, caller, user, column, status, err
     assert response.status_code == status, response.get_data(as_text=True)
     if error:
         assert response.get_json()["errors"][0]["type"] == error
+
+
+# B2B buying, approvals and the account on powertools-spa: who reads the approvals of an
+# approver and decides one (ROLE_B2BAPPROVERGROUP or a trusted client: an approver of another
+# branch is not assigned it), the unit-level orders of a branch (the right
+# unitorderviewergroup, which the manager of Rustic Retail holds, or a trusted client), the
+# account summary of Custom Retail (ROLE_B2BADMINGROUP only), future stocks (any customer, a
+# customer manager, a trusted client) and order forms (no userId: an agent names its customer
+# in sap-commerce-cloud-user-id; a trusted client acts for nobody). The pending approval is of
+# an order of gi.sun over her threshold, assigned to william.hunter.
+#  caller             userId in path | approvals              | approval decision         | branch orders          | account summary        | future stocks          | order forms
+B2B_BUYING_MATRIX = """
+   none               current        | 401 UnauthorizedError  | 401 UnauthorizedError     | 401 UnauthorizedError  | 401 UnauthorizedError  | 401 UnauthorizedError  | 401 AccessDeniedError
+   b2b-admin          current        | 401 AccessDeniedError  | 401 AccessDeniedError     | 401 AccessDeniedError  | 200                    | 200                    | 200
+   b2b-admin          buyer          | 403 ForbiddenError     | 403 ForbiddenError        | 403 ForbiddenError     | 403 ForbiddenError     | 403 ForbiddenError     | -
+   b2b-other-admin    current        | 401 AccessDeniedError  | 401 AccessDeniedError     | 401 AccessDeniedError  | 404 NotFoundError      | 200                    | 200
+   b2b-approver       current        | 200                    | 200                       | 401 AccessDeniedError  | 401 AccessDeniedError  | 200                    | 200
+   b2b-other-approver current        | 200                    | 400 UnknownIdentifierError | 401 AccessDeniedError | 401 AccessDeniedError  | 200                    | 200
+   b2b-viewer         current        | 401 AccessDeniedError  | 401 AccessDeniedError     | 200                    | 401 AccessDeniedError  | 200                    | 200
+   b2b-buyer          current        | 401 AccessDeniedError  | 401 AccessDeniedError     | 401 AccessDeniedError  | 401 AccessDeniedError  | 200                    | 200
+   agent              buyer          | 401 AccessDeniedError  | 401 AccessDeniedError     | 401 AccessDeniedError  | 401 AccessDeniedError  | 200                    | 200
+   trusted            approver       | 200                    | 200                       | 200                    | 401 AccessDeniedError  | 200                    | 401 AccessDeniedError
+   trusted            viewer         | 200                    | 400 UnknownIdentifierError | 200                   | 401 AccessDeniedError  | 200                    | -
+"""
+B2B_BUYING_COLUMNS = ["b2b_approvals", "b2b_approval_decision", "b2b_branch_orders",
+                      "b2b_account_summary", "b2b_future_stocks", "b2b_order_forms"]
+B2B_BUYING_USERS = {**B2B_USERS, "other-approver": "anthony.lombardi@rustic-hw.com",
+                    "viewer": "hanna.schmidt@rustic-hw.com"}
+
+
+def pending_approval(sapcc) -> str:
+    """An order of gi.sun (threshold 1000 USD) for six drills: its approval's code."""
+    buyer = spec.Client(sapcc.client, site="powertools-spa",
+                        token=sapcc.customer_token("gi.sun@rustic-hw.com", "pw4all"))
+    code = buyer.post("users/current/carts").get_json()["code"]
+    buyer.post(f"orgUsers/current/carts/{code}/entries/",
+               json={"orderEntries": [{"product": {"code": "3881018"}, "quantity": 6}]})
+    address = {"firstName": "Gi", "lastName": "Sun", "line1": "1 Main", "town": "Boston",
+               "postalCode": "02110", "country": {"isocode": "US"}}
+    pk = buyer.post("users/current/addresses", json=address).get_json()["id"]
+    buyer.put(f"orgUsers/current/carts/{code}/addresses/delivery?addressId={pk}")
+    buyer.put(f"users/current/carts/{code}/deliverymode?deliveryModeId=standard-gross")
+    buyer.post(f"users/current/carts/{code}/paymentdetails", json={
+        "accountHolderName": "Gi Sun", "cardNumber": "4111111111111111",
+        "cardType": {"code": "visa"}, "expiryMonth": "12", "expiryYear": "2035",
+        "billingAddress": address})
+    order = buyer.post(f"orgUsers/current/orders?cartId={code}&termsChecked=true").get_json()
+    assert order["status"] == "PENDING_APPROVAL", order
+    return next(a.code for a in sapcc.runtime.db.state.b2b_approvals.values()
+                if a.order == order["code"])
+
+
+@pytest.mark.parametrize("caller, user, column, status, error",
+                         list(rows(B2B_BUYING_MATRIX, B2B_BUYING_COLUMNS)))
+def test_b2b_buying_policy(sapcc, caller, user, column, status, error):
+    token = sapcc.customer_token(B2B_BUYING_USERS[caller[4:]], "pw4all") \
+        if caller.startswith("b2b-") else token_for(sapcc, caller)
+    occ = spec.Client(sapcc.client, site="powertools-spa", token=token)
+    uid = B2B_BUYING_USERS.get(user, user)
+    on_behalf = {"sap-commerce-cloud-user-id": uid} if uid != "current" else {}
+    approvals = f"users/{uid}/orderapprovals"
+
+    def decide():
+        code = pending_approval(sapcc)
+        return occ.post(f"{approvals}/{code}/decision",
+                        json={"decision": "APPROVE", "comment": "fine"})
+    response = {
+        "b2b_approvals": lambda: occ.get(approvals),
+        "b2b_approval_decision": decide,
+        "b2b_branch_orders": lambda: occ.get(f"orgUsers/{uid}/orgUnits/orders"),
+        "b2b_account_summary": lambda: occ.get(f"users/{uid}/orgUnits/Custom Retail/"
+                                               "accountSummary"),
+        "b2b_future_stocks": lambda: occ.get(f"users/{uid}/futureStocks/2226370"),
+        "b2b_order_forms": lambda: occ.get("orderforms", headers=on_behalf),
+    }[column]()
+    assert response.status_code == status, response.get_data(as_text=True)
+    if error:
+        assert response.get_json()["errors"][0]["type"] == error
+    elif column == "b2b_approval_decision":
+        assert response.get_json()["decision"] == "APPROVE"
+    elif column == "b2b_future_stocks":
+        assert len(response.get_json()["futureStocks"]) == 2

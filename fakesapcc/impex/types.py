@@ -205,6 +205,8 @@ _define("B2BUnit", m.B2BUnit, "principals", ["uid"], {
     "active": A("active", "bool"), "lineofbusiness": A("lineOfBusiness", "enum"),
     "buyer": A("buyer", "bool"), "approvers": A("approvers", "refs", "B2BCustomer"),
     "approvalprocesscode": A("approvalProcessCode"),
+    "creditlimit": A("creditLimit", "ref", "B2BCreditLimit"),
+    "accountmanager": A("accountManager", "ref", "Employee"),
 }, parent="UserGroup")
 _define("User", m.User, "principals", ["uid"], {
     "password": A("password", "password"), "logindisabled": A("loginDisabled", "bool"),
@@ -485,6 +487,20 @@ _define("B2BPermission", mb.B2BPermission, "b2b_permissions", ["code"], {
 for _code in mb.PERMISSION_TYPES:
     _define(_code, mb.B2BPermission, "b2b_permissions", ["code"], {}, parent="B2BPermission",
             kind_of=_code)
+_define("B2BCreditLimit", mb.B2BCreditLimit, "b2b_credit_limits", ["code"], {
+    "code": A("code"), "amount": A("amount", "float"),
+    "currency": A("currency", "ref", "Currency"),
+}, **_simple("code"))
+_define("B2BDocument", mb.B2BDocument, "b2b_documents", ["documentnumber"], {
+    "documentnumber": A("documentNumber"), "unit": A("unit", "ref", "B2BUnit"),
+    "documenttype": A("documentType", "enum"), "status": A("status", "enum"),
+    "date": A("date", "date"), "duedate": A("dueDate", "date"), "amount": A("amount", "float"),
+    "openamount": A("openAmount", "float"), "currency": A("currency", "ref", "Currency"),
+    "documentmedia": A("attachments", "strs"),
+}, **_simple("documentNumber"))
+_define("FutureStock", mb.FutureStock, "future_stocks", [], {
+    "productcode": A("productCode"), "quantity": A("quantity", "int"), "date": A("date", "date"),
+})
 _define("B2BUserGroup", mb.B2BUserGroup, "principals", ["uid"], {
     "unit": A("unit", "ref", "B2BUnit"), "permissions": A("permissions", "refs", "B2BPermission"),
 }, parent="UserGroup")

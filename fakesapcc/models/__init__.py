@@ -251,6 +251,8 @@ class B2BUnit(UserGroup):
     buyer: bool = True
     approvers: list[str] = field(default_factory=list)  # B2BCustomer uids (B2BUnitApprovers)
     approvalProcessCode: str | None = None
+    creditLimit: str | None = None  # B2BCreditLimit.code
+    accountManager: str | None = None  # Employee.uid
 
     type_code = "B2BUnit"
 

@@ -13,8 +13,10 @@ from typing import Any
 
 from . import Cart, OrderEntry, UserGroup
 
-#: SAP's B2B roles: the user groups an organization's administrator may give its customers
-B2B_ROLES = ("b2bcustomergroup", "b2bmanagergroup", "b2bapprovergroup", "b2badmingroup")
+#: SAP's B2B roles: the user groups an organization's administrator may give its customers;
+#: the last is a right (Spartacus shows it apart), viewing the orders of one's branch
+B2B_ROLES = ("b2bcustomergroup", "b2bmanagergroup", "b2bapprovergroup", "b2badmingroup",
+             "unitorderviewergroup")
 
 #: SAP's order approval permission types (B2BPermission subtypes) and their names
 PERMISSION_TYPES = {
@@ -166,3 +168,80 @@ class Quote:
     # cart when it left its editor
     entries: list[OrderEntry] = field(default_factory=list)
     totals: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class FutureStock:
+    """A quantity of a product expected on a date (b2bcommerce's FutureStock)."""
+
+    pk: int
+    productCode: str
+    quantity: int = 0
+    date: datetime | None = None
+
+
+@dataclass(slots=True)
+class OrderFormEntry:
+    sku: str  # Product.code
+    quantity: int = 1
+
+
+@dataclass(slots=True)
+class OrderForm:
+    """A user's order form: a named list of products and quantities to add to a cart."""
+
+    code: str
+    user: str  # Customer.uid
+    site: str  # BaseSite.uid
+    currency: str | None = None  # Currency.isocode
+    description: str | None = None
+    entries: list[OrderFormEntry] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class B2BRegistration:
+    """An organization user's registration request (b2bcommerce's B2BRegistration), kept until
+    the merchant approves or rejects it (SAP: the registration workflow in Backoffice)."""
+
+    code: str
+    site: str  # BaseSite.uid
+    email: str
+    firstName: str
+    lastName: str
+    titleCode: str | None = None
+    message: str | None = None
+    status: str = "PENDING"  # PENDING | APPROVED | REJECTED
+    created: datetime | None = None
+    unit: str | None = None  # the B2BUnit the approved customer joined
+    rejectionReason: str | None = None
+
+
+#: b2bacceleratorservices' B2BDocumentType codes and their names
+DOCUMENT_TYPES = {"INVOICE": "Invoice", "CREDIT_NOTE": "Credit Note", "DEBIT_NOTE": "Debit Note",
+                  "PURCHASE_ORDER": "Purchase Order", "STATEMENT": "Statement"}
+
+
+@dataclass(slots=True)
+class B2BCreditLimit:
+    """A unit's credit limit (b2bcommerce's B2BCreditLimit)."""
+
+    code: str
+    amount: float = 0.0
+    currency: str | None = None  # Currency.isocode
+
+
+@dataclass(slots=True)
+class B2BDocument:
+    """A financial document of a unit (b2bacceleratorservices' B2BDocument): an invoice, a
+    credit note …, open until paid; ``attachments`` are its media's codes."""
+
+    documentNumber: str
+    unit: str  # B2BUnit.uid
+    documentType: str = "INVOICE"  # DOCUMENT_TYPES
+    status: str = "OPEN"  # OPEN | CLOSED
+    date: datetime | None = None
+    dueDate: datetime | None = None
+    amount: float = 0.0
+    openAmount: float = 0.0
+    currency: str | None = None  # Currency.isocode
+    attachments: list[str] = field(default_factory=list)

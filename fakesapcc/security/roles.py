@@ -17,6 +17,7 @@ GUEST = "ROLE_GUEST"
 ASAGENTGROUP = "ROLE_ASAGENTGROUP"
 B2BADMINGROUP = "ROLE_B2BADMINGROUP"
 B2BAPPROVERGROUP = "ROLE_B2BAPPROVERGROUP"
+UNITORDERVIEWERGROUP = "ROLE_UNITORDERVIEWERGROUP"
 
 
 def role_of_group(group_uid: str) -> str:
@@ -77,6 +78,14 @@ ORDER_APPROVER = secured("ORDER_APPROVER", B2BAPPROVERGROUP, TRUSTED_CLIENT)
 #: reading the active cost centers of one's organization (B2B checkout)
 COST_CENTERS = secured("COST_CENTERS", CUSTOMERGROUP, GUEST, CUSTOMERMANAGERGROUP,
                        TRUSTED_CLIENT)
+
+#: the orders of one's branch (b2bocc's B2BOrdersController: the right unitorderviewergroup)
+UNIT_ORDER_VIEWER = secured("UNIT_ORDER_VIEWER", TRUSTED_CLIENT, UNITORDERVIEWERGROUP)
+#: a cart from a past order (B2BOrdersController.createCartFromOrder)
+REORDER = secured("REORDER", CUSTOMERGROUP, TRUSTED_CLIENT, CUSTOMERMANAGERGROUP, CLIENT)
+#: a unit's account summary and financial documents (b2bocc's AccountSummaryController): the
+#: organization's administrator only
+ACCOUNT_SUMMARY = secured("ACCOUNT_SUMMARY", B2BADMINGROUP)
 
 #: the role that lets a user act for others (UserMatchingFilter) and search customers
 ACTS_FOR_OTHERS = frozenset({TRUSTED_CLIENT, CUSTOMERMANAGERGROUP})

@@ -5,7 +5,8 @@ from . import (addresses, carts, catalogs, cms, consents, customergroups,  # noq
                notifications, orders, paymentdetails, products, promotions, sitecontext,
                stores, tickets, users)
 from . import aftersales, passwords, savedcarts  # noqa: F401,E402
-from . import b2b_approvals, b2b_checkout, b2b_org, b2b_people  # noqa: F401,E402
+from . import (b2b_accounts, b2b_approvals, b2b_checkout, b2b_commerce,  # noqa: F401,E402
+               b2b_org, b2b_people)
 from . import quotes, replenishment  # noqa: F401,E402
 
 __all__ = ["bp"]

@@ -3,6 +3,7 @@ catalogs and category hierarchies, product search pages, points of service and t
 finder; and the Review request body."""
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 import marshmallow as ma
@@ -27,6 +28,10 @@ PRICE_RANGE = d.DtoType("PriceRange", "maxPrice minPrice")
 STOCK = d.DtoType("Stock", "stockLevelStatus stockLevel isValueRounded", BASIC="stockLevel",
                   DEFAULT="stockLevelStatus,stockLevel,isValueRounded",
                   FULL="stockLevelStatus,stockLevel,isValueRounded")
+FUTURE_STOCK = d.DtoType("FutureStock", "stock date formattedDate",
+                         BASIC="stock(BASIC),date,formattedDate",
+                         DEFAULT="stock(DEFAULT),date,formattedDate",
+                         FULL="stock(FULL),date,formattedDate")
 IMAGE = d.DtoType("Image", "imageType format url altText galleryIndex", BASIC="url",
                   DEFAULT="url,format,imageType",
                   FULL="galleryIndex,imageType,format,altText,url")
@@ -152,17 +157,54 @@ def product_dto(catalog: CatalogService, product: m.Product, lang: str, currency
                                                    for x in product.supercategories) if c]),
             reviews=d.Lazy(lambda: [review_dto(state, r) for r in approved_reviews(state, code)]),
             classifications=[], potentialPromotions=[], variantOptions=[], baseOptions=[],
-            volumePricesFlag=False, volumePrices=[], variantMatrix=[],
-            priceRange=PRICE_RANGE(), multidimensional=False, configurable=False, tags=[],
-            futureStocks=[])
+            volumePricesFlag=d.Lazy(lambda: bool(volume_prices(catalog, code, currency, lang))),
+            volumePrices=d.Lazy(lambda: volume_prices(catalog, code, currency, lang)),
+            variantMatrix=[], priceRange=PRICE_RANGE(), multidimensional=False,
+            configurable=False, tags=[])
 
     def fresh() -> d.Dto:
         return PRODUCT(stock=d.Lazy(lambda: stock_dto(*_stock(catalog, code))),
-                       availableForPickup=d.Lazy(lambda: catalog.available_for_pickup(code)))
+                       availableForPickup=d.Lazy(lambda: catalog.available_for_pickup(code)),
+                       futureStocks=d.Lazy(lambda: future_stocks_of(state, code)))
 
     store = catalog.base_store.uid if catalog.base_store else None
     return d.Kept(_kept_products(catalog), (store, product.catalogVersion, code, lang, currency),
                   build, fresh)
+
+
+def volume_prices(catalog: CatalogService, code: str, currency: str, lang: str) -> list[d.Dto]:
+    """SAP's volume prices: the product's price rows in the currency by minimum quantity, each
+    up to the next one's (``maxQuantity``); none when the product has a single price."""
+    rows = sorted((r for r in catalog.db.prices(code) if r.currency == currency),
+                  key=lambda r: max(r.minqtd, 1))
+    if len(rows) < 2:
+        return []
+    result = []
+    for n, row in enumerate(rows):
+        price = price_dto(catalog, row.price, currency, lang)
+        if price is None:
+            continue
+        price.update(minQuantity=max(row.minqtd, 1),
+                            maxQuantity=max(rows[n + 1].minqtd - 1, 1) if n + 1 < len(rows)
+                            else None)
+        result.append(price)
+    return result
+
+
+def future_stocks_of(state: State, code: str) -> list[d.Dto]:
+    """The product's future stocks by date (b2bcommerce's FutureStock)."""
+    found = sorted((fs for fs in state.future_stocks.values()
+                    if fs.productCode == code and fs.date is not None),
+                   key=lambda fs: fs.date)  # type: ignore[arg-type,return-value]
+    return [future_stock_dto(fs) for fs in found]
+
+
+def future_stock_dto(fs: Any) -> d.Dto:
+    """A FutureStock: SAP's date, and the date formatted in the site's locale (en_GB,
+    SHORT: 15/06/2050)."""
+    return FUTURE_STOCK(stock=stock_dto("inStock", fs.quantity),
+                        date=fs.date.isoformat(timespec="seconds") if fs.date else None,
+                        formattedDate=fs.date.strftime("%d/%m/%Y") if fs.date else None)
 
 
 def _kept_products(catalog: CatalogService) -> dict:

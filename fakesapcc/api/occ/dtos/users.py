@@ -11,6 +11,7 @@ from ... import inputs as i
 from .... import models as m
 from ....db import Db, State
 from ....models import localized
+from ....models.b2b import B2B_ROLES
 from .sitecontext import country_dto, currency_dto, language_dto, region_dto
 
 ADDRESS = d.DtoType(
@@ -108,8 +109,7 @@ def org_user_dto(db: Db, user: m.User, lang: str) -> d.Dto:
     groups = [p.uid for k in db.all_groups(user.uid) if (p := db.principal(k))]
     dto.update(
         orgUnit=b2b_unit_dto(unit, lang) if isinstance(unit, m.B2BUnit) else None,
-        roles=sorted(g for g in groups
-                     if g.startswith("b2b") and g.endswith("group") and g != "b2bgroup"),
+        roles=sorted(g for g in groups if g.lower() in B2B_ROLES),
         email=getattr(user, "email", None) or (user.uid if "@" in user.uid else None),
         active=user.active if isinstance(user, m.B2BCustomer) else None)
     return dto
