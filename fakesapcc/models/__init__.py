@@ -61,6 +61,22 @@ class Region:
 
 
 @dataclass(slots=True)
+class City:
+    """A city of a region (SAP's address services: Chinese addresses and the like)."""
+
+    isocode: str  # e.g. CN-11-1
+    region: str  # Region.isocode
+    name: Localized = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class District:
+    isocode: str  # e.g. CN-11-1-1
+    city: str  # City.isocode
+    name: Localized = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class Title:
     code: str
     name: Localized = field(default_factory=dict)

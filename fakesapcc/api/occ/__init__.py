@@ -5,6 +5,7 @@ from . import (addresses, carts, catalogs, cms, consents, customergroups,  # noq
                notifications, orders, paymentdetails, products, promotions, sitecontext,
                stores, tickets, users)
 from . import aftersales, passwords, savedcarts  # noqa: F401,E402
+from . import messagecenter, verification  # noqa: F401,E402
 from . import b2b_approvals, b2b_checkout, b2b_org, b2b_people  # noqa: F401,E402
 
 __all__ = ["bp"]
