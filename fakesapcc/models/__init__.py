@@ -596,6 +596,12 @@ class AbstractOrder:
     purchaseOrderNumber: str | None = None
     costCenter: str | None = None
     unit: str | None = None
+    # the B2C checkout's extras: the date the customer asked to collect it on, a billing
+    # address (Address.pk), SAP's payment option, the cart's access code
+    requestedRetrievalAt: datetime | None = None
+    billingAddress: int | None = None
+    sapPaymentOptionId: str | None = None
+    accessCode: str | None = None
 
 
 @dataclass(slots=True)
