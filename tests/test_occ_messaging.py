@@ -224,3 +224,12 @@ def test_verification_token_errors_and_silence(occ, sapcc, client_token, custome
     fresh = client.post(url, json={"purpose": "REGISTRATION", "loginId": "new.one@example.com"})
     assert fresh.get_json()["tokenId"].startswith("<REG[")
     assert sapcc.outbox(to="new.one@example.com", kind="VerificationToken")
+
+
+def test_the_seed_has_a_conversation_waiting_for_an_agent(occ, agent, customer_token):
+    giulia = spec.Client(occ.http, token=customer_token("giulia.rossi@example.it"))
+    (seeded,) = giulia.get(f"{IM}/customerconversations").get_json()["conversations"]
+    assert seeded["status"] == "unassigned"
+    assert seeded["latestMessage"]["content"] == "Can my order still be delivered to my office?"
+    waiting = agent.get(f"{IM}/agentconversations?status=unassigned").get_json()["conversations"]
+    assert [c["id"] for c in waiting] == [seeded["id"]]
