@@ -233,3 +233,24 @@ def test_the_seed_has_a_conversation_waiting_for_an_agent(occ, agent, customer_t
     assert seeded["latestMessage"]["content"] == "Can my order still be delivered to my office?"
     waiting = agent.get(f"{IM}/agentconversations?status=unassigned").get_json()["conversations"]
     assert [c["id"] for c in waiting] == [seeded["id"]]
+
+
+def test_a_registration_with_its_verification_code(occ, sapcc, client_token):
+    client = spec.Client(occ.http, token=client_token())
+    address = "new.customer@example.com"
+    token = client.post("users/anonymous/verificationToken", json={
+        "purpose": "REGISTRATION", "loginId": address}).get_json()["tokenId"]
+    code = sapcc.outbox(to=address, kind="VerificationToken")[-1]["data"]["code"]
+    signup = {"uid": address, "firstName": "New", "lastName": "Customer",
+              "password": "Password123!", "verificationTokenId": token}
+    wrong = spec.error(client.post("users", json={**signup, "verificationTokenCode": "WRONG"}), 400)
+    assert wrong["subject"] == "verificationTokenCode"
+    other = spec.error(client.post("users", json={**signup, "uid": "someone@example.com",
+                                                  "verificationTokenCode": code}), 400)
+    assert other["subject"] == "verificationTokenCode"
+    assert sapcc.runtime.db.principal("someone@example.com") is None
+    created = client.post("users", json={**signup, "verificationTokenCode": code})
+    assert created.status_code == 201, created.get_data(as_text=True)
+    assert sapcc.customer_token(address, "Password123!")
+    again = client.post("users", json={**signup, "verificationTokenCode": code})
+    assert spec.error(again, 400)["subject"] == "verificationTokenCode"  # spent

@@ -89,5 +89,12 @@ class VerificationTokens:
         del self.state.verification_tokens[token_id]
         return token.login
 
+    def redeem_for(self, token_id: str, code: str, purpose: str, login: str) -> bool:
+        """``redeem`` for a token issued to ``login`` only (a registration's own address)."""
+        token = self.state.verification_tokens.get(token_id)
+        if token is None or token.login != login.strip().lower():
+            return False
+        return self.redeem(token_id, code, purpose) is not None
+
     def is_token_id(self, value: str) -> bool:
         return value.startswith("<") and value in self.state.verification_tokens
