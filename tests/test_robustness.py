@@ -369,6 +369,7 @@ def path_values(world: World, rule: Any, caller: str) -> dict[str, str]:
             "promotionId": "vip_5_percent", "couponCode": "SPRING20", "ticketId": "00000001",
             "eventCode": "00000001", "groupId": "POS_NAKANO",
             "baseStoreUid": "electronics", "countryIso": "JP", "regionIso": "JP-13",
+            "regionId": "CN-11", "cityId": "CN-11-1", "conversationId": "00001000",
             **B2B_VALUES}
 
 
