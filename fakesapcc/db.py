@@ -56,6 +56,8 @@ class State:
     currencies: dict[str, m.Currency] = field(default_factory=dict)
     countries: dict[str, m.Country] = field(default_factory=dict)
     regions: dict[str, m.Region] = field(default_factory=dict)
+    cities: dict[str, m.City] = field(default_factory=dict)
+    districts: dict[str, m.District] = field(default_factory=dict)
     titles: dict[str, m.Title] = field(default_factory=dict)
     card_types: dict[str, m.CreditCardType] = field(default_factory=dict)
     # catalog
@@ -93,6 +95,8 @@ class State:
     payment_modes: dict[str, mp.PaymentMode] = field(default_factory=dict)
     tickets: dict[str, mp.Ticket] = field(default_factory=dict)
     site_messages: dict[str, mp.SiteMessage] = field(default_factory=dict)
+    conversations: dict[str, mp.Conversation] = field(default_factory=dict)  # message center
+    verification_tokens: dict[str, mp.VerificationToken] = field(default_factory=dict)  # by id
     # CMS: content catalog items keyed (catalog, version, uid); slot names (template key, name)
     cms_page_templates: dict[tuple[str, str, str], mc.PageTemplate] = field(default_factory=dict)
     cms_slot_names: dict[tuple[tuple[str, str, str], str], mc.ContentSlotName] = field(

@@ -118,6 +118,10 @@ def _get_urls(sap) -> list[tuple[str, dict]]:
     attachment = c.post(f"{user}/tickets/00000001/events/{event}/attachments", headers=customer,
                         data={"ticketEventAttachment": (io.BytesIO(b"x"), "a.txt")},
                         content_type="multipart/form-data").json["id"]
+    conversation = c.post(f"{occ}/messagecenter/im/conversations", headers=customer,
+                          json={"messages": [{"content": "Hello"}]}).json["id"]
+    csagent = {"Authorization": f"Bearer {sap.agent_token('csagent')}"}
+    im = f"{occ}/messagecenter/im/conversations"
     return [
         ("/occ/v2/basesites", {}), (f"{occ}/languages", {}), (f"{occ}/currencies", {}),
         (f"{occ}/countries", {}), (f"{occ}/countries/US/regions", {}), (f"{occ}/titles", {}),
@@ -178,6 +182,12 @@ def _get_urls(sap) -> list[tuple[str, dict]]:
         (f"{occ}/vouchers/SUMMER10", trusted), (f"{user}/notificationpreferences", customer),
         (f"{user}/notifications/sitemessages", customer),
         ("/occ/v2/electronics-spa/users/anonymous/consenttemplates", {}),
+        # cities, the message center, one pickup store
+        (f"{occ}/regions/CN-11/cities", {}), (f"{occ}/cities/CN-11-1/districts", {}),
+        (f"{im}/customerconversations", customer),
+        (f"{im}/agentconversations?status=unassigned", csagent),
+        (f"{im}/{conversation}/messages", customer),
+        (f"{user}/carts/{other_cart}/consolidate", customer),
         *_b2b_org_urls(sap),
         *_b2b_quote_urls(sap),
         *_b2b_buying_urls(sap),

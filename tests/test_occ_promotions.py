@@ -97,6 +97,23 @@ def test_buy_two_get_one_free(me):
     assert body["subTotal"]["value"] == 199.7  # 3 × 99.85, one free
 
 
+def test_buy_two_get_one_free_is_potential_until_the_group_is_whole(me):
+    code = cart_with(me, (POWERSHOT, 2))
+    body = cart(me, code)
+    (potential,) = body["potentialProductPromotions"]
+    assert potential["promotion"]["code"] == "powershot_buy_2_get_1"
+    assert potential["description"] == "Add 1 more PowerShot A480 to get one free"
+    assert potential["consumedEntries"] == [
+        {"orderEntryNumber": 0, "quantity": 2, "adjustedUnitPrice": 99.85}]
+    assert me.patch(f"users/current/carts/{code}/entries/0", json={"quantity": 3}).status_code == 200
+    body = cart(me, code)
+    assert body["potentialProductPromotions"] == [] and body["appliedProductPromotions"]
+    assert me.patch(f"users/current/carts/{code}/entries/0", json={"quantity": 4}).status_code == 200
+    (potential,) = cart(me, code)["potentialProductPromotions"]
+    assert potential["description"] == "Add 2 more PowerShot A480 to get one free"
+    assert potential["consumedEntries"][0]["quantity"] == 1
+
+
 def test_order_threshold_potential_then_applied(me):
     code = cart_with(me, (SLR_KIT, 4))  # 4345.76: above 4000, below 5000
     body = cart(me, code)

@@ -379,6 +379,7 @@ def path_values(world: World, rule: Any, caller: str) -> dict[str, str]:
             "baseStoreUid": "electronics", "countryIso": "JP", "regionIso": "JP-13",
             "invoiceId": f"9{world.order}", "orderFormCode": "weekly",
             "orgDocumentId": "INPG-00100001", "orgDocumentAttachmentId": "INPG-00100001",
+            "regionId": "CN-11", "cityId": "CN-11-1", "conversationId": "00001000",
             **B2B_VALUES}
 
 

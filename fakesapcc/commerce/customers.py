@@ -49,15 +49,16 @@ class Customers:
         return True
 
     def guest(self, email: str, current: m.Principal | None) -> m.Customer:
-        """The guest customer of a guest checkout: a new one (uid ``<uuid>|<e-mail>``), or the
-        cart's guest with its e-mail changed."""
+        """The guest customer of a guest checkout: a new one (uid ``<uuid>|<e-mail>``, or
+        ``<uuid>`` before it has an e-mail), or the cart's guest with its e-mail changed."""
         email = email.strip().lower()
         if isinstance(current, m.Customer) and current.guest:
             current.originalUid = email
             self.db.rename_principal(current, current.uid.split("|", 1)[0] + "|" + email)
             return current
-        guest = m.Customer(uid=f"{uuid.uuid4()}|{email}", name="guest",
-                           customerId=str(uuid.uuid4()), type="GUEST", originalUid=email,
+        guest = m.Customer(uid=f"{uuid.uuid4()}|{email}" if email else str(uuid.uuid4()),
+                           name="guest", customerId=str(uuid.uuid4()), type="GUEST",
+                           originalUid=email or None,
                            groups={CUSTOMER_GROUP}, creationtime=self.clock.now())
         self.db.add_principal(guest)
         return guest

@@ -1,7 +1,7 @@
 """The default seed's after-sales history, which ImpEx cannot express (orders carry computed
 totals and consignments): saved carts, a completed and returnable order, one with a return
-request waiting for approval, and one still cancellable — for customers of ``electronics-spa``
-that the README lists. Built through the same services as the API, dated in the past; the
+request waiting for approval, one still cancellable, and a message center conversation waiting
+for an agent — for customers of ``electronics-spa`` that the README lists. Built through the same services as the API, dated in the past; the
 stock levels ImpEx loaded are today's, so these orders reserve none."""
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ..config import Config
 from ..db import Db
 from .aftersales import AfterSales
 from .carts import Carts
+from .messagecenter import MessageCenter
 from .orders import _freeze_copies
 from .saved_carts import SavedCarts
 
@@ -77,6 +78,20 @@ def seed_after_sales(db: Db, clock: Clock, config: Config) -> None:
             cart.expirationTime = when + (cart.expirationTime - now)
     for seed in ORDERS:
         _order(db, clock, config, carts, seed, now - timedelta(days=seed.days_ago))
+    _conversation(db, clock, site)
+
+
+CONVERSATION = ("giulia.rossi@example.it", "Can my order still be delivered to my office?", 2)
+
+
+def _conversation(db: Db, clock: Clock, site: m.BaseSite) -> None:
+    """An unassigned message center conversation, two days old."""
+    uid, text, days_ago = CONVERSATION
+    user = db.principal(uid)
+    if not isinstance(user, m.Customer):
+        return
+    conversation = MessageCenter(db, clock, site, user, agent=False).send(None, [text])
+    conversation.created = conversation.messages[0].sent = clock.now() - timedelta(days=days_ago)
 
 
 def _cart(carts: Carts, user_uid: str, entries: tuple[tuple[str, int], ...]) -> m.Cart | None:

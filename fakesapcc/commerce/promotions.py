@@ -88,10 +88,15 @@ class Fired:
     discount: float = 0.0
     consumed: tuple[Consumed, ...] = ()
     missing: float | None = None  # potential: what the subtotal lacks to reach the threshold
+    missing_units: int | None = None  # potential buy X get Y: the units to add
 
     def as_dict(self) -> dict:
-        return {"rule": self.rule, "discount": self.discount, "missing": self.missing,
-                "consumed": [[c.entry, c.quantity, c.adjusted_unit_price] for c in self.consumed]}
+        record = {"rule": self.rule, "discount": self.discount, "missing": self.missing,
+                  "consumed": [[c.entry, c.quantity, c.adjusted_unit_price]
+                               for c in self.consumed]}
+        if self.missing_units is not None:
+            record["missingUnits"] = self.missing_units
+        return record
 
 
 @dataclass
@@ -102,6 +107,7 @@ class Outcome:
     applied_order: list[Fired] = field(default_factory=list)
     applied_product: list[Fired] = field(default_factory=list)
     potential_order: list[Fired] = field(default_factory=list)
+    potential_product: list[Fired] = field(default_factory=list)
 
     @property
     def product_discount(self) -> float:
@@ -111,7 +117,8 @@ class Outcome:
         """A plain record, frozen with an order's totals."""
         return {"appliedOrder": [f.as_dict() for f in self.applied_order],
                 "appliedProduct": [f.as_dict() for f in self.applied_product],
-                "potentialOrder": [f.as_dict() for f in self.potential_order]}
+                "potentialOrder": [f.as_dict() for f in self.potential_order],
+                "potentialProduct": [f.as_dict() for f in self.potential_product]}
 
 
 def _ordered(rules: Iterable[Rule]) -> list[Rule]:
@@ -127,6 +134,10 @@ def evaluate(rules: Iterable[Rule], lines: list[Line], coupons: Iterable[str],
     for rule in eligible:
         if rule.kind not in PRODUCT_KINDS:
             continue
+        if rule.kind == BUY_X_GET_Y:
+            potential = _incomplete_group(rule, lines, free_units)
+            if potential is not None:
+                out.potential_product.append(potential)
         fired = _product_rule(rule, lines, free_units, digits)
         if fired is not None:
             out.applied_product.append(fired)
@@ -196,6 +207,23 @@ def _product_rule(rule: Rule, lines: list[Line], free_units: dict[int, int],
     if discount <= 0:
         return None
     return Fired(rule.code, discount, consumed)
+
+
+def _incomplete_group(rule: Rule, lines: list[Line], free_units: dict[int, int]) -> Fired | None:
+    """A buy X get Y rule that could fire: units of its products that no earlier rule took
+    and that make no whole group of X + Y; ``missing_units`` the units to add."""
+    matching = [line for line in lines if rule.matches(line) and free_units[line.number] > 0]
+    group = max(rule.qualifying, 1) + max(rule.free, 0)
+    left = sum(free_units[line.number] for line in matching) % group
+    if not left or rule.free <= 0:
+        return None
+    consumed, take = [], left
+    for line in sorted(matching, key=lambda x: (-x.unit_price, x.number)):
+        units = min(take, free_units[line.number])
+        if units:
+            consumed.append(Consumed(line.number, units, line.unit_price))
+            take -= units
+    return Fired(rule.code, consumed=tuple(consumed), missing_units=group - left)
 
 
 # -- the rules of a site ------------------------------------------------------------------------

@@ -107,6 +107,14 @@ _define("Region", m.Region, "regions", ["isocode"], {
     "isocode": A("isocode"), "country": A("country", "ref", "Country"),
     "name": A("name", "localized"), "isocodeshort": A("isocodeShort"), "active": A("active", "bool"),
 }, **_simple("isocode"))
+_define("City", m.City, "cities", ["isocode"], {
+    "isocode": A("isocode"), "region": A("region", "ref", "Region"),
+    "name": A("name", "localized"),
+}, **_simple("isocode"))
+_define("District", m.District, "districts", ["isocode"], {
+    "isocode": A("isocode"), "city": A("city", "ref", "City"),
+    "name": A("name", "localized"),
+}, **_simple("isocode"))
 _define("Title", m.Title, "titles", ["code"], {
     "code": A("code"), "name": A("name", "localized"),
 }, **_simple("code"))

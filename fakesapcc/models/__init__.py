@@ -61,6 +61,22 @@ class Region:
 
 
 @dataclass(slots=True)
+class City:
+    """A city of a region (SAP's address services: Chinese addresses and the like)."""
+
+    isocode: str  # e.g. CN-11-1
+    region: str  # Region.isocode
+    name: Localized = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class District:
+    isocode: str  # e.g. CN-11-1-1
+    city: str  # City.isocode
+    name: Localized = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class Title:
     code: str
     name: Localized = field(default_factory=dict)
@@ -587,6 +603,12 @@ class AbstractOrder:
     # the seller's discount on it, an amount off the order
     quote: str | None = None
     quoteDiscount: float = 0.0
+    # the B2C checkout's extras: the date the customer asked to collect it on, a billing
+    # address (Address.pk), SAP's payment option, the cart's access code
+    requestedRetrievalAt: datetime | None = None
+    billingAddress: int | None = None
+    sapPaymentOptionId: str | None = None
+    accessCode: str | None = None
 
 
 @dataclass(slots=True)

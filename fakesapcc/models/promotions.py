@@ -1,5 +1,5 @@
-"""Promotions, customer coupons, payment modes and customer support tickets, in SAP's
-vocabulary.
+"""Promotions, customer coupons, payment modes, customer support tickets, the message center's
+conversations and verification tokens, in SAP's vocabulary.
 
 ``PromotionRule`` stands for SAP's ``PromotionSourceRule``: the rule engine's Drools rules are out
 of reach, so a rule names one of the common kinds (``commerce.promotions.KINDS``) and its
@@ -117,3 +117,42 @@ class SiteMessage:
     body: str
     notificationType: str  # NOTIFICATION | COUPON_EFFECTIVE | COUPON_EXPIRE | BACK_IN_STOCK …
     sentDate: datetime | None = None
+
+
+@dataclass(slots=True)
+class ConversationMessage:
+    """One message of a message center conversation."""
+
+    content: str
+    sender: str  # the uid of the customer or the agent
+    sent: datetime
+
+
+@dataclass(slots=True)
+class Conversation:
+    """A message center conversation between a customer and a customer support agent: opened
+    by the customer's first message (``unassigned``), picked by an agent (``open``), closed."""
+
+    id: str
+    site: str  # BaseSite uid
+    customer: str  # the customer's uid
+    status: str = "unassigned"  # unassigned | open | closed
+    agent: str | None = None  # the employee's uid, once picked
+    created: datetime | None = None
+    closed: datetime | None = None
+    messages: list[ConversationMessage] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class VerificationToken:
+    """A one-time verification token: its id is answered, its code mailed (the outbox); the
+    token endpoint takes the pair as username and password (purpose LOGIN)."""
+
+    id: str
+    code: str
+    purpose: str  # LOGIN | REGISTRATION
+    login: str  # the customer's uid (LOGIN) or the address to register (REGISTRATION)
+    site: str | None
+    created: datetime
+    expires: datetime
+    attempts: int = 0  # failed uses of the code

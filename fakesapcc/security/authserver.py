@@ -27,6 +27,7 @@ from ..config import AUTHORIZATION_SERVER, Config
 from ..db import Db
 from .dialects import Dialect, dialect
 from .policy import user_authorities
+from .verification import VerificationTokens
 from .tokens import TokenService
 
 GRANTS = ("password", "client_credentials", "refresh_token", "authorization_code", "implicit")
@@ -182,7 +183,8 @@ class AuthorizationServer:
     def _password(self, client: m.OAuthClientDetails, form: Mapping[str, str],
                   issuer: str | None) -> dict[str, Any]:
         try:
-            user = self.verify_user(form.get("username") or "", form.get("password") or "")
+            user = self._one_time(form) or self.verify_user(form.get("username") or "",
+                                                            form.get("password") or "")
         except LookupError:
             raise self.dialect.bad_credentials() from None
         except PermissionError:
@@ -192,6 +194,21 @@ class AuthorizationServer:
                                             "password", with_refresh=True, issuer=issuer,
                                             reuse=True)
         return self._body(access, refresh)
+
+    def _one_time(self, form: Mapping[str, str]) -> m.User | None:
+        """A one-time login: a verification token's id as ``username``, its code as
+        ``password`` (security.verification); None when the username is no token's id."""
+        username = form.get("username") or ""
+        tokens = VerificationTokens(self.db, self.clock, self.config)
+        if not tokens.is_token_id(username):
+            return None
+        login = tokens.redeem(username, form.get("password") or "", "LOGIN")
+        user = self.db.principal(login) if login else None
+        if not isinstance(user, m.User):
+            raise LookupError(username)
+        if not user.is_active(self.clock.now()):
+            raise PermissionError(username)
+        return user
 
     def _client_credentials(self, client: m.OAuthClientDetails, form: Mapping[str, str],
                             issuer: str | None) -> dict[str, Any]:

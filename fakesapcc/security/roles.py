@@ -15,6 +15,7 @@ TRUSTED_CLIENT = "ROLE_TRUSTED_CLIENT"
 CLIENT = "ROLE_CLIENT"
 GUEST = "ROLE_GUEST"
 ASAGENTGROUP = "ROLE_ASAGENTGROUP"
+CUSTOMERSUPPORTAGENTGROUP = "ROLE_CUSTOMERSUPPORTAGENTGROUP"
 B2BADMINGROUP = "ROLE_B2BADMINGROUP"
 B2BAPPROVERGROUP = "ROLE_B2BAPPROVERGROUP"
 UNITORDERVIEWERGROUP = "ROLE_UNITORDERVIEWERGROUP"
@@ -62,10 +63,18 @@ ORDERS = secured("ORDERS", CUSTOMERGROUP, CLIENT, TRUSTED_CLIENT, CUSTOMERMANAGE
 GUEST_EMAIL = secured("GUEST_EMAIL", CLIENT, TRUSTED_CLIENT)
 #: forgotten passwords: a client token (ForgottenPasswordsController)
 PASSWORD_RESET = secured("PASSWORD_RESET", CLIENT, TRUSTED_CLIENT)
+#: one-time verification tokens (login, registration): a client token, as forgotten passwords
+VERIFICATION_TOKEN = secured("VERIFICATION_TOKEN", CLIENT, TRUSTED_CLIENT)
 #: any order by code: trusted clients only
 TRUSTED = secured("TRUSTED", TRUSTED_CLIENT)
 #: customer groups (CustomerGroupsController): customer managers only
 CUSTOMER_MANAGER = secured("CUSTOMER_MANAGER", CUSTOMERMANAGERGROUP)
+#: the message center (messagecenter/im): a customer, or a customer support agent
+MESSAGE_CENTER = secured("MESSAGE_CENTER", CUSTOMERGROUP, CUSTOMERSUPPORTAGENTGROUP)
+#: a customer's own conversations
+MESSAGE_CENTER_CUSTOMER = secured("MESSAGE_CENTER_CUSTOMER", CUSTOMERGROUP)
+#: the agent's side of the message center: the unassigned and its open conversations, picking
+MESSAGE_CENTER_AGENT = secured("MESSAGE_CENTER_AGENT", CUSTOMERSUPPORTAGENTGROUP)
 #: the Assisted Service Module web app: an agent (its session filter, on every ASM call)
 ASM_AGENT = secured("ASM_AGENT", ASAGENTGROUP)
 

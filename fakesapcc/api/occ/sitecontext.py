@@ -1,5 +1,6 @@
-"""OCC site context (tags Base Sites, Miscs, Countries): base sites, languages, currencies,
-countries and their regions, titles, card types."""
+"""OCC site context (tags Base Sites, Miscs, Countries, Cities): base sites, languages,
+currencies, countries and their regions, the cities of a region and their districts, titles,
+card types."""
 from __future__ import annotations
 
 from ...errors import ApiError
@@ -78,6 +79,31 @@ def get_country_regions(baseSiteId: str, countyIsoCode: str):
     regions = sorted((r for r in state.regions.values() if r.country == countyIsoCode),
                      key=lambda r: r.isocode)
     return respond(dto.REGION_LIST(regions=[dto.region_dto(r, sc.lang) for r in regions]))
+
+
+@bp.get("/<baseSiteId>/regions/<regionId>/cities")
+@operation("getCities", secured=roles.OPEN)
+def get_cities(baseSiteId: str, regionId: str):
+    """An unknown region answers as an unknown country does (docs/fidelity.md, "Cities")."""
+    state, lang = runtime().db.state, site().lang
+    if regionId not in state.regions:
+        raise ApiError(400, "UnknownIdentifierError", f"Region with isocode '{regionId}' not found")
+    cities = sorted((c for c in state.cities.values() if c.region == regionId),
+                    key=lambda c: c.isocode)
+    return respond(dto.CITY_LIST(cities=[dto.CITY(isocode=c.isocode, name=localized(c.name, lang))
+                                         for c in cities]))
+
+
+@bp.get("/<baseSiteId>/cities/<cityId>/districts")
+@operation("getDistricts", secured=roles.OPEN)
+def get_districts(baseSiteId: str, cityId: str):
+    state, lang = runtime().db.state, site().lang
+    if cityId not in state.cities:
+        raise ApiError(400, "UnknownIdentifierError", f"City with isocode '{cityId}' not found")
+    districts = sorted((x for x in state.districts.values() if x.city == cityId),
+                       key=lambda x: x.isocode)
+    return respond(dto.DISTRICT_LIST(districts=[
+        dto.DISTRICT(isocode=x.isocode, name=localized(x.name, lang)) for x in districts]))
 
 
 @bp.get("/<baseSiteId>/titles")

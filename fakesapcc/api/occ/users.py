@@ -9,6 +9,7 @@ from ...errors import ApiErrors, validation_error
 from ...security import roles
 from ...security.access import B2B, B2C
 from ...security.policy import sets_password_without_old
+from ...security.verification import VerificationTokens
 from .. import inputs as i
 from .. import runtime
 from ..context import ctx
@@ -30,8 +31,16 @@ def customers() -> Customers:
 def create_user(baseSiteId: str, body: dict):
     """Register a customer: 201 with ``Location``. A taken uid answers the same with dummy data
     (a fresh customerId, nothing stored), so that registration cannot tell which e-mail
-    addresses have an account."""
+    addresses have an account. A verification token (purpose REGISTRATION) given with the
+    registration must be the address's and valid; it is spent."""
     sc = site()
+    if body.get("verificationTokenId") or body.get("verificationTokenCode"):
+        rt = runtime()
+        if not VerificationTokens(rt.db, rt.clock, rt.config).redeem_for(
+                body.get("verificationTokenId") or "", body.get("verificationTokenCode") or "",
+                "REGISTRATION", body["uid"]):
+            raise validation_error("verificationTokenCode", "The verification token is not "
+                                                            "valid or has expired.")
     service = customers()
     customer = service.new(body["uid"], body["firstName"], body["lastName"],
                            password=body["password"], title=body.get("titleCode"), site=sc.site,

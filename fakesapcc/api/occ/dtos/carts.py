@@ -252,7 +252,25 @@ def _abstract_order(carts: Carts, order: m.AbstractOrder, totals: Totals | dict,
 def cart_dto(carts: Carts, cart: m.Cart, lang: str) -> d.Dto:
     return CART(_abstract_order(carts, cart, carts.totals(cart), lang, updateable=True),
                 saveTime=_iso(cart.saveTime), expirationTime=_iso(cart.expirationTime),
-                savedBy=principal_dto(cart.savedBy, cart.savedBy) if cart.savedBy else None)
+                savedBy=principal_dto(cart.savedBy, cart.savedBy) if cart.savedBy else None,
+                **_checkout_extras(carts, cart, lang))
+
+
+def _checkout_extras(carts: Carts, cart: m.Cart, lang: str) -> dict[str, Any]:
+    """The retrieval date, billing address and payment option a cart was given (api/occ/
+    carts/extras.py); nothing when it has none."""
+    extras: dict[str, Any] = {}
+    if cart.requestedRetrievalAt is not None:
+        extras["requestedRetrievalAt"] = _iso(cart.requestedRetrievalAt)
+    billing = carts.state.addresses.get(cart.billingAddress or -1)
+    if billing is not None:
+        extras["sapBillingAddress"] = address_dto(carts.state, billing, lang)
+    if cart.sapPaymentOptionId is not None:
+        extras["sapPaymentOptionId"] = cart.sapPaymentOptionId
+    if cart.sapPaymentOptionId is not None or cart.paymentType is None:
+        if cart.purchaseOrderNumber is not None:
+            extras["purchaseOrderNumber"] = cart.purchaseOrderNumber
+    return extras
 
 
 def status_display(status: str) -> str:

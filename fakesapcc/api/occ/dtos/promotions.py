@@ -63,7 +63,9 @@ def promotion_result_dto(state: Any, record: dict, currency: str, lang: str,
         return PROMOTION_RESULT(description=record["rule"], consumedEntries=[])
     text = localized(rule.messagePotential if potential else rule.messageFired, lang) or \
         localized(rule.name, lang) or rule.code
-    if potential and record.get("missing") is not None:
+    if potential and record.get("missingUnits") is not None:
+        text = text.replace("{missing}", str(record["missingUnits"]))
+    elif potential and record.get("missing") is not None:
         cur = state.currencies.get(currency)
         missing = format_amount(record["missing"], cur, lang) if cur else str(record["missing"])
         text = text.replace("{missing}", missing)
@@ -84,7 +86,7 @@ def promotion_results(state: Any, totals: dict, currency: str, lang: str) -> dic
     return {"appliedOrderPromotions": results("appliedOrder"),
             "appliedProductPromotions": results("appliedProduct"),
             "potentialOrderPromotions": results("potentialOrder", True),
-            "potentialProductPromotions": []}
+            "potentialProductPromotions": results("potentialProduct", True)}
 
 
 def customer_coupon_dto(service: cc.CustomerCoupons, coupon: mp.CustomerCoupon,

@@ -1,5 +1,5 @@
-"""Site context WsDTOs: BaseSite, BaseStore, Language, Currency, Country, Region, Title,
-CardType, and their lists."""
+"""Site context WsDTOs: BaseSite, BaseStore, Language, Currency, Country, Region, City,
+District, Title, CardType, and their lists."""
 from __future__ import annotations
 
 from ... import dto as d
@@ -16,6 +16,10 @@ COUNTRY_LIST = d.DtoType("CountryList", "countries")
 REGION = d.DtoType("Region", "isocode isocodeShort countryIso name", BASIC="isocode",
                    DEFAULT="BASIC,name")
 REGION_LIST = d.DtoType("RegionList", "regions")
+CITY = d.DtoType("City", "isocode name")
+CITY_LIST = d.DtoType("CityList", "cities")
+DISTRICT = d.DtoType("District", "isocode name")
+DISTRICT_LIST = d.DtoType("DistrictList", "districts")
 TITLE = d.DtoType("Title", "code name")
 TITLE_LIST = d.DtoType("TitleList", "titles")
 CARD_TYPE = d.DtoType("CardType", "code name")
