@@ -25,7 +25,22 @@ def issuer() -> str:
     otherwise as Spring Authorization Server resolves it when none is: the request's scheme,
     host and port, and the web app's context path."""
     public = runtime().config.public_url
-    return (public or request.host_url.rstrip("/")) + PREFIX
+    return (public or _host_url()) + PREFIX
+
+
+_HOST_URLS: dict[tuple[str, str, str], str] = {}  # werkzeug's host_url of recent hosts
+
+
+def _host_url() -> str:
+    """``request.host_url`` without its trailing slash, kept per scheme, host and script
+    root (werkzeug builds it through an IRI conversion on every call)."""
+    key = (request.scheme, request.host, request.root_path)
+    url = _HOST_URLS.get(key)
+    if url is None:
+        if len(_HOST_URLS) >= 64:  # any Host header a client sends: bounded
+            _HOST_URLS.clear()
+        url = _HOST_URLS[key] = request.host_url.rstrip("/")
+    return url
 
 
 def modern() -> bool:
