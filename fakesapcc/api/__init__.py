@@ -17,5 +17,8 @@ def runtime(app: Flask | None = None) -> "Runtime":
 def arg(name: str) -> str | None:
     """A query parameter (its first value), or None. Werkzeug's ``args.get`` raises and
     catches an exception for a name that is not there, which most calls are."""
-    args = request.args
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    if not req.query_string:  # no query: the args are not parsed at all
+        return None
+    args = req.args
     return args.get(name) if name in args else None

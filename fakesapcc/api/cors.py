@@ -239,7 +239,7 @@ def _control_plane(config: Config) -> Decision:
     """The control plane changes the whole state, so a web page from elsewhere must not drive
     it: only origins given with ``--cors-origin`` (say, a dashboard) get CORS; any other
     cross-origin call is refused (see ``admin._guard``)."""
-    origin = request.headers.get("Origin")
+    origin = request.environ.get("HTTP_ORIGIN")  # headers.get raises inside when absent
     if origin is None or origin not in (config.cors_origins or []):
         decision = Decision(CONTROL_PLANE)
         if _is_preflight():
@@ -279,7 +279,7 @@ def decide() -> Decision:
 def _web_app(config: Config, webapp: str) -> Decision:
     decision = Decision(webapp)
     preflight = _is_preflight()
-    origin = request.headers.get("Origin")
+    origin = request.environ.get("HTTP_ORIGIN")  # headers.get raises inside when absent
     if origin is None or _same_origin(origin):
         if preflight:  # Spring's CorsFilter never passes a preflight on
             decision.answer = _bare(200)

@@ -102,7 +102,7 @@ OAUTH_ERRORS = {400: ("Invalid request, grant, scope", OAuthErrorBody),
            responses={200: ("Tokens", TokenResponse), **OAUTH_ERRORS})
 def token(params: dict):
     form = {k: v for k, v in params.items() if v is not None}
-    body = runtime().authserver.token(form, request.headers.get("Authorization"), issuer())
+    body = runtime().authserver.token(form, request.environ.get("HTTP_AUTHORIZATION"), issuer())
     return no_store(jsonify(body))
 
 

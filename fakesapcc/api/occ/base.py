@@ -21,6 +21,7 @@ from ..fields import check_syntax, project
 bp = Blueprint("occ", __name__, url_prefix="/occ/v2")
 
 USER_ID_HEADER = "sap-commerce-cloud-user-id"
+USER_ID_ENVIRON = "HTTP_SAP_COMMERCE_CLOUD_USER_ID"  # the header in the WSGI environ
 
 
 @bp.before_request
@@ -33,7 +34,7 @@ def _filters() -> None:
     if site_id is not None:
         c.site = site_context(site_id)
     c.acting = access.filters(rt.db, c.caller, c.site.site if c.site else None,
-                              args.get("userId"), req.headers.get(USER_ID_HEADER))
+                              args.get("userId"), req.environ.get(USER_ID_ENVIRON))
     check_emulation(c.acting, rt.config.strict_emulation, req.method, req.path)
     if c.site is not None:
         c.find_cart = carts_service().find
