@@ -47,6 +47,7 @@ T = TypeVar("T")
 CATALOG = "catalog"  # products, categories, prices, media: changed by ImpEx only
 CUSTOMERS = "customers"  # principals: uid, name, groups, site, login state
 REVIEWS = "reviews"
+STOCK = "stock"  # stock levels' reserved units: orders placed and cancelled (and ImpEx)
 
 
 @dataclass
@@ -551,6 +552,7 @@ class Db:
             pks = self._state.stock_by_product.setdefault(level.productCode, [])
             if level.pk not in pks:
                 pks.append(level.pk)
+            self.changed(STOCK)
 
     def remove_stock_level(self, pk: int) -> None:
         with self._lock:
@@ -559,6 +561,7 @@ class Db:
                 pks = self._state.stock_by_product.get(level.productCode, [])
                 if pk in pks:
                     pks.remove(pk)
+                self.changed(STOCK)
 
     def stock_levels(self, product_code: str) -> list[m.StockLevel]:
         state = self._state

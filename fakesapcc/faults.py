@@ -167,6 +167,11 @@ class FaultBook:
         with self._lock:
             return list(self._rules)
 
+    def __bool__(self) -> bool:
+        """Whether any rule is set (read without the lock: a call that races a rule's
+        addition may miss it, as it would by arriving a moment earlier)."""
+        return bool(self._rules)
+
     def remove(self, rule_id: str) -> bool:
         with self._lock:
             before = len(self._rules)

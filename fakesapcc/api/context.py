@@ -53,7 +53,7 @@ class RequestContext:
 
 
 def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
+    header = request.environ.get("HTTP_AUTHORIZATION", "")  # the header, as headers.get reads it
     if header[:7].lower() == "bearer ":
         return header[7:].strip() or None
     return None
@@ -69,17 +69,20 @@ def authenticate() -> RequestContext:
     handler reads and writes all come from one state — a reset, a restore or a failed ImpEx load
     from another thread can never slip in between and leave a write on a detached object. Reads
     do not wait for each other. Fault delays run before this point and so never hold it."""
-    rt = runtime()
-    op = operation_of(current_app, request.endpoint)
-    write = request.method not in ("GET", "HEAD") or bool(op and op.writes)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # one lookup each
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    gg = g._get_current_object()  # type: ignore[attr-defined]
+    rt = runtime(app)
+    op = operation_of(app, req.endpoint)
+    write = req.method not in ("GET", "HEAD") or bool(op and op.writes)
     _run_jobs(rt)
     rt.db.acquire(write)
-    g.db_locked = (rt.db, write)
+    gg.db_locked = (rt.db, write)
     _catch_up(rt, write)
     value = bearer_token()
     token = rt.tokens.authenticate(value) if value else None
     ctx = RequestContext(caller=caller_from_token(rt.db, token))
-    g.ctx = ctx
+    gg.ctx = ctx
     return ctx
 
 
@@ -124,10 +127,16 @@ def _run_jobs(rt: Any) -> None:
 
 def check_restrictions() -> None:
     """``<webapp>.api.restrictions.disabled.endpoints``, after the security filters."""
-    app_name = webapp(request.endpoint)
-    if app_name:
-        access.disabled(operation_id(), runtime().config.prop_list(
-            f"{app_name}.api.restrictions.disabled.endpoints"), request.path)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    app_name = webapp(req.endpoint)
+    if not app_name:
+        return
+    key = f"{app_name}.api.restrictions.disabled.endpoints"
+    if not runtime(app).config.properties.get(key):
+        return  # none disabled (the usual case): nothing to parse
+    access.disabled(operation_id(app, req.endpoint), runtime(app).config.prop_list(key),
+                    req.path)
 
 
 def ctx() -> RequestContext:

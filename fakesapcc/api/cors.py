@@ -239,7 +239,7 @@ def _control_plane(config: Config) -> Decision:
     """The control plane changes the whole state, so a web page from elsewhere must not drive
     it: only origins given with ``--cors-origin`` (say, a dashboard) get CORS; any other
     cross-origin call is refused (see ``admin._guard``)."""
-    origin = request.headers.get("Origin")
+    origin = request.environ.get("HTTP_ORIGIN")  # headers.get raises inside when absent
     if origin is None or origin not in (config.cors_origins or []):
         decision = Decision(CONTROL_PLANE)
         if _is_preflight():
@@ -279,7 +279,7 @@ def decide() -> Decision:
 def _web_app(config: Config, webapp: str) -> Decision:
     decision = Decision(webapp)
     preflight = _is_preflight()
-    origin = request.headers.get("Origin")
+    origin = request.environ.get("HTTP_ORIGIN")  # headers.get raises inside when absent
     if origin is None or _same_origin(origin):
         if preflight:  # Spring's CorsFilter never passes a preflight on
             decision.answer = _bare(200)
@@ -331,29 +331,40 @@ def install(app: Flask) -> None:
                 response.headers.update(decision.headers)
             response.vary.add("Origin")
             return response
-        _vary(response)
-        if decision.headers and "Access-Control-Allow-Origin" not in response.headers:
+        # the names the response has, lower-cased, read once: a lookup of a missing name
+        # in werkzeug's Headers raises and catches a KeyError, five of them per response
+        present = {name.lower() for name, _ in response.headers}
+        _vary(response, present)
+        if decision.headers and "access-control-allow-origin" not in present:
             response.headers.update(decision.headers)
-        _security_headers(response, decision)
+        _security_headers(response, decision, present)
         return response
 
 
-def _vary(response: Response) -> None:
+def _vary(response: Response, present: set[str]) -> None:
     """``Vary`` with CORS' three names, in one header write when the view set none."""
-    if "Vary" in response.headers:
+    if "vary" in present:
         for name in VARY:
             response.vary.add(name)
     else:
-        response.headers["Vary"] = VARY_HEADER
+        response.headers.add("Vary", VARY_HEADER)
 
 
-def _security_headers(response: Response, decision: Decision) -> None:
-    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("X-XSS-Protection", "1; mode=block"))
+
+
+def _security_headers(response: Response, decision: Decision, present: set[str]) -> None:
+    """Spring Security's headers, where the view set none of the same name."""
+    add = response.headers.add
+    if "x-frame-options" not in present:
+        add("X-Frame-Options", "SAMEORIGIN")
     if decision.answer is not None:  # the CORS filter answered: Spring Security never ran
         return
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-XSS-Protection", "1; mode=block")
-    if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
-    if decision.webapp == OCC and "/carts" in request.path:
-        response.headers.setdefault("Cache-Control", "no-cache")
+    for name, value in SECURITY_HEADERS:
+        if name.lower() not in present:
+            add(name, value)
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    if req.is_secure and "strict-transport-security" not in present:
+        add("Strict-Transport-Security", HSTS)
+    if decision.webapp == OCC and "/carts" in req.path and "cache-control" not in present:
+        add("Cache-Control", "no-cache")

@@ -123,20 +123,25 @@ def is_own(path: str) -> bool:
 
 
 def _before() -> Response | None:
-    g.request_start = time.perf_counter()
-    if is_own(request.path):
+    gg = g._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup each
+    gg.request_start = time.perf_counter()
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    if is_own(req.path):
         return None
-    g.journal_start = g.request_start
+    gg.journal_start = gg.request_start
     if cors.decide().answer is not None:  # SAP's CorsFilter answers first: nothing to fault
         return None
-    fault = harness().faults.take(request.method, request.path, operation_id())
+    faults = harness().faults
+    if not faults:
+        return None
+    fault = faults.take(req.method, req.path, operation_id())
     if fault is None:
         return None
-    g.fault = fault
+    gg.fault = fault
     if fault.delay_ms:
         time.sleep(fault.delay_ms / 1000)
     if fault.drop:
-        request.environ[DROP_FLAG] = fault.rule.id
+        req.environ[DROP_FLAG] = fault.rule.id
         return Response(status=503)
     if fault.status is not None:
         return _fault_response(fault)
@@ -159,8 +164,9 @@ def _fault_response(fault: Fault) -> Response:
 
 
 def _after(response: Response) -> Response:
-    if "journal_start" not in g:
-        if "request_start" in g and access_log.isEnabledFor(logging.DEBUG):
+    gg = g._get_current_object()  # type: ignore[attr-defined]
+    if "journal_start" not in gg:
+        if "request_start" in gg and access_log.isEnabledFor(logging.DEBUG):
             _log_access(_entry(response.status_code, [], journalled=False))
         return response
     response, warnings = _lint(response)  # a fault's own answer has no acting user
@@ -188,21 +194,23 @@ def _log_access(entry: JournalEntry) -> None:
 
 
 def _entry(status: int | None, warnings: list[str], journalled: bool = True) -> JournalEntry:
-    req = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup
-    rt = runtime()
-    c = g.get("ctx")
+    # one lookup of each context proxy: this runs on every call
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    gg = g._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    c = gg.get("ctx")
     caller = getattr(c, "caller", None)
     acting: Acting | None = getattr(c, "acting", None)
-    fault: Fault | None = g.get("fault")
-    start = g.get("journal_start", g.get("request_start"))
+    fault: Fault | None = gg.get("fault")
+    start = gg.get("journal_start", gg.get("request_start"))
     return JournalEntry(
-        id=harness().journal.next_id() if journalled else 0,
-        timestamp=rt.clock.now().isoformat(timespec="milliseconds"),
+        id=harness(app).journal.next_id() if journalled else 0,
+        at=runtime(app).clock.now(),
         method=req.method,
         path=req.path,
-        query=_query(req.args.lists()) if req.args else {},
+        query=_query(req.args.lists()) if req.query_string else {},
         status=status,
-        operation_id=operation_id() if req.url_rule else None,
+        operation_id=operation_id(app, req.endpoint) if req.url_rule else None,
         principal=caller.name if caller is not None else None,
         acting_user=_acting_user(acting, req.blueprint),
         emulated=bool(acting and acting.emulated),

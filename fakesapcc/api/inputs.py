@@ -491,12 +491,21 @@ def form_values() -> dict[str, str]:
 def load_params(schema: ma.Schema) -> dict[str, Any]:
     """Request parameters through a Params schema (the first bad one raises its ApiError)."""
     values = form_values()
-    for name, param in schema.fields.items():
-        if isinstance(param, TextsParam):
-            key = param.data_key or name
-            if len(request.values.getlist(key)) > 1:
-                values[key] = ",".join(request.values.getlist(key))
+    for key in _list_keys(schema):
+        if len(request.values.getlist(key)) > 1:
+            values[key] = ",".join(request.values.getlist(key))
     return schema.load(values)
+
+
+def _list_keys(schema: ma.Schema) -> tuple[str, ...]:
+    """The parameters of a Params schema that take a comma list (``TextsParam``), found once
+    per schema."""
+    keys = schema.__dict__.get("_fakesapcc_list_keys")
+    if keys is None:
+        keys = tuple(param.data_key or name for name, param in schema.fields.items()
+                     if isinstance(param, TextsParam))
+        schema.__dict__["_fakesapcc_list_keys"] = keys
+    return keys
 
 
 def load_body(schema: ma.Schema, context: dict[str, Any], *, form: bool = False,

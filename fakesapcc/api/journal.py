@@ -8,6 +8,7 @@ import fnmatch
 import threading
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from ..errors import validation_error
@@ -17,10 +18,11 @@ FILTERS = ("path", "principal", "actingUser", "method", "status", "operationId",
 
 @dataclass
 class JournalEntry:
-    """One call as the server saw it."""
+    """One call as the server saw it (``at``: when, on the server clock; ``timestamp`` is its
+    text, written when first read rather than on every call)."""
 
     id: int
-    timestamp: str
+    at: datetime
     method: str
     path: str
     query: dict[str, Any]
@@ -32,6 +34,10 @@ class JournalEntry:
     duration_ms: float
     warnings: list[str] = field(default_factory=list)
     fault: str | None = None
+
+    @property
+    def timestamp(self) -> str:
+        return self.at.isoformat(timespec="milliseconds")
 
     def access_line(self, note: str | None = None) -> str:
         """The server log's line for this call (``--log-level debug``): method, path, status,

@@ -35,21 +35,22 @@ def header_size(environ: dict) -> int:
 
 def _check() -> None:
     config = runtime().config
-    size = header_size(request.environ)
+    req = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup
+    size = header_size(req.environ)
     if size > config.max_header_size:
         message = f"Request header is too large ({size} bytes; the limit is " \
                   f"{config.max_header_size})"
-        if request.path.startswith(OAUTH_PREFIX):
+        if req.path.startswith(OAUTH_PREFIX):
             raise OAuthError(400, "invalid_request", message)
         raise ApiError(400, "RequestHeaderTooLargeError", message)
-    if is_control_plane(request.path):
-        request.max_content_length = None
+    if is_control_plane(req.path):
+        req.max_content_length = None
         return
     limit = config.max_body_size
-    request.max_content_length = limit
-    length = request.content_length
+    req.max_content_length = limit
+    length = req.content_length
     if length is not None and length > limit:
-        if request.path.startswith(OAUTH_PREFIX):
+        if req.path.startswith(OAUTH_PREFIX):
             raise OAuthError(413, "invalid_request", too_large(length, limit).message)
         raise too_large(length, limit)
 

@@ -26,7 +26,22 @@ def issuer() -> str:
     otherwise as Spring Authorization Server resolves it when none is: the request's scheme,
     host and port, and the web app's context path."""
     public = runtime().config.public_url
-    return (public or request.host_url.rstrip("/")) + PREFIX
+    return (public or _host_url()) + PREFIX
+
+
+_HOST_URLS: dict[tuple[str, str, str], str] = {}  # werkzeug's host_url of recent hosts
+
+
+def _host_url() -> str:
+    """``request.host_url`` without its trailing slash, kept per scheme, host and script
+    root (werkzeug builds it through an IRI conversion on every call)."""
+    key = (request.scheme, request.host, request.root_path)
+    url = _HOST_URLS.get(key)
+    if url is None:
+        if len(_HOST_URLS) >= 64:  # any Host header a client sends: bounded
+            _HOST_URLS.clear()
+        url = _HOST_URLS[key] = request.host_url.rstrip("/")
+    return url
 
 
 def modern() -> bool:
@@ -134,7 +149,7 @@ def _not_served(what: str) -> dict:
            responses={200: ("Tokens", TokenResponse), **OAUTH_ERRORS})
 def token(params: dict):
     form = {k: v for k, v in params.items() if v is not None}
-    body = runtime().authserver.token(form, request.headers.get("Authorization"), issuer())
+    body = runtime().authserver.token(form, request.environ.get("HTTP_AUTHORIZATION"), issuer())
     return no_store(jsonify(body))
 
 

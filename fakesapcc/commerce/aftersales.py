@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from .. import models as m
 from ..clock import Clock
 from ..config import Config
-from ..db import Db, uid_key
+from ..db import STOCK, Db, uid_key
 from ..errors import ApiError, validation_error
 from .carts import Carts
 from .catalog import CatalogService
@@ -328,3 +328,4 @@ def release(catalog: CatalogService, product_code: str, quantity: int,
             back = min(level.reserved, left)
             level.reserved -= back
             left -= back
+    catalog.db.changed(STOCK)

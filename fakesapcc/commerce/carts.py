@@ -632,7 +632,7 @@ class Carts:
 
     def promotions(self) -> Promotions:
         return Promotions(self.state, self.clock.now(), self.site, self.currency, self.catalog,
-                          self.digits())
+                          self.digits(), db=self.db)
 
     def digits(self) -> int:
         currency = self.state.currencies.get(self.currency)

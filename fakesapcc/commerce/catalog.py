@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .. import models as m
-from ..db import CATALOG, State, Db
+from ..db import CATALOG, STOCK, State, Db
 
 LOW_STOCK_THRESHOLD = 5  # below this many free units a product is "lowStock"
 IMAGE_FORMATS = {"1200Wx1200H": "superZoom", "515Wx515H": "zoom", "300Wx300H": "product",
@@ -102,14 +103,29 @@ class CatalogService:
         return bool(self.base_store and self.base_store.warehouses)
 
     def stock(self, product_code: str, warehouses: list[str] | None = None) -> StockInfo:
-        """SAP's stock level status over a set of warehouses (online ones by default). A base
-        store with no warehouses has no stock system: online, everything is in stock without a
-        limit (SAP's StockPopulator answers ``inStock``; its add-to-cart strategy allows the
-        force-in-stock quantity)."""
-        if warehouses is None and not self.stock_system_enabled():
-            return StockInfo("inStock", None)
-        wanted = self.online_warehouses() if warehouses is None else warehouses
-        return stock_status([s for s in self.db.stock_levels(product_code) if s.warehouse in wanted])
+        """SAP's stock level status over a set of warehouses (online ones by default: kept per
+        store and product until stock changes, as every product and cart answer shows it). A
+        base store with no warehouses has no stock system: online, everything is in stock
+        without a limit (SAP's StockPopulator answers ``inStock``; its add-to-cart strategy
+        allows the force-in-stock quantity)."""
+        if warehouses is None:
+            if not self.stock_system_enabled():
+                return StockInfo("inStock", None)
+            kept = self._stock_kept("online-stock")
+            info = kept.get(product_code)
+            if info is None:
+                wanted = self.online_warehouses()
+                info = kept[product_code] = stock_status(
+                    [s for s in self.db.stock_levels(product_code) if s.warehouse in wanted])
+            return info
+        return stock_status([s for s in self.db.stock_levels(product_code)
+                             if s.warehouse in warehouses])
+
+    def _stock_kept(self, name: str) -> dict[str, Any]:
+        """A product code → value map of this store, dropped when stock or the catalog
+        changes (``Db.changed``); readers fill it side by side (the same value)."""
+        uid = self.base_store.uid if self.base_store else None
+        return self.db.derived((name, uid), (CATALOG, STOCK), lambda state: {})
 
     def available(self, product_code: str, warehouses: list[str] | None = None) -> int | None:
         """Free units, or None for unlimited (forced in stock)."""
@@ -122,6 +138,14 @@ class CatalogService:
     def available_for_pickup(self, product_code: str) -> bool:
         if not self.base_store or self.base_store.pickupInStoreMode in ("DISABLED", None):
             return False
+        kept = self._stock_kept("pickup-available")
+        found = kept.get(product_code)
+        if found is None:
+            found = kept[product_code] = self._available_for_pickup(product_code)
+        return found
+
+    def _available_for_pickup(self, product_code: str) -> bool:
+        assert self.base_store is not None
         uid = self.base_store.uid
         stores_of = self.db.derived(("pickup-warehouses", uid), (CATALOG,), lambda state: _stores_of(
             self.stores_of_base_store()))
@@ -145,6 +169,7 @@ class CatalogService:
                 take = min(level.free, left)
                 level.reserved += take
                 left -= take
+        self.db.changed(STOCK)
 
     # -- images ------------------------------------------------------------------------------
 

@@ -21,10 +21,19 @@ def _digits(digits: int) -> int:
 
 
 def round_amount(value: float, digits: int = 2) -> float:
+    """Half up, on the amount as it prints (``str``), to the currency's digits."""
     if not math.isfinite(value):
         return value
-    quantum = Decimal(1).scaleb(-_digits(digits))
-    return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP, context=_WIDE))
+    digits = _digits(digits)
+    text = str(value)
+    if "e" not in text:  # most amounts already have no more digits: nothing to round
+        dot = text.find(".")
+        if dot < 0 or len(text) - dot - 1 <= digits:
+            return float(value)
+    return float(Decimal(text).quantize(_QUANTA[digits], rounding=ROUND_HALF_UP, context=_WIDE))
+
+
+_QUANTA = [Decimal(1).scaleb(-d) for d in range(MAX_DIGITS + 1)]
 
 
 def format_amount(value: float, currency: Currency, lang: str = "en") -> str:

@@ -24,10 +24,12 @@ amounts in the cart's currency, and the cart's lines.
 """
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..db import CATALOG
 from ..models import promotions as mp
 from .money import round_amount
 
@@ -256,8 +258,9 @@ class Promotions:
     """The promotion rules of one site, evaluated on its carts in a currency."""
 
     def __init__(self, state, now: datetime, site, currency: str, catalog,
-                 digits: int = 2) -> None:
+                 digits: int = 2, db=None) -> None:
         self.state = state
+        self.db = db  # given: the engine's rules are kept in ``Db.derived`` (``engine_rules``)
         self.now = now
         self.site = site
         self.currency = currency
@@ -303,5 +306,29 @@ class Promotions:
         return result
 
     def evaluate(self, order) -> Outcome:
-        rules = [engine_rule(r, self.convert) for r in self.rules(order.code)]
+        rules = [rule for rule, source in self.engine_rules()
+                 if not source.orderRestricted or order.code in source.orders]
         return evaluate(rules, self.lines(order.entries), order.appliedVouchers, self.digits)
+
+    def engine_rules(self) -> list[tuple[Rule, mp.PromotionRule]]:
+        """Every active rule of the site (``rules(restricted=True)``) in the engine's form,
+        beside the rule itself (whose orders a trusted client changes). With a ``db`` they are
+        kept until the catalog changes (rules and currencies come from ImpEx), per site,
+        currency and span of the clock between two of the rules' start and end dates, in
+        which the same rules are active: each cart write repriced them all from scratch."""
+        def build(_state: object = None) -> list[tuple[Rule, mp.PromotionRule]]:
+            return [(engine_rule(r, self.convert), r) for r in self.rules(restricted=True)]
+
+        if self.db is None:
+            return build()
+        dates = self.db.derived("promotion-dates", (CATALOG,), _dates)
+        span = bisect.bisect_right(dates, self.now)
+        return self.db.derived(("promotion-rules", self.site.uid, self.currency, span),
+                               (CATALOG,), build)
+
+
+def _dates(state) -> list[datetime]:
+    """The start and end dates of every rule, sorted: between two of them the same rules are
+    active (``active``: a start is at or before the clock, an end after it)."""
+    return sorted({d for r in state.promotion_rules.values()
+                   for d in (r.startDate, r.endDate) if d is not None})

@@ -15,7 +15,7 @@ from ...errors import ApiError
 from ...security import access
 from ...security.policy import Acting, asm_customer
 from .. import inputs as i
-from .. import runtime
+from .. import arg, runtime
 from ..context import authenticate, check_restrictions, ctx
 from ..fields import project
 
@@ -49,8 +49,8 @@ def base_site(uid: str) -> m.BaseSite:
 
 def site_context(site: m.BaseSite, default_curr: str | None = None) -> sitecontext.SiteContext:
     """The request's ``lang``/``curr`` for a site, checked against its store."""
-    return sitecontext.site_context(runtime().db.state, site, request.args.get("lang"),
-                                    request.args.get("curr"), default_curr)
+    return sitecontext.site_context(runtime().db.state, site, arg("lang"),
+                                    arg("curr"), default_curr)
 
 
 def agent() -> m.User:

@@ -14,41 +14,42 @@ from ...commerce.sitecontext import SiteContext, base_site
 from ...commerce.sitecontext import site_context as resolve_site
 from ...security import access
 from ...security.emulation import check_emulation
-from .. import runtime
+from .. import arg, runtime
 from ..context import authenticate, check_restrictions, ctx
 from ..fields import check_syntax, project
 
 bp = Blueprint("occ", __name__, url_prefix="/occ/v2")
 
 USER_ID_HEADER = "sap-commerce-cloud-user-id"
+USER_ID_ENVIRON = "HTTP_SAP_COMMERCE_CLOUD_USER_ID"  # the header in the WSGI environ
 
 
 @bp.before_request
 def _filters() -> None:
     c = authenticate()
     rt = runtime()
-    args = request.view_args or {}
+    req = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup
+    args = req.view_args or {}
     site_id = args.get("baseSiteId")
     if site_id is not None:
         c.site = site_context(site_id)
     c.acting = access.filters(rt.db, c.caller, c.site.site if c.site else None,
-                              args.get("userId"), request.headers.get(USER_ID_HEADER))
-    check_emulation(c.acting, rt.config.strict_emulation, request.method, request.path)
+                              args.get("userId"), req.environ.get(USER_ID_ENVIRON))
+    check_emulation(c.acting, rt.config.strict_emulation, req.method, req.path)
     if c.site is not None:
         c.find_cart = carts_service().find
         if args.get("cartId") is not None:
             c.match_cart(args["cartId"])
     check_restrictions()
-    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.args.get("fields"):
+    if req.method in ("POST", "PUT", "PATCH", "DELETE") and arg("fields"):
         # SAP projects the response after the write; a malformed expression is refused
         # before it, so that the 400 it gets changes nothing
-        check_syntax(request.args["fields"])
+        check_syntax(req.args["fields"])
 
 
 def site_context(site_id: str) -> SiteContext:
     state = runtime().db.state
-    return resolve_site(state, base_site(state, site_id), request.args.get("lang"),
-                        request.args.get("curr"))
+    return resolve_site(state, base_site(state, site_id), arg("lang"), arg("curr"))
 
 
 def site() -> SiteContext:
@@ -71,7 +72,7 @@ def respond(dto: Any, status: int = 200, headers: dict[str, str] | None = None,
             adapt: Callable[[Any], Any] | None = None) -> Response:
     """Project a DTO by the request's ``fields`` (default DEFAULT) and send it (through
     ``adapt``: how SAP's adapters write some DTOs out, CMS pages and components)."""
-    projected = project(dto, request.args.get("fields") or "DEFAULT")
+    projected = project(dto, arg("fields") or "DEFAULT")
     response = jsonify(adapt(projected) if adapt else projected)
     response.status_code = status
     for k, v in (headers or {}).items():
