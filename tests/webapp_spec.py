@@ -41,10 +41,12 @@ def _strict(schema: Any) -> Any:
 
 
 def _to_sap(node: Any) -> Any:
-    """SAP's schemas with their references moved under ``#/sap/`` (their own namespace)."""
+    """SAP's schemas with their references moved under ``#/sap/`` (their own namespace), and
+    without their ``required`` lists, as the OCC check reads them (``spec.py``): SAP's document
+    requires what a request must send (an address's ``titleCode``), not what every answer has."""
     if isinstance(node, dict):
         return {k: (v.replace("#/components/schemas/", "#/sap/") if k == "$ref" else _to_sap(v))
-                for k, v in node.items()}
+                for k, v in node.items() if not (k == "required" and isinstance(v, list))}
     if isinstance(node, list):
         return [_to_sap(v) for v in node]
     return node
