@@ -116,7 +116,9 @@ def server_env() -> dict[str, str]:
     PYTHONDONTWRITEBYTECODE a start from the checkout compiles fakesapcc's ~200 modules every
     time (about 0.3 s), which no installed server does."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env.setdefault("PYTHONPYCACHEPREFIX", os.path.join(os.environ["FAKESAPCC_CACHE_DIR"], "pyc"))
+    folder = os.environ.get("FAKESAPCC_CACHE_DIR") or os.path.join(tempfile.gettempdir(),
+                                                                    "fakesapcc-bench")
+    env.setdefault("PYTHONPYCACHEPREFIX", os.path.join(folder, "pyc"))
     return env
 
 
