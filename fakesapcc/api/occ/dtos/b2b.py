@@ -227,7 +227,25 @@ def _required(errors: dict, data: dict, *paths: str) -> None:
             errors.setdefault(path, []).append(i.REQUIRED)
 
 
-class UnitBody(i.Body):
+class RequiredBody(i.Body):
+    """A body whose SAP validator names required paths (``REQUIRED``, dotted for nested
+    objects); ``more_rules`` adds a body's own checks to the same envelope."""
+
+    REQUIRED: tuple[str, ...] = ()
+
+    def more_rules(self, data: dict, errors: dict[str, list[str]]) -> None:
+        """Further checks of a body (none by default)."""
+
+    @ma.validates_schema
+    def _sap_rules(self, data: dict, **kwargs: Any) -> None:
+        errors: dict[str, list[str]] = {}
+        _required(errors, data, *self.REQUIRED)
+        self.more_rules(data, errors)
+        if errors:
+            raise ma.ValidationError(errors)
+
+
+class UnitBody(RequiredBody):
     """A B2BUnit as b2BUnitWsDTOValidator reads it: ``uid`` and ``name`` required."""
 
     uid = i.Text()
@@ -238,19 +256,12 @@ class UnitBody(i.Body):
 
     REQUIRED = ("uid", "name")
 
-    @ma.validates_schema
-    def _sap_rules(self, data: dict, **kwargs: Any) -> None:
-        errors: dict[str, list[str]] = {}
-        _required(errors, data, *self.REQUIRED)
-        if errors:
-            raise ma.ValidationError(errors)
-
 
 class UnitPatchBody(UnitBody):
     REQUIRED = ()
 
 
-class BudgetBody(i.Body):
+class BudgetBody(RequiredBody):
     """A Budget: code, name, budget, currency, startDate, endDate and orgUnit required."""
 
     code = i.Text()
@@ -265,21 +276,16 @@ class BudgetBody(i.Body):
     REQUIRED = ("code", "name", "budget", "currency.isocode", "startDate", "endDate",
                 "orgUnit.uid")
 
-    @ma.validates_schema
-    def _sap_rules(self, data: dict, **kwargs: Any) -> None:
-        errors: dict[str, list[str]] = {}
-        _required(errors, data, *self.REQUIRED)
+    def more_rules(self, data: dict, errors: dict[str, list[str]]) -> None:
         if isinstance(data.get("budget"), float) and data["budget"] < 0:
             errors.setdefault("budget", []).append(i.NOT_VALID)
-        if errors:
-            raise ma.ValidationError(errors)
 
 
 class BudgetPatchBody(BudgetBody):
     REQUIRED = ()
 
 
-class CostCenterBody(i.Body):
+class CostCenterBody(RequiredBody):
     """A B2BCostCenter: code, name, currency and unit required."""
 
     code = i.Text()
@@ -292,19 +298,12 @@ class CostCenterBody(i.Body):
 
     REQUIRED = ("code", "name", "currency.isocode", "unit.uid")
 
-    @ma.validates_schema
-    def _sap_rules(self, data: dict, **kwargs: Any) -> None:
-        errors: dict[str, list[str]] = {}
-        _required(errors, data, *self.REQUIRED)
-        if errors:
-            raise ma.ValidationError(errors)
-
 
 class CostCenterPatchBody(CostCenterBody):
     REQUIRED = ()
 
 
-class PermissionBody(i.Body):
+class PermissionBody(RequiredBody):
     """An OrderApprovalPermission: code, its type and orgUnit required; the threshold types
     also a threshold and a currency, the timespan type a periodRange."""
 
@@ -317,13 +316,6 @@ class PermissionBody(i.Body):
     active = i.Bool()
 
     REQUIRED = ("code", "orderApprovalPermissionType.code", "orgUnit.uid")
-
-    @ma.validates_schema
-    def _sap_rules(self, data: dict, **kwargs: Any) -> None:
-        errors: dict[str, list[str]] = {}
-        _required(errors, data, *self.REQUIRED)
-        if errors:
-            raise ma.ValidationError(errors)
 
 
 class PermissionPatchBody(PermissionBody):
@@ -343,7 +335,7 @@ def user_group_dto(people: Any, group: mb.B2BUserGroup, lang: str,
                                     for p in group.permissions if p in state.b2b_permissions]))
 
 
-class OrgCustomerBody(i.Body):
+class OrgCustomerBody(RequiredBody):
     """OrgCustomerCreation: email (an e-mail address), firstName, lastName and orgUnit.uid
     required; the roles are SAP's B2B roles."""
 
@@ -356,18 +348,13 @@ class OrgCustomerBody(i.Body):
 
     REQUIRED = ("email", "firstName", "lastName", "orgUnit.uid")
 
-    @ma.validates_schema
-    def _sap_rules(self, data: dict, **kwargs: Any) -> None:
-        errors: dict[str, list[str]] = {}
-        _required(errors, data, *self.REQUIRED)
+    def more_rules(self, data: dict, errors: dict[str, list[str]]) -> None:
         email = data.get("email")
         if isinstance(email, str) and email.strip() and not i.EMAIL.fullmatch(email.strip()):
             errors.setdefault("email", []).append(i.INVALID_EMAIL)
         title = data.get("titleCode")
         if title and title not in i.state().titles:
             errors.setdefault("titleCode", []).append(i.NOT_VALID)
-        if errors:
-            raise ma.ValidationError(errors)
 
 
 class OrgCustomerPatchBody(OrgCustomerBody):
@@ -378,7 +365,7 @@ class OrgCustomerPatchBody(OrgCustomerBody):
     REQUIRED = ()
 
 
-class UserGroupBody(i.Body):
+class UserGroupBody(RequiredBody):
     """An OrgUnitUserGroup: uid, name and orgUnit.uid required."""
 
     uid = i.Text()
@@ -386,13 +373,6 @@ class UserGroupBody(i.Body):
     orgUnit = i.Object(UidRef)
 
     REQUIRED = ("uid", "name", "orgUnit.uid")
-
-    @ma.validates_schema
-    def _sap_rules(self, data: dict, **kwargs: Any) -> None:
-        errors: dict[str, list[str]] = {}
-        _required(errors, data, *self.REQUIRED)
-        if errors:
-            raise ma.ValidationError(errors)
 
 
 class UserGroupPatchBody(UserGroupBody):
