@@ -78,7 +78,6 @@ def authenticate() -> RequestContext:
     _run_jobs(rt)
     rt.db.acquire(write)
     gg.db_locked = (rt.db, write)
-    _catch_up(rt, write)
     value = bearer_token()
     token = rt.tokens.authenticate(value) if value else None
     ctx = RequestContext(caller=caller_from_token(rt.db, token))
@@ -86,30 +85,18 @@ def authenticate() -> RequestContext:
     return ctx
 
 
-def _catch_up(rt: Any, write: bool) -> None:
-    """What the fulfilment system has done by now on the server clock (orders due for
-    automatic fulfilment): a read makes that write under ``Db.side_lock``, as a background
-    process would."""
-    if not rt.db.state.fulfilment_queue:
-        return
-    service = AfterSales(rt.db, rt.clock, rt.config)
-    if write:
-        service.catch_up()
-    else:
-        with rt.db.side_lock:
-            service.catch_up()
-
-
 def _run_jobs(rt: Any) -> None:
-    """The cron jobs due by now on the server clock — the replenishments' triggers (the orders
-    they place) and the quotes' expiry — run before the request, alone, as the background
-    jobs SAP runs would have: the request then sees what they did."""
+    """The background work due by now on the server clock — the fulfilment system's automatic
+    fulfilment of orders, the replenishments' triggers (the orders they place) and the quotes'
+    expiry — runs before the request, alone, as SAP's background processes and cron jobs
+    would have: the request then sees what they did."""
     state = rt.db.state
-    if not state.b2b_replenishments and not state.quotes:
+    if not state.fulfilment_queue and not state.b2b_replenishments and not state.quotes:
         return
 
     def jobs() -> list[Any]:  # made under the lock: a reset may have replaced the state
-        return [Replenishments(rt.db, rt.clock, rt.config), QuoteExpiry(rt.db, rt.clock)]
+        return [AfterSales(rt.db, rt.clock, rt.config),
+                Replenishments(rt.db, rt.clock, rt.config), QuoteExpiry(rt.db, rt.clock)]
 
     rt.db.acquire(False)
     try:

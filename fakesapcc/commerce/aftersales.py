@@ -148,6 +148,11 @@ class AfterSales:
             self.state.fulfilment_queue[order.code] = (order.created or self.clock.now()) \
                 + timedelta(seconds=delay)
 
+    def due(self) -> bool:
+        """An order's automatic fulfilment is due on the server clock."""
+        now = self.clock.now()
+        return any(due <= now for due in self.state.fulfilment_queue.values())
+
     def catch_up(self) -> None:
         """Fulfil every order whose automatic fulfilment is due on the server clock."""
         queue = self.state.fulfilment_queue
