@@ -323,6 +323,18 @@ class Db:
                 self._bulk -= 1
                 self.changed()
 
+    @contextmanager
+    def bulk(self) -> Iterator[State]:
+        """A bulk write without a rollback (an ImpEx load into a store that is thrown away if
+        it fails): derived data is dropped once, at its end."""
+        with self._lock:
+            self._bulk += 1
+            try:
+                yield self._state
+            finally:
+                self._bulk -= 1
+                self.changed()
+
     # -- derived data ------------------------------------------------------------------------
 
     def derived(self, key: Any, kinds: tuple[str, ...], build: Callable[[State], T]) -> T:

@@ -100,8 +100,12 @@ class Runtime:
             if not scratch:
                 db.restore(snapshot)
             return report, snapshot
-        with gc_paused():
-            report = load_paths(db, paths, config=config, strict=strict, progress=progress)
+        with gc_paused():  # no file snapshotted for its rollback: a seed loads whole or fails
+            report = load_paths(db, paths, config=config, strict=strict, progress=progress,
+                                atomic=False)
+            if not report.ok:  # the files before the failing one, as an atomic load leaves them
+                db.replace(State())
+                report = load_paths(db, paths, config=config, strict=strict)
         if not report.ok:
             return report, b""
         with db.reading() as state:

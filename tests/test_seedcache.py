@@ -114,3 +114,20 @@ def test_a_big_seed_is_read_back_from_the_cache_at_reset(tmp_path, cache, monkey
     rt.db.state.principals["ann@example.com"].name = "Changed"
     rt.reset()
     assert rt.db.state.principals["ann@example.com"].name == "Ann Lee"
+
+
+def test_a_seed_that_fails_in_a_later_file_leaves_the_files_before_it_whole(tmp_path, cache):
+    """A seed loads without a rollback snapshot per file; when one fails, the store is what an
+    all-or-nothing load per file leaves: the files before it, nothing of the failing one."""
+    good, bad = tmp_path / "1-good.impex", tmp_path / "2-bad.impex"
+    good.write_text(SEED)
+    bad.write_text("INSERT_UPDATE Customer;uid[unique=true];name\n;half@example.com;Half\n"
+                   "INSERT_UPDATE Customer;uid[unique=true];creationtime[dateformat=yyyy-MM-dd]\n"
+                   ";q@example.com;not-a-date\n")
+    rt = Runtime(Config(impex=[str(good), str(bad)]))
+    with pytest.raises(ImpexLoadError):
+        rt.load_seed()
+    principals = rt.db.state.principals
+    assert "quokka@example.com" in principals
+    assert "half@example.com" not in principals and "q@example.com" not in principals
+    assert [f.loaded for f in rt.seed_report.files][-2:] == [True, False]

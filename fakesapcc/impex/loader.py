@@ -27,18 +27,19 @@ from types import SimpleNamespace
 from typing import Any
 
 from ..db import Db, uid_key
-from . import orders
+from . import compiled, orders
 from . import parser as p
 from . import values as v
 from .syntax import Column, Diagnostic, Header, ParsedImpex, Pattern, ValueLine
 from .gcpause import gc_paused
 from .report import FileReport, ImpexLoadError, LoadReport
-from .types import Attr, TypeDef, is_subtype, type_def
+from .types import Attr, TypeDef, field_default, is_a, is_subtype, type_def
 from .writes import NULL, CollectionWrites, Unresolved
 
 log = logging.getLogger("fakesapcc")
 
 IGNORE = "<ignore>"
+COMPILED = True  # rows written by the writers compiled per header (impex.compiled) where they can
 CONVERTED = frozenset({"bool", "int", "float", "date", "daterange"})  # kinds whose cells must convert
 
 
@@ -78,21 +79,22 @@ def impex_files(paths: Iterable[str | Path]) -> list[Path]:
 
 def load_text(db: Db, text: str, file: str = "<string>", *,
               config: Mapping[str, str] | None = None, strict: bool = False,
-              progress: Progress | None = None) -> FileReport:
+              progress: Progress | None = None, atomic: bool = True) -> FileReport:
     """Parse and load one ImpEx text. Never raises for bad input: see ``FileReport.errors``
-    (and ``loaded``: False means nothing of the file was applied)."""
+    (and ``loaded``: False means nothing of the file was applied — with ``atomic=False``, that
+    the store holds part of it and is to be thrown away, as a seed that fails is)."""
     with gc_paused():
         parsed = p.parse(text, file=file, config=dict(config or {}))
-        return load_parsed(db, parsed, strict=strict, progress=progress)
+        return load_parsed(db, parsed, strict=strict, progress=progress, atomic=atomic)
 
 
 def load_parsed(db: Db, parsed: ParsedImpex, *, strict: bool = False,
-                progress: Progress | None = None) -> FileReport:
+                progress: Progress | None = None, atomic: bool = True) -> FileReport:
     report = FileReport(parsed.file, diagnostics=list(parsed.diagnostics))
     if parsed.errors:
         return report
     try:
-        with gc_paused(), db.transaction():
+        with gc_paused(), (db.transaction() if atomic else db.bulk()):
             _FileLoader(db, parsed, report, strict, progress).run()
             if report.errors:
                 raise ImpexLoadError(LoadReport([report]))
@@ -109,17 +111,22 @@ def load_parsed(db: Db, parsed: ParsedImpex, *, strict: bool = False,
 
 def load_paths(db: Db, paths: Iterable[str | Path], *,
                config: Mapping[str, str] | None = None, strict: bool = False,
-               stop_on_error: bool = True, progress: Progress | None = None) -> LoadReport:
+               stop_on_error: bool = True, progress: Progress | None = None,
+               atomic: bool = True) -> LoadReport:
     """Load files and folders in order. Each file is all-or-nothing; with ``stop_on_error``
-    the first failing file ends the load; ``progress`` is told how far each file is."""
+    the first failing file ends the load; ``progress`` is told how far each file is. With
+    ``atomic=False`` no file is snapshotted for its rollback (a failed file leaves part of
+    itself: for a store that is thrown away if the load fails, as a seed's is)."""
     report = LoadReport()
     with gc_paused():
-        _load_files(db, impex_files(paths), report, config, strict, stop_on_error, progress)
+        _load_files(db, impex_files(paths), report, config, strict, stop_on_error, progress,
+                    atomic)
     return report
 
 
 def _load_files(db: Db, files: list[Path], report: LoadReport, config: Mapping[str, str] | None,
-                strict: bool, stop_on_error: bool, progress: Progress | None) -> None:
+                strict: bool, stop_on_error: bool, progress: Progress | None,
+                atomic: bool = True) -> None:
     for path in files:
         try:
             text = path.read_bytes().decode("utf-8")
@@ -129,7 +136,7 @@ def _load_files(db: Db, files: list[Path], report: LoadReport, config: Mapping[s
             report.files.append(fr)
         else:
             report.files.append(load_text(db, text, str(path), config=config, strict=strict,
-                                          progress=progress))
+                                          progress=progress, atomic=atomic))
         if stop_on_error and report.files[-1].errors:
             break
 
@@ -138,14 +145,6 @@ def _load_files(db: Db, files: list[Path], report: LoadReport, config: Mapping[s
 
 
 _MISSING = object()
-
-
-def _is_a(item: Any, td: TypeDef) -> bool:
-    """Whether an item is of a type or a subtype (a CMS item by its ``typeCode``)."""
-    if not isinstance(item, td.model):
-        return False
-    code = getattr(item, "typeCode", None) if td.kind_of else None
-    return code is None or is_subtype(code, td.code)
 
 
 _LATER = frozenset({"localized", "refs", "strs"})  # kinds set on an item after it is made
@@ -182,6 +181,7 @@ class _FileLoader(CollectionWrites):
         self.retry_attrs: list[tuple[TypeDef, Any, Column, Attr, str, ValueLine]] = []
         self.warned: set[tuple[int, str]] = set()
         self.resolved: dict[tuple[Any, ...], tuple[TypeDef, Any]] = {}
+        self.memos: list[dict[str, Any]] = []  # the compiled writers' reference memos
         self.leaves: dict[int, int] = {}  # id of a pattern alternative → its leaf count
         self.plans: dict[tuple[int, str], tuple[Column | None, list[PlanColumn]]] = {}
         self.now = datetime.now(timezone.utc)  # the time every item this file saves is stamped with
@@ -222,8 +222,12 @@ class _FileLoader(CollectionWrites):
             if not self.check_header(td, header):
                 self.report.skipped[td.code] += len(block.rows)
                 continue
+            write = compiled.compile_block(self, td, header, block.rows) if COMPILED else None
             for row in block.rows:
-                self.row(td, header, row, final=False)
+                if write is None:
+                    self.row(td, header, row, final=False)
+                else:
+                    write(row)
                 done += 1
                 if done % PROGRESS_EVERY == 0:
                     tell(self.parsed.file, done, total)
@@ -325,7 +329,7 @@ class _FileLoader(CollectionWrites):
             return
         if existing:
             for item in existing:
-                if not _is_a(item, rtd):
+                if not is_a(item, rtd):
                     self.problem(f"{rtd.code} {self.describe(key_fields)} exists as "
                                  f"{type(item).__name__}: row skipped", row.line)
                     return
@@ -514,8 +518,20 @@ class _FileLoader(CollectionWrites):
         else:
             getattr(self.state, td.collection)[td.store_key(item)] = item
 
-    def remove(self, td: TypeDef, item: Any) -> None:
+    def memo(self) -> dict[str, Any]:
+        """A compiled writer's memo of a column's resolved cells, forgotten with the
+        reference cache."""
+        self.memos.append(memo := {})
+        return memo
+
+    def forget(self) -> None:
+        """Drop every resolved reference (an item was removed or renamed)."""
         self.resolved.clear()
+        for memo in self.memos:
+            memo.clear()
+
+    def remove(self, td: TypeDef, item: Any) -> None:
+        self.forget()
         if td.collection == "principals":
             self.db.remove_principal(item.uid)
         elif td.collection == "price_rows":
@@ -565,7 +581,7 @@ class _FileLoader(CollectionWrites):
                 values[lang] = value
             return
         if value is _MISSING:
-            value = self.field_default(item, attr.field)
+            value = field_default(type(item), attr.field)
         if attr.hook == "customer_id":
             self.db.set_customer_id(item, value)
         elif attr.hook == "totals":  # an order's total as its column gives it
@@ -586,7 +602,7 @@ class _FileLoader(CollectionWrites):
                 self.diag("error", "a principal's uid cannot be emptied", row.line, col)
             elif uid_key(value) != uid_key(item.uid):
                 self.db.rename_principal(item, value)
-                self.resolved.clear()
+                self.forget()
         elif attr.hook == "property":  # an attribute of a CMS component's own type
             if value is None:
                 item.attributes.pop(attr.field, None)
@@ -594,16 +610,6 @@ class _FileLoader(CollectionWrites):
                 item.attributes[attr.field] = value
         else:
             setattr(item, attr.field, value)
-
-    @staticmethod
-    def field_default(item: Any, name: str) -> Any:
-        for f in dataclasses.fields(item):
-            if f.name == name:
-                if f.default is not dataclasses.MISSING:
-                    return f.default
-                if f.default_factory is not dataclasses.MISSING:
-                    return f.default_factory()
-        return None
 
     # -- conversion --------------------------------------------------------------------------
 
@@ -712,7 +718,7 @@ class _FileLoader(CollectionWrites):
                     fields = self.pattern_fields(alt_td, alternative, parts, col, row)
                 except Unresolved:
                     continue
-            found = [x for x in self.find(alt_td, fields) if _is_a(x, alt_td)]
+            found = [x for x in self.find(alt_td, fields) if is_a(x, alt_td)]
             if found:
                 return alt_td, found[0]
         raise Unresolved(f"{target_td.code} '{value}' not found")

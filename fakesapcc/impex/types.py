@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -530,6 +531,25 @@ for _code, _rel in {
 def type_def(code: str) -> TypeDef | None:
     """The definition of a type code, case-insensitively; None if the loader does not know it."""
     return _TYPES.get(code.lower())
+
+
+def is_a(item: Any, td: TypeDef) -> bool:
+    """Whether an item is of a type or a subtype (a CMS item by its ``typeCode``)."""
+    if not isinstance(item, td.model):
+        return False
+    code = getattr(item, "typeCode", None) if td.kind_of else None
+    return code is None or is_subtype(code, td.code)
+
+
+def field_default(model: type, name: str) -> Any:
+    """The value a model's field has when it is not given (None for a name it lacks)."""
+    for f in dataclasses.fields(model):
+        if f.name == name:
+            if f.default is not dataclasses.MISSING:
+                return f.default
+            if f.default_factory is not dataclasses.MISSING:
+                return f.default_factory()
+    return None
 
 
 def is_subtype(code: str, of: str) -> bool:
