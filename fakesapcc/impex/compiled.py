@@ -18,6 +18,7 @@ the filling of the loader's reference cache, which ``row`` fills the same way.
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime, timezone
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -102,6 +103,29 @@ def _converter(loader: _FileLoader, td: TypeDef, col: Any, attr: Any) -> Callabl
             return convert(td, col, attr, raw, _NO_ROW)
         except Exception:
             raise _Slow from None
+    if kind == "int":
+        def integer(raw: str) -> Any:  # plain digits, as parse_number reads them first
+            return int(raw) if raw.isdigit() and raw.isascii() else converted(raw)
+        return integer
+    if kind == "float":
+        def number(raw: str) -> Any:
+            whole, point, fraction = raw.partition(".")
+            if whole.isdigit() and (fraction.isdigit() or not point) and raw.isascii():
+                return float(raw)
+            return converted(raw)
+        return number
+    iso = v.iso_pattern(col.modifiers.get("dateformat"))
+    if kind == "date" and iso is not None:
+        fromisoformat, utc = datetime.fromisoformat, timezone.utc
+
+        def date(raw: str) -> Any:  # a pattern ISO 8601 reads: what parse_date does for it
+            if iso.fullmatch(raw):
+                try:
+                    return fromisoformat(raw).replace(tzinfo=utc)
+                except ValueError:
+                    pass
+            return converted(raw)
+        return date
     return converted
 
 
@@ -194,7 +218,7 @@ def compile_block(loader: _FileLoader, td: TypeDef, header: Header,
     principals = td.collection == "principals"
     env: dict[str, Any] = {
         "_Slow": _Slow, "special": _SPECIAL, "general": loader.row, "find": loader.find,
-        "add": loader.add, "set_attr": loader.set_attr, "new_pk": loader.db.new_pk,
+        "add": loader.add, "set_attr": loader.set_attr, "state": loader.state,
         "set_customer_id": loader.db.set_customer_id, "model": model, "td": td,
         "header": header, "defaults": td.defaults, "kind_of": td.kind_of, "code": td.code,
         "counts": loader.report.counts, "docids": loader.docids, "now": loader.now,
@@ -293,7 +317,8 @@ def compile_block(loader: _FileLoader, td: TypeDef, header: Header,
         *[f"    if kwargs.get({k!r}) is None:\n        raise _Slow" for k in key_names],
         "    if not required <= kwargs.keys():",
         "        raise _Slow",
-        *(["    kwargs['pk'] = new_pk()"] if "pk" in names else []),
+        *(["    kwargs['pk'] = pk = state.next_pk",  # Db.new_pk: the load holds the lock
+           "    state.next_pk = pk + 1"] if "pk" in names else []),
         "    item = model(**kwargs)",
         "    if kind_of and hasattr(item, 'kind'):",
         "        item.kind = kind_of if kind_of != 'DeliveryMode' else item.kind",
@@ -317,5 +342,6 @@ def compile_block(loader: _FileLoader, td: TypeDef, header: Header,
         "",
     ])
     exec(compile(source, f"<impex writer {header.type_code} line {header.line}>", "exec"), env)
+    loader.namespaces.append(env)  # its functions and it refer to each other: cleared after
     return env["write"]
 

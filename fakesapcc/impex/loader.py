@@ -182,6 +182,7 @@ class _FileLoader(CollectionWrites):
         self.warned: set[tuple[int, str]] = set()
         self.resolved: dict[tuple[Any, ...], tuple[TypeDef, Any]] = {}
         self.memos: list[dict[str, Any]] = []  # the compiled writers' reference memos
+        self.namespaces: list[dict[str, Any]] = []  # the compiled writers', cleared after the run
         self.leaves: dict[int, int] = {}  # id of a pattern alternative → its leaf count
         self.plans: dict[tuple[int, str], tuple[Column | None, list[PlanColumn]]] = {}
         self.now = datetime.now(timezone.utc)  # the time every item this file saves is stamped with
@@ -232,6 +233,8 @@ class _FileLoader(CollectionWrites):
                 if done % PROGRESS_EVERY == 0:
                     tell(self.parsed.file, done, total)
         tell(self.parsed.file, total, total)
+        for namespace in self.namespaces:  # no cycle left for the collector (settle_collector)
+            namespace.clear()
         rows, self.retry_rows = self.retry_rows, []
         for td, header, row in rows:
             self.row(td, header, row, final=True)

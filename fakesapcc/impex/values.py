@@ -285,6 +285,12 @@ _ISO_PATTERNS = {
 }
 
 
+def iso_pattern(java_pattern: str | None) -> re.Pattern[str] | None:
+    """For a ``dateformat`` that ISO 8601 reads (``yyyy-MM-dd'T'HH:mm:ss`` …), the regular
+    expression of its text; None for any other."""
+    return _ISO_PATTERNS.get(java_pattern) if java_pattern else None
+
+
 def _parse_with_java_pattern(text: str, pattern: str) -> datetime | None:
     iso = _ISO_PATTERNS.get(pattern)
     if iso is not None and iso.fullmatch(text):
