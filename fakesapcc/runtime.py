@@ -87,9 +87,8 @@ class Runtime:
                     scratch: bool = False) -> tuple[LoadReport, bytes]:
         """The seed's ImpEx loaded into ``db`` (or restored from the seed cache, unless ``db``
         is a ``scratch`` store only loaded to make the snapshot), and the state it makes
-        (empty if the load has errors). A big seed (``BIG_SNAPSHOT``) is served from
-        that snapshot on its first start too, so that it holds its strings once (``seedcache``)
-        as on every later start."""
+        (empty if the load has errors). The loaded state holds its repeated texts once, as the
+        state restored on a later start does (``impex.compiled``, ``seedcache``)."""
         paths = self.seed_paths()
         config, strict = self.config.properties, self.config.strict_impex
         key = seedcache.seed_key(paths, config, strict) if self.config.seed_cache else None
@@ -112,8 +111,6 @@ class Runtime:
             snapshot = seedcache.dumps(state)
         if key:
             seedcache.store(key, report, snapshot)
-        if len(snapshot) >= BIG_SNAPSHOT and not scratch:
-            db.restore(snapshot)
         return report, snapshot
 
     def _keep_seed_snapshot(self, snapshot: bytes) -> None:

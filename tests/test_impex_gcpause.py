@@ -43,3 +43,19 @@ def test_a_collector_that_was_off_stays_off(collector_on):
     with gc_paused():
         pass
     assert not gc.isenabled()
+
+
+def test_a_big_load_freezes_what_it_made_and_a_small_one_does_not(collector_on, monkeypatch):
+    import fakesapcc.db as db_module
+    gc.collect()
+    gc.unfreeze()
+    load_text(Db(), TEXT, "t.impex")
+    assert gc.get_freeze_count() == 0  # a test's few rows: nothing frozen
+    monkeypatch.setattr(db_module, "FREEZE_AFTER", 10)
+    try:
+        with gc_paused():
+            made = [[i] for i in range(1000)]  # noqa: F841  (objects the collector tracks)
+        assert gc.get_freeze_count() >= 1000
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()

@@ -967,15 +967,3 @@ def test_unquoted_cells_are_trimmed_of_every_kind_of_whitespace(line, cells):
     result = parse(f"INSERT Title;code;name;description\n{line}\n", file="t.impex")
     assert result.blocks[0].rows[0].cells == cells
 
-
-def test_the_parser_knows_every_whitespace_character_a_cell_is_trimmed_of():
-    """Whether any line needs its cells trimmed is looked for once in the whole text: the
-    characters it looks for are all that str.strip removes, but the space and line breaks."""
-    from fakesapcc.impex import parser as p
-    python = {c for c in map(chr, range(0x110000)) if c.isspace()} - {" ", "\n", "\r"}
-    assert set(p._WHITESPACE) == python
-    for blank in sorted(python)[:3] + ["\u3000"]:
-        parsed = parse(f"INSERT Title;code;name[lang=en]\n;{blank}sir{blank};Sir\n")
-        assert parsed.blocks[0].rows[0].cells == ("sir", "Sir")
-    assert parse("INSERT Title;code;name[lang=en]\n;sir ;Sir\n").blocks[0].rows[0].cells == \
-        ("sir", "Sir")

@@ -156,6 +156,7 @@ def _reference(loader: _FileLoader, target: str, col: Any) -> Callable[[str], An
     return reference
 
 
+INTERN_CHECK = 2048  # rows after which a text column that rarely repeats stops being interned
 _SPECIAL = frozenset({NULL, IGNORE})  # cells the general path gives their meaning
 
 
@@ -224,6 +225,7 @@ def compile_block(loader: _FileLoader, td: TypeDef, header: Header,
         "counts": loader.report.counts, "docids": loader.docids, "now": loader.now,
         "required": required, "is_a": is_a, "frozenset": frozenset, "list": list,
     }
+    interned: list[int] = []  # the text columns whose equal values are held once
     uniq: list[str] = []  # the source of the key's cells
     new: list[str] = []  # the source of a new item's constructor arguments
     old: list[str] = []  # the source of an existing item's writes
@@ -271,6 +273,14 @@ def compile_block(loader: _FileLoader, td: TypeDef, header: Header,
         if f"M{n}" in env:
             get = [f"        v = M{n}.get(raw)", "        if v is None:",
                    f"            v = C{n}(raw)"]
+        elif hook is None and kind in ("str", "localized", "password"):
+            # a text: the first equal one of the column's stands for it (equal strings held
+            # once, as the seed cache's restore holds them), while the column repeats itself
+            interned.append(n)
+            env[f"S{n}"], env[f"I{n}"] = {}, True
+            first = "raw" if env[f"C{n}"] is str else f"C{n}(raw)"
+            get = [f"        v = {first}", f"        if I{n}:",
+                   f"            v = S{n}.setdefault(v, v)"]
         elif env[f"C{n}"] is str:
             get = ["        v = raw"]
         else:
@@ -291,8 +301,20 @@ def compile_block(loader: _FileLoader, td: TypeDef, header: Header,
         docid = (f"    if cells[{docid_col.index}]:\n"
                  f"        docids[(DOCID, cells[{docid_col.index}])] = (td, target)\n")
     mode = header.mode
+
+    def settle_interning() -> None:
+        """Columns whose values were mostly new (uids, phone numbers) stop being interned."""
+        for n in interned:
+            if len(env[f"S{n}"]) > INTERN_CHECK * 3 // 4:
+                env[f"I{n}"] = False
+                env[f"S{n}"].clear()
+    env.update(ROWS=0, INTERN_CHECK=INTERN_CHECK, settle_interning=settle_interning)
     source = "\n".join([
         "def write(row):",
+        "    global ROWS",
+        "    ROWS += 1",
+        "    if ROWS == INTERN_CHECK:",
+        "        settle_interning()",
         "    cells = row.cells",
         "    try:",
         "        if row.subtype:",

@@ -236,14 +236,6 @@ class _BlockState:
         self.slots: list[int] | None = None if simple else slots
 
 
-#: what makes a value line's cells need trimming: a blank beside a ``;`` or at a line's end,
-#: or a whitespace character other than the space and the newline (``str.isspace``'s, which
-#: ``str.strip`` removes; a test checks the list against Python's own)
-_WHITESPACE = ("\t\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
-               "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-_MAY_TRIM = re.compile(f"[{_WHITESPACE}]|; | ;| \n| \\Z")
-
-
 def _place_cells(slots: list[int], ncols: int, cells: list[str]) -> list[str]:
     """Map a row's cells to columns when there are virtual (no cell) or empty (cell skipped)
     columns; ``cells`` has one entry per slot."""
@@ -270,9 +262,6 @@ class _Parser:
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         self.lines = text.split("\n")
-        #: whether a value line may need its cells trimmed (a blank beside a ``;``, or a
-        #: whitespace character other than the space): looked for once in the whole text
-        self.may_trim = _MAY_TRIM.search(text) is not None
         self.macros: dict[str, str] = {}
         self.macro_re: re.Pattern[str] | None = None
         self.state: _BlockState | None = None
@@ -297,7 +286,6 @@ class _Parser:
         n = len(lines)
         i = 0
         new_row = tuple.__new__  # value_line, inline
-        may_trim = self.may_trim
         fast = self.fast_path_context()
         while i < n:
             raw = lines[i]
@@ -307,8 +295,7 @@ class _Parser:
             if (fast is not None and (raw.startswith(";") or raw.lstrip(" \t").startswith(";"))
                     and '"' not in raw and not raw.endswith("\\")):
                 header, ncells, slots, ncols, append, locale = fast
-                expanded = "$" in raw
-                if expanded:
+                if "$" in raw:
                     raw = self.expand(raw, i)
                     if '"' in raw:  # a quote that came from a macro value
                         self.add_row(raw, i)
@@ -316,8 +303,7 @@ class _Parser:
                 cells = raw.split(";", ncells + 1)[1:ncells + 1]
                 # strip the cells only if one can start or end with whitespace: every
                 # whitespace character but the space is unprintable
-                if (may_trim or expanded) and ("; " in raw or " ;" in raw or raw[-1] == " "
-                                               or not raw.isprintable()):
+                if "; " in raw or " ;" in raw or raw[-1] == " " or not raw.isprintable():
                     cells = [part.strip() for part in cells]
                 if len(cells) < ncells:
                     cells.extend([""] * (ncells - len(cells)))
