@@ -219,13 +219,14 @@ def compile_block(loader: _FileLoader, td: TypeDef, header: Header,
     principals = td.collection == "principals"
     env: dict[str, Any] = {
         "_Slow": _Slow, "special": _SPECIAL, "general": loader.row, "find": loader.find,
-        "add": loader.add, "set_attr": loader.set_attr, "state": loader.state,
+        "add": loader.add, "set_attr": loader.set_attr, "state": loader.state, "principals": loader.state.principals, "uid_key": uid_key,
         "set_customer_id": loader.db.set_customer_id, "model": model, "td": td,
         "header": header, "defaults": td.defaults, "kind_of": td.kind_of, "code": td.code,
         "counts": loader.report.counts, "docids": loader.docids, "now": loader.now,
         "required": required, "is_a": is_a, "frozenset": frozenset, "list": list,
     }
     interned: list[int] = []  # the text columns whose equal values are held once
+    unique_fields: list[tuple[str, bool]] = []  # the key's fields, and whether each is plain
     uniq: list[str] = []  # the source of the key's cells
     new: list[str] = []  # the source of a new item's constructor arguments
     old: list[str] = []  # the source of an existing item's writes
@@ -239,6 +240,7 @@ def compile_block(loader: _FileLoader, td: TypeDef, header: Header,
             if hook or kind in _LATER or name not in names:
                 return None
             env[f"C{n}"] = _converter(loader, td, col, attr)
+            unique_fields.append((name, env[f"C{n}"] is str))
             value = "raw" if env[f"C{n}"] is str else f"C{n}(raw)"
             uniq += [f"    raw = {cell}",
                      "    if not raw or raw in special:",
@@ -257,7 +259,7 @@ def compile_block(loader: _FileLoader, td: TypeDef, header: Header,
             return None
         else:
             convert = env[f"C{n}"] = _converter(loader, td, col, attr)
-            if kind == "bool" or (kind == "ref" and getattr(convert, "memo", True)):
+            if kind in ("bool", "enum") or (kind == "ref" and getattr(convert, "memo", True)):
                 memo = env[f"M{n}"] = loader.memo()
                 env[f"C{n}"] = _memoized(convert, memo)
             if hook == "owner":
@@ -321,7 +323,10 @@ def compile_block(loader: _FileLoader, td: TypeDef, header: Header,
         "            raise _Slow",
         "        key = {}",
         *["    " + line for line in uniq],
-        "        existing = find(td, key) if key else None",
+        *(["        existing = principals.get(uid_key(key['uid']))",  # find(), inline
+           "        existing = [existing] if existing is not None else None"]
+          if principals and unique_fields == [("uid", True)] else
+          ["        existing = find(td, key) if key else None"]),
         "        target = update(existing, row, cells) if existing else create(key, cells)",
         "    except _Slow:",
         "        general(td, header, row, False)",

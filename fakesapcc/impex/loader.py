@@ -183,7 +183,8 @@ class _FileLoader(CollectionWrites):
         self.resolved: dict[tuple[Any, ...], tuple[TypeDef, Any]] = {}
         self.memos: list[dict[str, Any]] = []  # the compiled writers' reference memos
         self.namespaces: list[dict[str, Any]] = []  # the compiled writers', cleared after the run
-        self.leaves: dict[int, int] = {}  # id of a pattern alternative → its leaf count
+        self.leaves: dict[int, int] = {}  # id of a pattern (or an alternative) → its leaf count
+        self.sub_cols: dict[tuple[int, int], Column] = {}  # a column's nested reference columns
         self.plans: dict[tuple[int, str], tuple[Column | None, list[PlanColumn]]] = {}
         self.now = datetime.now(timezone.utc)  # the time every item this file saves is stamped with
         self.orders: set[str] = set()  # orders whose entries, consignments or totals changed
@@ -730,8 +731,11 @@ class _FileLoader(CollectionWrites):
                        col: Column, row: ValueLine) -> dict[str, Any]:
         fields: dict[str, Any] = {}
         pos = 0
+        leaves, sub_cols = self.leaves, self.sub_cols
         for sp in subpatterns:
-            n = sp.leaf_count()
+            n = leaves.get(id(sp))
+            if n is None:
+                n = leaves[id(sp)] = sp.leaf_count()
             chunk = parts[pos:pos + n]
             pos += n
             attr = td.attr(sp.qualifier)
@@ -744,8 +748,10 @@ class _FileLoader(CollectionWrites):
                     text = ""
                 if text == "" and sp.modifiers.get("default") is not None:
                     text = sp.modifiers["default"]
-                sub_col = dataclasses.replace(col, pattern=sp, modifiers={
-                    **sp.modifiers, "path-delimiter": ":"})
+                sub_col = sub_cols.get((id(col), id(sp)))
+                if sub_col is None:
+                    sub_col = sub_cols[(id(col), id(sp))] = dataclasses.replace(
+                        col, pattern=sp, modifiers={**sp.modifiers, "path-delimiter": ":"})
                 _, fields[attr.field] = self.resolve(attr.target or "", sp, text, sub_col, row)
                 continue
             if raw == "" and sp.modifiers.get("default") is not None:
