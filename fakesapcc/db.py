@@ -3,7 +3,7 @@ is the ``BaseStore``; this module never uses the word for anything else.)
 
 - ``State`` is plain data: one dict per item type plus the indexes that make hot lookups O(1)
   (uid lower-cased, customerId, cart guid, group membership). It pickles as one unit, so a
-  snapshot is one ``pickle.dumps`` and a restore one ``pickle.loads`` (milliseconds for the
+  snapshot is one ``pickling.dumps`` and a restore one ``pickle.loads`` (milliseconds for the
   default seed).
 - ``Db`` guards a State with a readers–writer lock (``locks.RWLock``). An HTTP request holds
   it from authentication to teardown (``api.context``): reads (GET, HEAD) share it, a request
@@ -39,6 +39,7 @@ from . import models as m
 from .models import b2b as mb
 from .models import cms as mc
 from .models import promotions as mp
+from . import pickling
 from .locks import RWLock
 
 FIRST_PK = 8796093054976  # SAP-like item pks
@@ -305,7 +306,7 @@ class Db:
 
     def snapshot(self) -> bytes:
         with self._rw.read():
-            return pickle.dumps(self._state, protocol=pickle.HIGHEST_PROTOCOL)
+            return pickling.dumps(self._state)
 
     def restore(self, snapshot: bytes) -> None:
         with gc_paused():
@@ -326,7 +327,7 @@ class Db:
         """All or nothing: if the block raises, the state is put back as it was before. A bulk
         write (an ImpEx file): derived data is dropped either way."""
         with self._lock:
-            before = pickle.dumps(self._state, protocol=pickle.HIGHEST_PROTOCOL)
+            before = pickling.dumps(self._state)
             self._bulk += 1
             try:
                 yield self._state

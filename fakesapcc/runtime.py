@@ -6,7 +6,7 @@ import dataclasses
 import threading
 from pathlib import Path
 
-from . import seedcache
+from . import pickling, seedcache
 from .clock import Clock
 from .config import Config
 from .commerce.demo_aftersales import seed_after_sales
@@ -108,7 +108,7 @@ class Runtime:
         if not report.ok:
             return report, b""
         with db.reading() as state:
-            snapshot = seedcache.dumps(state)
+            snapshot = pickling.dumps(state)
         if key:
             seedcache.store(key, report, snapshot)
         return report, snapshot

@@ -5,7 +5,7 @@ it again (as Python keeps compiled modules beside their source). A changed file,
 fakesapcc version is a new digest, and so a new load; an entry that cannot be read is loaded
 anew and written again. Only loads without errors are kept.
 
-An entry's state is written by ``dumps``: a pickle of each model as a call of its class, in
+An entry's state is written by ``pickling.dumps``: a pickle of each model as a call of its class, in
 which what the state holds once is written once — and the ImpEx loader holds a 100,000-customer
 seed's repeated texts once (its passwords, languages, towns, first and last names, and every
 address's owner uid: ``impex.compiled``), so that the state restored from it holds each of
@@ -17,25 +17,20 @@ Where: ``$FAKESAPCC_CACHE_DIR/seed``, else ``$XDG_CACHE_HOME/fakesapcc/seed``, e
 """
 from __future__ import annotations
 
-import copyreg
-import dataclasses
 import functools
 import hashlib
-import io
 import json
-import operator
 import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from .impex.loader import LoadReport
 from .version import __version__
 
-FORMAT = 3  # 3: the state written by ``dumps``
+FORMAT = 3  # 3: the state written by ``pickling.dumps``
 KEEP = 8  # cache entries kept (the newest)
 SUFFIX = ".seed"
 
@@ -105,45 +100,3 @@ def store(key: str, report: LoadReport, snapshot: bytes) -> None:
             os.unlink(tmp)  # type: ignore[possibly-undefined]
         except (OSError, NameError):
             pass
-
-
-def dumps(state: Any) -> bytes:
-    """The state as a pickle that ``pickle.loads`` reads, models as calls of their classes."""
-    out = io.BytesIO()
-    _ModelPickler(out).dump(state)
-    return out.getvalue()
-
-
-@functools.cache
-def _fields(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
-    """For a slotted dataclass whose ``__init__`` takes all its attributes in order (the
-    models), what gives an instance's attributes as a tuple; else None."""
-    if not dataclasses.is_dataclass(cls) or "__slots__" not in cls.__dict__ \
-            or hasattr(cls, "__post_init__"):
-        return None
-    fields = dataclasses.fields(cls)
-    if not fields or not all(f.init and not f.kw_only for f in fields):
-        return None
-    if len(fields) == 1:
-        name = fields[0].name
-        return lambda obj: (getattr(obj, name),)
-    return operator.attrgetter(*(f.name for f in fields))
-
-
-class _ModelPickler(pickle.Pickler):
-    """A pickler that writes each model instance as a call of its class with every attribute
-    (``Customer(uid, name, …)``: the dataclass's own ``__init__`` remakes it, about three
-    times faster than pickle's default of a new object and a dict of its slots to set, and
-    half the bytes). The pickle's memo writes an object met before as a reference to it, so a
-    string the state holds once (the ImpEx loader's compiled writers hold a column's equal
-    texts once, its references' identifiers too) is restored once."""
-
-    def __init__(self, file: io.BytesIO) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def reducer_override(self, obj: Any) -> Any:
-        cls = type(obj)
-        values = _fields(cls)
-        if values is None:
-            return NotImplemented
-        return cls, values(obj)
