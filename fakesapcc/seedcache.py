@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .impex.loader import LoadReport
+from .impex.report import LoadReport
 from .version import __version__
 
 FORMAT = 3  # 3: the state written by ``dumps``

@@ -101,7 +101,7 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 CORE = ("db", "locks", "models", "errors", "clock", "config", "snapshots", "faults", "version")
 SHELL = ("cli", "server", "tls", "__main__")
 HARNESS = ("testing", "pytest_plugin", "parity")
-RUNTIME = ("runtime", "seedcache")
+RUNTIME = ("runtime", "seedcache", "seedfiles")
 
 
 def part(module: str) -> str:
