@@ -28,7 +28,7 @@ def _occ(name: str) -> type[ma.Schema]:
     """A stand-in for SAP's OCC schema ``name`` (an open object described as SAP's)."""
     meta = type("Meta", (), {"unknown": ma.INCLUDE, "title": name,
                              "description": f"SAP's {name} WsDTO: {OCC_DOCUMENT}{name}"})
-    return type(name, (ma.Schema,), {"Meta": meta})
+    return type(name, (Schema,), {"Meta": meta})
 
 
 User, Pagination, Sort, UserGroupList = (_occ(name) for name in OCC_SCHEMAS)
@@ -228,7 +228,7 @@ class C360CustomerCoupon(Schema):
 
 
 def _fragment(schema_name: str, kind: str, payload: str, field: mf.Field) -> type[ma.Schema]:
-    return type(schema_name, (ma.Schema,), {"type": _kind(kind), payload: field})
+    return type(schema_name, (Schema,), {"type": _kind(kind), payload: field})
 
 
 FRAGMENTS = [
