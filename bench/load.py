@@ -90,8 +90,8 @@ class Server:
                 self.proc.wait(10)
         self.proc = None
 
-    def rss_mib(self) -> float:
-        """RSS of the server's process tree, MiB."""
+    def pids(self) -> list[int]:
+        """The server's process tree (its session: granian's worker too)."""
         pids = [self.proc.pid] if self.proc else []
         try:
             children = subprocess.run(["pgrep", "-s", str(self.proc.pid)], capture_output=True,
@@ -99,8 +99,23 @@ class Server:
             pids = sorted({*pids, *map(int, children)})
         except (OSError, ValueError):
             pass
+        return pids
+
+    def cpu_s(self) -> float:
+        """CPU time (user + system) the server's process tree has used so far, s (Linux)."""
+        ticks = 0
+        for pid in self.pids():
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(stat[11]) + int(stat[12])
+            except (OSError, IndexError, ValueError):
+                pass
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def rss_mib(self) -> float:
+        """RSS of the server's process tree, MiB."""
         total = 0
-        for pid in pids:
+        for pid in self.pids():
             try:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("VmRSS:"):
@@ -285,14 +300,27 @@ def load_row(label: str, target_text: str, runs_a: list[Load], runs_b: list[Load
                f"{errors} non-2xx" if errors else "")
 
 
-def cold_starts(reps: int, *servers: Server) -> dict[str, list[float]]:
+def cold_starts(reps: int, *servers: Server) -> tuple[dict[str, list[float]],
+                                                      dict[str, list[float]]]:
+    """Each server started ``reps`` times, interleaved: the seconds to ready, and the CPU
+    seconds its processes had used by then."""
     times: dict[str, list[float]] = {s.name: [] for s in servers}
+    cpu: dict[str, list[float]] = {s.name: [] for s in servers}
     for _ in range(reps):
         for server in servers:
             server.start()
             times[server.name].append(server.ready_after)
+            cpu[server.name].append(server.cpu_s())
             server.stop()
-    return times
+    return times, cpu
+
+
+def cold_row(path: str, reps: int, a: Server, b: Server, target: str, note: str) -> Row:
+    times, cpu = cold_starts(reps, a, b)
+    ta, tb = median(times["A"]), median(times["fakesapcc"])
+    ca, cb = median(cpu["A"]), median(cpu["fakesapcc"])
+    return Row(path, f"{tb * 1000:.0f} ms", f"{ta * 1000:.0f} ms", f"{tb / ta:.2f}× A", target,
+               f"{note}; CPU to ready {cb * 1000:.0f} ms, A's {ca * 1000:.0f} ms")
 
 
 def generate(folder: Path, customers: int) -> None:
@@ -322,16 +350,11 @@ def main() -> int:
     a = anchor()
     b = fakesapcc()
     if "cold" in only:
-        times = cold_starts(cold_reps, a, b)
-        ta, tb = median(times["A"]), median(times["fakesapcc"])
-        rows.append(Row("cold start to ready, default seed", f"{tb * 1000:.0f} ms",
-                        f"{ta * 1000:.0f} ms", f"{tb / ta:.2f}× A", "≤ 1.5×",
-                        "the seed restored from the seed cache, as on every start after the first"))
-        times = cold_starts(cold_reps, a, fakesapcc("--no-seed-cache"))
-        ta, tb = median(times["A"]), median(times["fakesapcc"])
-        rows.append(Row("cold start to ready, default seed, --no-seed-cache", f"{tb * 1000:.0f} ms",
-                        f"{ta * 1000:.0f} ms", f"{tb / ta:.2f}× A", "",
-                        "the seed's ImpEx parsed and loaded"))
+        rows.append(cold_row("cold start to ready, default seed", cold_reps, a, b, "≤ 1.5×",
+                             "the seed restored from the seed cache, as on every start after "
+                             "the first"))
+        rows.append(cold_row("cold start to ready, default seed, --no-seed-cache", cold_reps, a,
+                             fakesapcc("--no-seed-cache"), "", "the seed's ImpEx parsed and loaded"))
     a.start()
     b.start()
     try:

@@ -4,6 +4,8 @@ Every response passes through ``_after_request``; every failure through ``errors
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -47,6 +49,9 @@ class JSONProvider(DefaultJSONProvider):
             return super().dumps(obj).encode()
 
 
+_CONVERTER = re.compile(r"<(?:([a-zA-Z_][a-zA-Z0-9_]*)(?:\(.*?\))?:)?[a-zA-Z_][a-zA-Z0-9_]*>")
+
+
 def _not_json(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
@@ -54,7 +59,32 @@ def _not_json(name: str) -> Any:
 class _Rule(Rule):
     """A URL rule whose URL builders (``url_for``'s, which no request of fakesapcc needs) are
     compiled on first use: werkzeug compiles two per rule when the rule is added, which was
-    most of the app's start-up."""
+    most of the app's start-up. And a rule's path is parsed a segment at a time, each segment
+    once per map: werkzeug's parse restarts at every slash, and the ~340 rules share their
+    segments (``/<baseSiteId>``, ``/users``, ``/<userId>``, ``/carts`` …)."""
+
+    def _parse_rule(self, rule: str) -> Iterator[Any]:
+        if "(" in rule or not all(self.map.converters[c or "default"].part_isolating
+                                  for c in _CONVERTER.findall(rule)):
+            yield from super()._parse_rule(rule)  # a converter that spans segments
+            return
+        segments = self.map.__dict__.setdefault("_fakesapcc_segments", {})
+        pieces = rule.split("/")
+        for n, piece in enumerate(pieces):
+            text = piece if n == len(pieces) - 1 else piece + "/"
+            parsed = segments.get(text)
+            if parsed is None:
+                trace, names = len(self._trace), set(self._converters)
+                parts = list(super()._parse_rule(text))
+                if n < len(pieces) - 1:  # the part the text's end makes, which the next owns
+                    parts.pop()
+                parsed = segments[text] = (parts, self._trace[trace:], {
+                    k: v for k, v in self._converters.items() if k not in names})
+            else:
+                self._trace.extend(parsed[1])
+                self._converters.update(parsed[2])
+                self.arguments.update(parsed[2])
+            yield from parsed[0]
 
     def _compile_builder(self, append_unknown: bool = True) -> Any:
         compile_now = super()._compile_builder

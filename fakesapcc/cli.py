@@ -15,24 +15,26 @@ a port in use), printed as one line that says what to do.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
+import gc
 import logging
 import signal
 import sys
 import threading
 from dataclasses import MISSING
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from .version import __version__
 from .config import OAUTH_PROFILES, SETTINGS, Config, ConfigError, build_config
-from .db import Db
-from .impex.loader import (ImpexLoadError, LoadReport, impex_files, load_paths,
-                           missing_paths)
-from .runtime import Runtime, default_data_dir
+from .seedfiles import default_data_dir, impex_files, missing_paths
+
+if TYPE_CHECKING:
+    from .impex.loader import LoadReport
 
 OAUTH_PATH = "/authorizationserver"
 OCC_PATH = "/occ/v2"
@@ -276,12 +278,44 @@ def bind_error(exc: OSError, config: Config) -> str:
 
 def run_server(config: Config) -> int:
     """Serve (granian by default, see ``server``); the seed loads once the server answers, so
-    /_fakesapcc/health answers at once and /_fakesapcc/ready when loaded."""
+    /_fakesapcc/health answers at once and /_fakesapcc/ready when loaded.
+
+    The start runs with the cyclic garbage collector paused (``start_paused``): importing the
+    app makes some 80,000 long-lived objects (modules, classes, functions, schemas) and finds
+    no garbage among them, yet the collections they set off walked them all again and again."""
+    with start_paused() as started:
+        return _run_server(config, started)
+
+
+@contextlib.contextmanager
+def start_paused() -> Iterator[Callable[[], None]]:
+    """The collector paused until ``started()`` is called (or the block ends): ``started``
+    first moves what exists by then, the imported app, into the permanent generation
+    (``gc.freeze``), which no later collection walks, and a fork's child then shares rather
+    than copies (the collector would write to every object it walks)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    done = threading.Event()
+
+    def started() -> None:
+        if not done.is_set():
+            done.set()
+            gc.freeze()
+            if enabled:
+                gc.enable()
+    try:
+        yield started
+    finally:
+        started()
+
+
+def _run_server(config: Config, started: Callable[[], None]) -> int:
     from .api import runtime
     from .app import create_app
     from .server import make_server
     from .tls import tls_from_config
 
+    from .impex.report import ImpexLoadError
     from .persistence import StateFileError
 
     configure_logging(config.log_level)
@@ -331,6 +365,7 @@ def run_server(config: Config) -> int:
     server.on_start(lambda: threading.Thread(target=load, name="fakesapcc-seed",
                                              daemon=True).start())
     signal.signal(signal.SIGTERM, lambda *_: server.close())
+    started()  # the app is made: what exists now lives as long as the process
     try:
         server.run()
     except KeyboardInterrupt:
@@ -449,6 +484,9 @@ def impex_check(paths: tuple[str, ...], **params: Any) -> None:
     Prints, per file, the items applied by type and every warning and error with file:line;
     the files load on top of the default data unless --no-default-data. Exits 1 on any error.
     """
+    from .db import Db
+    from .impex.loader import load_paths
+
     config = config_from(params)
     files = check_impex_paths(config, paths)
     if not files:
@@ -470,7 +508,7 @@ def impex_check(paths: tuple[str, ...], **params: Any) -> None:
         raise click.exceptions.Exit(EXIT_IMPEX)
 
 
-def print_report(report: LoadReport, out: Any = None, errors_only: bool = False) -> None:
+def print_report(report: "LoadReport", out: Any = None, errors_only: bool = False) -> None:
     """Per file: loaded or not, the rows applied and skipped by type, the diagnostics
     (``errors_only``: the failing files' errors alone, as ``serve`` reports a bad seed)."""
     out = out or sys.stdout
@@ -498,6 +536,9 @@ def print_report(report: LoadReport, out: Any = None, errors_only: bool = False)
 @impex_options("--strict-impex")
 def env(site: str | None, **params: Any) -> None:
     """Print a .env block for a storefront (Alokai's middleware.config.js) pointing here."""
+    from .impex.report import ImpexLoadError
+    from .runtime import Runtime
+
     config = config_from(params)
     check_impex_paths(config)
     rt = Runtime(config)

@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import javaproperties
-
 NEWEST_VERSION = "2211"
 # SAP's Framework Update line (JDK 21, Spring 6; September 2025 onward): ``2211-jdk21.1`` …
 FRAMEWORK_UPDATE = re.compile(r"2211-jdk21(?:\.(\d+))?")
@@ -223,7 +221,10 @@ def default_properties(sap_version: str) -> dict[str, str]:
 def read_properties(text: str) -> dict[str, str]:
     """Java ``.properties`` text as Java's ``Properties.load`` reads it (``key=value``,
     ``key: value``, ``key value``; ``#``/``!`` comments; continuation lines; escapes), by the
-    ``javaproperties`` library."""
+    ``javaproperties`` library (imported here: it pulls in ``urllib.request`` and ``xml``, which
+    a start without a properties file does not need)."""
+    import javaproperties
+
     try:
         return dict(javaproperties.loads(text))
     except ValueError as exc:  # a malformed \\u escape

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import multiprocessing.util
 import os
 import pickle
 import threading
@@ -162,6 +161,8 @@ class Persister:
                                         daemon=True)
         self._thread.start()
         atexit.register(self.close)
+        import multiprocessing.util  # (a start without a state file never needs it)
+
         multiprocessing.util.Finalize(None, self.close, exitpriority=100)  # a forked worker
 
     def _wait(self) -> float:

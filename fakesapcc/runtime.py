@@ -5,18 +5,25 @@ from __future__ import annotations
 import dataclasses
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import pickling, seedcache
 from .clock import Clock
 from .config import Config
 from .commerce.demo_aftersales import seed_after_sales
-from .impex.loader import ImpexLoadError, LoadReport, Progress, impex_files, load_paths
+from .impex.report import ImpexLoadError, LoadReport
+from .seedfiles import default_data_dir, impex_files
 from .security.authorize import AuthorizationEndpoint
 from .security.authserver import AuthorizationServer
 from .security.tokens import TokenService
 from .db import BIG_SNAPSHOT, Db, State, gc_paused, release_free_memory
 from .snapshots import collections
 from .persistence import Persister, read_state_file
+
+if TYPE_CHECKING:
+    from .impex.loader import Progress
+
+__all__ = ["Runtime", "default_data_dir", "item_counts"]
 
 
 def item_counts(state: State) -> dict[str, int]:
@@ -31,14 +38,6 @@ def item_counts(state: State) -> dict[str, int]:
                 kind = getattr(item, "type_code", None) or type(item).__name__
                 counts[kind] = counts.get(kind, 0) + 1
     return counts
-
-
-def default_data_dir() -> Path:
-    """The default seed: the installed copy, else the source checkout's ``impex/`` folder."""
-    installed = Path(__file__).resolve().parent / "seed"
-    if installed.is_dir() and any(installed.glob("*.impex")):
-        return installed
-    return Path(__file__).resolve().parents[1] / "impex"
 
 
 class Runtime:
@@ -99,6 +98,8 @@ class Runtime:
             if not scratch:
                 db.restore(snapshot)
             return report, snapshot
+        from .impex.loader import load_paths  # the ImpEx engine: only when the cache misses
+
         with gc_paused():  # no file snapshotted for its rollback: a seed loads whole or fails
             report = load_paths(db, paths, config=config, strict=strict, progress=progress,
                                 atomic=False)

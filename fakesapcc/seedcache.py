@@ -27,7 +27,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .impex.loader import LoadReport
+from .impex.report import LoadReport
 from .version import __version__
 
 FORMAT = 3  # 3: the state written by ``pickling.dumps``
@@ -47,9 +47,15 @@ def cache_dir() -> Path:
 def source_digest() -> str:
     """fakesapcc's own source: a model or loader change makes every entry stale."""
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    package = os.path.dirname(os.path.abspath(__file__))
+    files = []  # (plain strings: pathlib's rglob and sorting were half of this, on every start)
+    for folder, dirs, names in os.walk(package):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        rel = os.path.relpath(folder, package)
+        files.extend(n if rel == "." else os.path.join(rel, n) for n in names if n.endswith(".py"))
+    for name in sorted(files, key=lambda n: n.split(os.sep)):
+        with open(os.path.join(package, name), "rb") as f:
+            digest.update(name.encode() + b"\0" + f.read())
     return digest.hexdigest()
 
 

@@ -102,7 +102,7 @@ CORE = ("db", "locks", "models", "errors", "clock", "config", "snapshots", "faul
         "pickling")
 SHELL = ("cli", "server", "tls", "__main__")
 HARNESS = ("testing", "pytest_plugin", "parity")
-RUNTIME = ("runtime", "seedcache")
+RUNTIME = ("runtime", "seedcache", "seedfiles")
 
 
 def part(module: str) -> str:

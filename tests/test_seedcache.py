@@ -3,6 +3,9 @@ anything the load reads that changes is a new load; a damaged entry is loaded an
 errors is never kept."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from fakesapcc import seedcache
@@ -33,7 +36,7 @@ def test_a_second_start_restores_what_the_first_loaded(tmp_path, cache, monkeypa
     seed.write_text(SEED)
     first = start(seed)
     assert len(list(cache.glob("*.seed"))) == 1
-    monkeypatch.setattr("fakesapcc.runtime.load_paths", lambda *a, **k: pytest.fail("loaded"))
+    monkeypatch.setattr("fakesapcc.impex.loader.load_paths", lambda *a, **k: pytest.fail("loaded"))
     second = start(seed)
     assert second.db.state.principals["quokka@example.com"].name == "Quinn Quokka"
     assert second.seed_report.counts() == first.seed_report.counts()
@@ -41,6 +44,29 @@ def test_a_second_start_restores_what_the_first_loaded(tmp_path, cache, monkeypa
     second.db.state.principals["quokka@example.com"].name = "Changed"
     second.reset()  # reset goes back to the restored seed
     assert second.db.state.principals["quokka@example.com"].name == "Quinn Quokka"
+
+
+RESTORED_START = """
+import sys
+from fakesapcc.cli import main
+from fakesapcc.config import Config
+from fakesapcc.app import create_app
+create_app(Config(impex=[sys.argv[1]]))
+engine = sorted(m for m in sys.modules if m.startswith("fakesapcc.impex.")
+                and m not in ("fakesapcc.impex.report", "fakesapcc.impex.syntax"))
+print(engine)
+"""
+
+
+def test_a_restored_start_does_not_import_the_impex_engine(tmp_path, cache):
+    """The parser and loader are for a seed the cache misses (and ``/_fakesapcc/impex``):
+    a start restored from the cache imports neither (the start's time)."""
+    seed = tmp_path / "s.impex"
+    seed.write_text(SEED)
+    start(seed)
+    run = subprocess.run([sys.executable, "-c", RESTORED_START, str(seed)], check=True,
+                         capture_output=True, text=True)
+    assert run.stdout.strip() == "[]", run.stdout
 
 
 def test_a_changed_file_or_property_is_loaded_anew(tmp_path, cache):

@@ -55,14 +55,14 @@ def _to_sap(node: Any) -> Any:
 @cache
 def document(name: str) -> dict[str, Any]:
     """The document as fakesapcc serves it (made from the routes of a seedless app)."""
-    from fakesapcc.api import admin
+    from fakesapcc.api import admin, openapi
     from fakesapcc.app import create_app
     from fakesapcc.config import build_config
 
     app = create_app(build_config({}, env={}), load_seed=False)
     with app.test_request_context():
         blueprint, title, description = admin.DESCRIBED[name]
-        return admin.docs.document(app, blueprint, title=title, description=description)
+        return openapi.document(app, blueprint, title=title, description=description)
 
 
 @cache

@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, current_app, request
 
+from . import schemabase  # noqa: F401  (before any module of the HTTP layer imports marshmallow)
+
 if TYPE_CHECKING:
     from ..runtime import Runtime
 

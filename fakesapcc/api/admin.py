@@ -17,12 +17,11 @@ from typing import Any
 from flask import Blueprint, Flask, current_app, jsonify, redirect, request
 
 from ..errors import ApiError, ApiErrors, not_found_path, validation_error
-from ..impex.loader import FileReport, load_text
+from ..impex.report import FileReport
 from ..security import roles
 from ..snapshots import dump_state, restore_state
 from . import admin_schemas as s
 from . import harness as h
-from . import openapi as docs
 from . import runtime
 from .context import bearer_token
 from .journal import JournalFilter
@@ -144,6 +143,8 @@ def ready():
 @operation("openapi", secured=roles.CONTROL_PLANE, summary="This document",
            responses={200: "OpenAPI 3 document"})
 def openapi():
+    from . import openapi as docs  # apispec, imported by the first document asked for
+
     return jsonify(docs.document(
         current_app, ("admin", "dashboard"), title="fakesapcc control plane",
         description="Drive a fakesapcc instance from a test suite: reset, snapshots, ImpEx, the "
@@ -177,6 +178,8 @@ def webapp_openapi(name: str):
     if name not in DESCRIBED:
         raise not_found_path(request.path)
     blueprint, title, description = DESCRIBED[name]
+    from . import openapi as docs
+
     return jsonify(docs.document(current_app, blueprint, title=title, description=description))
 
 
@@ -220,6 +223,8 @@ def restore(body: dict):
                     "application/octet-stream": {"schema": {"type": "string",
                                                             "format": "binary"}}}}})
 def impex():
+    from ..impex.loader import load_text  # the ImpEx engine, imported by its first use
+
     text = _impex_text()
     strict = _bool_arg("strict", runtime().config.strict_impex)
     report = load_text(runtime().db, text, request.args.get("file") or "<request>",

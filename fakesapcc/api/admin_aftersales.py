@@ -18,32 +18,33 @@ from . import admin_schemas as s
 from . import runtime
 from .admin import bp
 from .operations import operation
+from .schemabase import Schema
 
 
 class StatusInput(s.ControlBody):
     status = s.raw("string", "The state to move to; none: the whole way")
 
 
-class ConsignmentState(ma.Schema):
+class ConsignmentState(Schema):
     code = mf.String()
     status = mf.String()
     trackingID = mf.String()
 
 
-class OrderState(ma.Schema):
+class OrderState(Schema):
     code = mf.String()
     status = mf.String()
     consignments = mf.List(mf.Nested(ConsignmentState))
 
 
-class ReturnState(ma.Schema):
+class ReturnState(Schema):
     code = mf.String()
     rma = mf.String()
     status = mf.String()
     order = mf.String()
 
 
-class Mail(ma.Schema):
+class Mail(Schema):
     id = mf.Integer()
     to = mf.String()
     kind = mf.String(metadata={"description": "ForgottenPassword"})
@@ -55,11 +56,11 @@ class Mail(ma.Schema):
                    metadata={"description": "token, link, uid"})
 
 
-class Outbox(ma.Schema):
+class Outbox(Schema):
     mails = mf.List(mf.Nested(Mail))
 
 
-class OutboxQuery(ma.Schema):
+class OutboxQuery(Schema):
     to = mf.String(metadata={"description": "Only the mails to this address (case-insensitive)"})
     kind = mf.String(metadata={"description": "Only the mails of this kind"})
 

@@ -18,6 +18,7 @@ from . import admin_schemas as s
 from . import runtime
 from .admin import bp
 from .operations import operation
+from .schemabase import Schema
 
 
 class ApproveInput(s.ControlBody):
@@ -28,7 +29,7 @@ class RejectInput(s.ControlBody):
     reason = s.raw("string", "Why the request was rejected")
 
 
-class RegistrationState(ma.Schema):
+class RegistrationState(Schema):
     code = mf.String()
     site = mf.String()
     email = mf.String()
@@ -42,7 +43,7 @@ class RegistrationState(ma.Schema):
     rejectionReason = mf.String()
 
 
-class RegistrationList(ma.Schema):
+class RegistrationList(Schema):
     registrations = mf.List(mf.Nested(RegistrationState))
 
 

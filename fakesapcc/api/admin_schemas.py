@@ -7,8 +7,10 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields as mf
 
+from .schemabase import Schema
 
-class ControlBody(ma.Schema):
+
+class ControlBody(Schema):
     """A control-plane JSON body: read whatever its content type (``curl -d`` sends a form
     type) and handed whole to the harness, which checks it with its own messages (the same
     checks ``FakeSAPCC`` runs); the fields document it."""
@@ -32,7 +34,7 @@ def raw(kind: str, text: str = "", **more: object) -> mf.Raw:
     return mf.Raw(metadata={"type": kind, "description": text, **more})
 
 
-class Status(ma.Schema):
+class Status(Schema):
     status = mf.String(metadata=_d("RESET, RESTORED, CLEARED, LOADED, UP, READY …"))
 
 
@@ -40,7 +42,7 @@ class Ready(Status):
     items = mf.Dict(keys=mf.String(), values=mf.Integer(), metadata=_d("Item counts by type"))
 
 
-class ErrorEntry(ma.Schema):
+class ErrorEntry(Schema):
     type = mf.String()
     message = mf.String()
     reason = mf.String()
@@ -48,7 +50,7 @@ class ErrorEntry(ma.Schema):
     subjectType = mf.String()
 
 
-class ErrorList(ma.Schema):
+class ErrorList(Schema):
     errors = mf.List(mf.Nested(ErrorEntry))
 
 
@@ -58,7 +60,7 @@ class Snapshot(ControlBody):
     state = raw("object", "One member per database collection")
 
 
-class ImpexWarning(ma.Schema):
+class ImpexWarning(Schema):
     file = mf.String()
     line = mf.Integer()
     message = mf.String()
@@ -72,7 +74,7 @@ class ImpexReport(Status):
     warnings = mf.List(mf.Nested(ImpexWarning))
 
 
-class JournalQuery(ma.Schema):
+class JournalQuery(Schema):
     path = mf.String(metadata=_d("Substring of the path, or a glob if it holds * ? ["))
     principal = mf.String(metadata=_d("The caller: a uid, client:<clientId> or anonymous"))
     actingUser = mf.String(metadata=_d("The uid the call acted for"))
@@ -82,7 +84,7 @@ class JournalQuery(ma.Schema):
     warning = mf.String(metadata=_d("A lint warning, e.g. agent-acting-as-self"))
 
 
-class JournalEntry(ma.Schema):
+class JournalEntry(Schema):
     id = mf.Integer()
     timestamp = mf.DateTime()
     method = mf.String()
@@ -98,7 +100,7 @@ class JournalEntry(ma.Schema):
     fault = mf.String(allow_none=True)
 
 
-class RequestList(ma.Schema):
+class RequestList(Schema):
     requests = mf.List(mf.Nested(JournalEntry))
 
 
@@ -122,7 +124,7 @@ class FaultRule(FaultRuleInput):
     applied = mf.Integer()
 
 
-class FaultList(ma.Schema):
+class FaultList(Schema):
     faults = mf.List(mf.Nested(FaultRule))
 
 
@@ -130,23 +132,23 @@ class ClockAdvance(ControlBody):
     seconds = raw("number", "Seconds, 0 or more (or ?seconds=N)")
 
 
-class ClockAdvanceQuery(ma.Schema):
+class ClockAdvanceQuery(Schema):
     seconds = mf.Float(metadata=_d("Seconds, 0 or more"))
 
 
-class Clock(ma.Schema):
+class Clock(Schema):
     now = mf.DateTime()
     offsetSeconds = mf.Float(metadata=_d("How far the clock was moved: a whole number when it is one"))
     frozen = mf.Boolean(metadata=_d("Stopped by clock/freeze: moves only when advanced"))
 
 
-class Flags(ma.Schema):
+class Flags(Schema):
     strictEmulation = mf.Boolean()
     strictImpex = mf.Boolean()
     journalSize = mf.Integer()
 
 
-class Config(ma.Schema):
+class Config(Schema):
     settings = mf.Dict()
     flags = mf.Nested(Flags)
     properties = mf.Dict(keys=mf.String(), values=mf.String())
@@ -159,19 +161,19 @@ class ConfigPatch(ControlBody):
     properties = raw("object", "SAP property keys to values; null removes one")
 
 
-class ImpexQuery(ma.Schema):
+class ImpexQuery(Schema):
     file = mf.String(metadata=_d("The name diagnostics give the text (default <request>)"))
     strict = mf.Boolean(metadata=_d("Unresolved references are errors (default: --strict-impex)"))
 
 
-class CoveredOperation(ma.Schema):
+class CoveredOperation(Schema):
     operationId = mf.String()
     webapp = mf.String()
     method = mf.String()
     path = mf.String()
 
 
-class Coverage(ma.Schema):
+class Coverage(Schema):
     count = mf.Integer()
     byWebapp = mf.Dict(keys=mf.String(), values=mf.Integer())
     operations = mf.List(mf.Nested(CoveredOperation))

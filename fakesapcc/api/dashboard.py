@@ -27,7 +27,6 @@ from flask import (Blueprint, Response, current_app, jsonify, make_response, red
                    render_template, request, url_for)
 
 from ..errors import ApiError, ApiErrors
-from ..impex.loader import load_text
 from ..security import roles
 from ..snapshots import dump_state, restore_state
 from .. import models as m
@@ -330,6 +329,8 @@ def impex(params: dict):
         decoded = text.decode("utf-8")
     except UnicodeDecodeError:
         return _overview(error="ImpEx must be UTF-8 text.", status=400)
+    from ..impex.loader import load_text  # the ImpEx engine, imported by its first use
+
     rt = runtime()
     report = load_text(rt.db, decoded, name, config=rt.config.properties,
                        strict=rt.config.strict_impex)

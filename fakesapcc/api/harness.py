@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import errno
+import functools
 import logging
 import time
 from collections.abc import Iterable, Iterator
@@ -245,9 +246,11 @@ class ConnectionDropped(ConnectionResetError):
         super().__init__(errno.ECONNRESET, f"{DROPPED} {rule_id}")
 
 
+@functools.cache
 def _drop_exception() -> type[ConnectionDropped]:
     """What the servers answer by closing the socket unanswered: waitress (HTTP) closes on its
-    ``ClientDisconnected``, cheroot (HTTPS) on a connection reset."""
+    ``ClientDisconnected``, cheroot (HTTPS) on a connection reset. Made by the first drop:
+    under granian waitress is never imported otherwise."""
     try:
         from waitress.channel import ClientDisconnected
     except ImportError:  # pragma: no cover - waitress is a dependency
@@ -267,7 +270,6 @@ class DropConnections:
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.dropped = _drop_exception()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterator[bytes]:
         held: list[tuple[Any, ...]] = []
@@ -283,8 +285,8 @@ class DropConnections:
                 body.close()
             if environ.get("SERVER_SOFTWARE") == "Granian":
                 start_response("200 OK", [("Content-Length", "1")])
-                return _failing(self.dropped(rule_id))
-            raise self.dropped(rule_id)
+                return _failing(_drop_exception()(rule_id))
+            raise _drop_exception()(rule_id)
         if held:
             start_response(*held[0])
         return body

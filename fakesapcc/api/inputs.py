@@ -30,6 +30,7 @@ from marshmallow import fields as mf
 from marshmallow.experimental.context import Context
 
 from ..errors import ApiError, unreadable_body
+from .schemabase import Schema
 
 # -- SAP's validation messages (commercewebservices' messages_en.properties) ------------------
 
@@ -256,7 +257,7 @@ class Texts(BodyField):
         return [text._bind(value)]
 
 
-class Body(ma.Schema):
+class Body(Schema):
     """A JSON request body: SAP's input WsDTO. Unknown properties are ignored, as Jackson is
     configured in OCC."""
 
@@ -419,7 +420,7 @@ ASM_PARAMS = ParamErrors("RequestParameterError", "Request parameter {name} must
                          "Request parameter {name} must be true or false")
 
 
-class Params(ma.Schema):
+class Params(Schema):
     """A controller's ``@RequestParam``s: read from the query string and a form body alike."""
 
     errors: ParamErrors = OCC_PARAMS

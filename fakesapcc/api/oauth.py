@@ -16,6 +16,7 @@ from . import inputs as i
 from . import runtime
 from .admin_schemas import ErrorList
 from .operations import operation
+from .schemabase import Schema
 
 PREFIX = "/authorizationserver"
 bp = Blueprint("oauth", __name__, url_prefix=PREFIX, template_folder="templates")
@@ -73,7 +74,7 @@ class TokenForm(i.Params):
         unknown = ma.INCLUDE
 
 
-class TokenResponse(ma.Schema):
+class TokenResponse(Schema):
     """The token endpoint's answer (occ-api.md §1.3; Spring Authorization Server's keys are the
     same, ``token_type`` ``Bearer``)."""
 
@@ -84,7 +85,7 @@ class TokenResponse(ma.Schema):
     scope = ma.fields.String()
 
 
-class OAuthErrorBody(ma.Schema):
+class OAuthErrorBody(Schema):
     """RFC 6749 §5.2 (spring-security-oauth2 adds a description to every error)."""
 
     error = ma.fields.String(required=True)
@@ -96,7 +97,7 @@ OAUTH_ERRORS = {400: ("Invalid request, grant, scope", OAuthErrorBody),
                 401: ("Client authentication failed", OAuthErrorBody)}
 
 
-class Jwk(ma.Schema):
+class Jwk(Schema):
     """RFC 7517 §4: the RSA public key that signs JWT access tokens."""
 
     kty = ma.fields.String(required=True)
@@ -107,11 +108,11 @@ class Jwk(ma.Schema):
     e = ma.fields.String()
 
 
-class JwkSet(ma.Schema):
+class JwkSet(Schema):
     keys = ma.fields.List(ma.fields.Nested(Jwk), required=True)
 
 
-class AuthorizationServerMetadata(ma.Schema):
+class AuthorizationServerMetadata(Schema):
     """RFC 8414 §2 (and OpenID Connect Discovery 1.0 §3 for the OpenID document), as Spring
     Authorization Server publishes it, limited to what fakesapcc serves."""
 
@@ -130,7 +131,7 @@ class AuthorizationServerMetadata(ma.Schema):
     scopes_supported = ma.fields.List(ma.fields.String())
 
 
-class CsrfToken(ma.Schema):
+class CsrfToken(Schema):
     """Spring Security's ``CsrfToken`` as JSON."""
 
     parameterName = ma.fields.String(required=True)

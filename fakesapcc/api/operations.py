@@ -37,17 +37,25 @@ WEBAPPS = {"occ": "commercewebservices", "asm": "assistedservicewebservices",
            "oauth": "oauth2"}
 
 
+#: a schema class, or an instance (``UserBody(partial=True)``)
+SchemaSpec = type[ma.Schema] | ma.Schema
+
+
 @dataclass(frozen=True)
 class Operation:
+    """An operation's declaration. Its schemas are declared as classes (or instances) and made
+    by their first use (``params``, ``body``, ``form``): a marshmallow schema's instance copies
+    its fields, and the ~300 operations' schemas were a tenth of the server's start."""
+
     id: str
     access: Access
     head: str | None = None  # the HEAD operation a GET also answers (``X-Total-Count``)
-    params: ma.Schema | None = None
-    body: ma.Schema | None = None
+    params_schema: SchemaSpec | None = None
+    body_schema: SchemaSpec | None = None
     #: True: the body may also come form-encoded, read by the same schema; a Params schema: a
     #: request that is not JSON is SAP's form variant of the operation, read by that schema
     #: into the view's ``form=`` (``body=`` is then None, and the other way round)
-    form: bool | ma.Schema = False
+    form_schema: bool | SchemaSpec = False
     body_required: bool = True
     cart_param: str | None = None  # a parameter naming the cart (placeOrder's ``cartId``)
     #: a GET that changes state (reading a cart reprices it in the session currency, as SAP
@@ -57,19 +65,30 @@ class Operation:
     responses: dict[int, Any] | None = None
     doc: dict[str, Any] | None = None  # more OpenAPI for what the view reads itself
 
+    @functools.cached_property
+    def params(self) -> ma.Schema | None:
+        return _schema(self.params_schema)
+
+    @functools.cached_property
+    def body(self) -> ma.Schema | None:
+        return _schema(self.body_schema)
+
+    @functools.cached_property
+    def form(self) -> bool | ma.Schema:
+        return self.form_schema if isinstance(self.form_schema, bool) \
+            else _schema(self.form_schema)  # type: ignore[return-value]
+
 
 def operation(operation_id: str, *, secured: Secured, anonymous: bool = True,
               channel: str | None = None, head: str | None = None,
-              params: type[ma.Schema] | ma.Schema | None = None,
-              body: type[ma.Schema] | ma.Schema | None = None,
-              form: bool | type[ma.Schema] | ma.Schema = False, body_required: bool = True,
+              params: SchemaSpec | None = None, body: SchemaSpec | None = None,
+              form: bool | SchemaSpec = False, body_required: bool = True,
               cart_param: str | None = None, writes: bool = False,
               summary: str | None = None,
               responses: dict[int, Any] | None = None,
               doc: dict[str, Any] | None = None) -> Callable[[F], F]:
     """Declare the SAP operation a view implements (see the module's docstring)."""
-    op = Operation(operation_id, Access(secured, anonymous, channel), head, _schema(params),
-                   _schema(body), form if isinstance(form, bool) else _schema(form),
+    op = Operation(operation_id, Access(secured, anonymous, channel), head, params, body, form,
                    body_required, cart_param, writes, summary, responses, doc)
 
     def declare(view: F) -> F:
@@ -108,7 +127,7 @@ def operation(operation_id: str, *, secured: Secured, anonymous: bool = True,
     return declare
 
 
-def _schema(schema: type[ma.Schema] | ma.Schema | None) -> ma.Schema | None:
+def _schema(schema: SchemaSpec | None) -> ma.Schema | None:
     """A schema class or instance (``UserBody(partial=True)`` for a PATCH)."""
     return schema() if isinstance(schema, type) else schema
 

@@ -17,6 +17,7 @@ import marshmallow as ma
 from marshmallow import fields as mf
 
 from ..admin_schemas import ErrorList
+from ..schemabase import Schema
 
 #: SAP's OCC v2 schemas ASM answers with, by their name in SAP's document
 OCC_SCHEMAS = ("User", "deprecatedPagination", "Sort", "UserGroupList")
@@ -27,7 +28,7 @@ def _occ(name: str) -> type[ma.Schema]:
     """A stand-in for SAP's OCC schema ``name`` (an open object described as SAP's)."""
     meta = type("Meta", (), {"unknown": ma.INCLUDE, "title": name,
                              "description": f"SAP's {name} WsDTO: {OCC_DOCUMENT}{name}"})
-    return type(name, (ma.Schema,), {"Meta": meta})
+    return type(name, (Schema,), {"Meta": meta})
 
 
 User, Pagination, Sort, UserGroupList = (_occ(name) for name in OCC_SCHEMAS)
@@ -37,7 +38,7 @@ def _kind(name: str) -> mf.String:
     return mf.String(required=True, metadata={"enum": [name]})
 
 
-class CustomerSearchPage(ma.Schema):
+class CustomerSearchPage(Schema):
     """``CustomerSearchPageWsDTO`` (asm-api.md §2.1): OCC users with the ASM extras."""
 
     entries = mf.List(mf.Nested(User))
@@ -45,7 +46,7 @@ class CustomerSearchPage(ma.Schema):
     sorts = mf.List(mf.Nested(Sort))
 
 
-class CustomerList(ma.Schema):
+class CustomerList(Schema):
     """``CustomerListWsDTO`` (§2.4 b)."""
 
     uid = mf.String()
@@ -54,7 +55,7 @@ class CustomerList(ma.Schema):
     additionalColumnsKeys = mf.List(mf.String())
 
 
-class CustomerSuggestion(ma.Schema):
+class CustomerSuggestion(Schema):
     """``CustomerSuggestionWsDTO`` (§2.3)."""
 
     email = mf.String()
@@ -64,18 +65,18 @@ class CustomerSuggestion(ma.Schema):
     carts = mf.List(mf.String())
 
 
-class CustomerSuggestionList(ma.Schema):
+class CustomerSuggestionList(Schema):
     """``CustomerSuggestionsResponseWsDTO`` (§2.3 b)."""
 
     suggestions = mf.List(mf.Nested(CustomerSuggestion))
 
 
-class ASMPointOfService(ma.Schema):
+class ASMPointOfService(Schema):
     id = mf.String()
     name = mf.String()
 
 
-class ASMPointOfServiceList(ma.Schema):
+class ASMPointOfServiceList(Schema):
     """``ASMPointOfServiceListWsDTO`` (§2.8)."""
 
     pointOfServices = mf.List(mf.Nested(ASMPointOfService))
@@ -84,17 +85,17 @@ class ASMPointOfServiceList(ma.Schema):
 # -- Customer 360 (§2.7): a list of fragments, one per query, each with its ``type`` ------------
 
 
-class C360CodeName(ma.Schema):
+class C360CodeName(Schema):
     code = mf.String()
     name = mf.String()
 
 
-class C360IsoName(ma.Schema):
+class C360IsoName(Schema):
     isocode = mf.String()
     name = mf.String()
 
 
-class C360Address(ma.Schema):
+class C360Address(Schema):
     id = mf.String()
     firstName = mf.String()
     lastName = mf.String()
@@ -107,21 +108,21 @@ class C360Address(ma.Schema):
     country = mf.Nested(C360IsoName)
 
 
-class C360CartEntry(ma.Schema):
+class C360CartEntry(Schema):
     quantity = mf.Integer()
     basePrice = mf.String()
     totalPrice = mf.String()
     productCode = mf.String()
 
 
-class C360Cart(ma.Schema):
+class C360Cart(Schema):
     code = mf.String()
     totalPrice = mf.String()
     totalItemCount = mf.Integer()
     entries = mf.List(mf.Nested(C360CartEntry))
 
 
-class C360Review(ma.Schema):
+class C360Review(Schema):
     productName = mf.String()
     productCode = mf.String()
     createdAt = mf.DateTime()
@@ -132,27 +133,27 @@ class C360Review(ma.Schema):
     reviewText = mf.String()
 
 
-class C360Price(ma.Schema):
+class C360Price(Schema):
     formattedValue = mf.String()
 
 
-class C360Stock(ma.Schema):
+class C360Stock(Schema):
     stockLevelStatus = mf.String()
     stockLevel = mf.Integer()
 
 
-class C360Product(ma.Schema):
+class C360Product(Schema):
     code = mf.String()
     name = mf.String()
     price = mf.Nested(C360Price)
     stock = mf.Nested(C360Stock)
 
 
-class C360CustomerProductInterest(ma.Schema):
+class C360CustomerProductInterest(Schema):
     product = mf.Nested(C360Product)
 
 
-class C360Ticket(ma.Schema):
+class C360Ticket(Schema):
     id = mf.String()
     subject = mf.String()
     category = mf.Nested(C360CodeName)
@@ -161,7 +162,7 @@ class C360Ticket(ma.Schema):
     status = mf.Nested(C360CodeName)
 
 
-class C360PaymentDetail(ma.Schema):
+class C360PaymentDetail(Schema):
     id = mf.String()
     cardType = mf.Nested(C360CodeName)
     cardNumber = mf.String()
@@ -170,7 +171,7 @@ class C360PaymentDetail(ma.Schema):
     defaultPayment = mf.Boolean()
 
 
-class C360CustomerProfile(ma.Schema):
+class C360CustomerProfile(Schema):
     billingAddress = mf.Nested(C360Address)
     deliveryAddress = mf.Nested(C360Address)
     phone1 = mf.String()
@@ -178,12 +179,12 @@ class C360CustomerProfile(ma.Schema):
     paymentDetails = mf.List(mf.Nested(C360PaymentDetail))
 
 
-class UserAvatar(ma.Schema):
+class UserAvatar(Schema):
     url = mf.String()
     format = mf.String()
 
 
-class C360Overview(ma.Schema):
+class C360Overview(Schema):
     name = mf.String()
     cartSize = mf.Integer()
     cartCode = mf.String()
@@ -198,7 +199,7 @@ class C360Overview(ma.Schema):
     userAvatar = mf.Nested(UserAvatar)
 
 
-class C360Activity(ma.Schema):
+class C360Activity(Schema):
     type = mf.Nested(C360CodeName)
     associatedTypeId = mf.String()
     description = mf.String()
@@ -207,27 +208,27 @@ class C360Activity(ma.Schema):
     updatedAt = mf.DateTime()
 
 
-class C360Coupon(ma.Schema):
+class C360Coupon(Schema):
     code = mf.String()
     name = mf.String()
     applied = mf.Boolean()
 
 
-class C360Promotion(ma.Schema):
+class C360Promotion(Schema):
     code = mf.String()
     name = mf.String()
     message = mf.String()
     applied = mf.Boolean()
 
 
-class C360CustomerCoupon(ma.Schema):
+class C360CustomerCoupon(Schema):
     code = mf.String()
     name = mf.String()
     description = mf.String()
 
 
 def _fragment(schema_name: str, kind: str, payload: str, field: mf.Field) -> type[ma.Schema]:
-    return type(schema_name, (ma.Schema,), {"type": _kind(kind), payload: field})
+    return type(schema_name, (Schema,), {"type": _kind(kind), payload: field})
 
 
 FRAGMENTS = [
