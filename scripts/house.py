@@ -99,10 +99,10 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 
 #: what every part may use, left out of the drawing's arrows
 CORE = ("db", "locks", "models", "errors", "clock", "config", "snapshots", "faults", "version",
-        "pickling")
+        "pickling", "seedfiles")
 SHELL = ("cli", "server", "tls", "__main__")
 HARNESS = ("testing", "pytest_plugin", "parity")
-RUNTIME = ("runtime", "seedcache", "seedfiles")
+RUNTIME = ("runtime", "seedcache")
 
 
 def part(module: str) -> str:

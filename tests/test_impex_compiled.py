@@ -14,7 +14,8 @@ import pytest
 from fakesapcc.db import Db
 from fakesapcc.generate import generate
 from fakesapcc.impex import loader
-from fakesapcc.impex.loader import impex_files, load_paths, load_text
+from fakesapcc.impex.loader import load_paths, load_text
+from fakesapcc.seedfiles import impex_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT.parent / "shared" / "impex-samples"

@@ -31,6 +31,7 @@ from . import compiled, orders
 from . import parser as p
 from . import values as v
 from .syntax import Column, Diagnostic, Header, ParsedImpex, Pattern, ValueLine
+from ..seedfiles import impex_files
 from .gcpause import gc_paused
 from .report import FileReport, ImpexLoadError, LoadReport
 from .types import Attr, TypeDef, field_default, is_a, is_subtype, type_def
@@ -58,23 +59,6 @@ class BadValue(Exception):
 #: the file, when a file starts, every PROGRESS_EVERY rows and when it ends
 Progress = Callable[[str, int, int], None]
 PROGRESS_EVERY = 500
-
-
-def missing_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """The paths among ``paths`` that are neither a file nor a folder."""
-    return [Path(p) for p in paths if not Path(p).exists()]
-
-
-def impex_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Files to load, in order: a file as given; a folder's ``*.impex`` files in name order."""
-    result: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            result.extend(sorted(x for x in path.iterdir() if x.suffix.lower() == ".impex"))
-        else:
-            result.append(path)
-    return result
 
 
 def load_text(db: Db, text: str, file: str = "<string>", *,
