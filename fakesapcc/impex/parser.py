@@ -300,13 +300,17 @@ class _Parser:
                     if '"' in raw:  # a quote that came from a macro value
                         self.add_row(raw, i)
                         continue
-                cells = raw.split(";", ncells + 1)[1:ncells + 1]
+                cells = raw.split(";", ncells + 1)
+                del cells[0]  # what is before the first ";" (a subtype: not on this path)
+                if len(cells) != ncells:
+                    if len(cells) > ncells:
+                        del cells[ncells:]
+                    else:
+                        cells.extend([""] * (ncells - len(cells)))
                 # strip the cells only if one can start or end with whitespace: every
                 # whitespace character but the space is unprintable
                 if "; " in raw or " ;" in raw or raw[-1] == " " or not raw.isprintable():
                     cells = [part.strip() for part in cells]
-                if len(cells) < ncells:
-                    cells.extend([""] * (ncells - len(cells)))
                 if slots is not None:
                     cells = _place_cells(slots, ncols, cells)
                 append(new_row(ValueLine, (header, None, tuple(cells), i, locale)))
