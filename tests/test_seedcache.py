@@ -170,3 +170,19 @@ def test_a_table_model_referred_to_elsewhere_stays_one_object(monkeypatch):
     state.outbox = [address]  # (not a real mail: any second reference to the same model)
     back = pickle.loads(seedcache.dumps(state))
     assert back.addresses[1] is back.outbox[0]
+
+
+def test_principals_without_extra_share_one_empty_mapping_that_is_never_changed_in_place():
+    import copy
+    import pickle
+
+    from fakesapcc import models as m
+
+    ann, bob = m.Customer("ann@x.com"), m.UserGroup("g")
+    assert ann.extra is bob.extra is m.NO_EXTRA and ann.extra == {}
+    with pytest.raises(TypeError):
+        ann.extra["x"] = 1
+    assert pickle.loads(seedcache.dumps(ann)).extra is m.NO_EXTRA
+    assert copy.deepcopy(ann).extra is m.NO_EXTRA
+    ann.extra = {**ann.extra, "x": 1}  # how a principal gets its own
+    assert ann.extra == {"x": 1} and bob.extra == {}
