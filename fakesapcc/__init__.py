@@ -17,19 +17,14 @@ if TYPE_CHECKING:
     from .db import Db
 
 __all__ = ["create_app", "Config", "build_config", "Db", "__version__"]
+_WHERE = {"create_app": "app", "Config": "config", "build_config": "config", "Db": "db"}
 
 
 def __getattr__(name: str) -> Any:
-    if name == "create_app":
-        from .app import create_app
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-        return create_app
-    if name in ("Config", "build_config"):
-        from . import config
-
-        return getattr(config, name)
-    if name == "Db":
-        from .db import Db
-
-        return Db
-    raise AttributeError(f"module 'fakesapcc' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value
+    return value

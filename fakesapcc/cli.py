@@ -291,8 +291,7 @@ def run_server(config: Config) -> int:
 def start_paused() -> Iterator[Callable[[], None]]:
     """The collector paused until ``started()`` is called (or the block ends): ``started``
     first moves what exists by then, the imported app, into the permanent generation
-    (``gc.freeze``), which no later collection walks, and a fork's child then shares rather
-    than copies (the collector would write to every object it walks)."""
+    (``gc.freeze``), which no later collection walks."""
     enabled = gc.isenabled()
     gc.disable()
     done = threading.Event()
@@ -321,15 +320,14 @@ def _run_server(config: Config, started: Callable[[], None]) -> int:
     configure_logging(config.log_level)
     app = create_app(config, load_seed=False)
     rt = runtime(app)
-    try:  # before anything listens; under granian the worker inherits the loaded state
+    try:  # before anything listens
         from_file = rt.load_state_file()
     except StateFileError as exc:
         click.echo(f"{PROG}: {exc}", err=True)
         return EXIT_IMPEX
     try:
         server = make_server(app, config.host, config.port, config.threads,
-                             tls=tls_from_config(config), kind=config.server,
-                             persistent=bool(config.state_file))
+                             tls=tls_from_config(config), kind=config.server)
     except ConfigError as exc:
         fail(str(exc))
     except OSError as exc:
@@ -337,7 +335,7 @@ def _run_server(config: Config, started: Callable[[], None]) -> int:
     config.port = int(server.effective_port)
     failed = threading.Event()
 
-    def load() -> None:  # in the process that serves (granian's worker)
+    def load() -> None:  # once the server answers
         if from_file:
             rt.persist()
             items = sum(rt.item_counts().values())
@@ -374,7 +372,7 @@ def _run_server(config: Config, started: Callable[[], None]) -> int:
         if not failed.is_set():
             raise
     finally:
-        rt.close()  # the state file's last write, where this process holds the state
+        rt.close()  # the state file's last write
     return EXIT_IMPEX if failed.is_set() else EXIT_OK
 
 

@@ -21,8 +21,9 @@ customers and tokens.
   then, outside the lock, re-encodes as JSON only the collections whose pickle changed since
   the last flush (the catalog and CMS, most of the bytes, are encoded once).
 - ``close()`` (a clean stop: SIGTERM, SIGINT) writes what is left. It must run in the process
-  that holds the state: under granian that is the forked worker, whose exit runs
-  ``multiprocessing``'s finalizers; any other process runs ``atexit``'s.
+  that holds the state (``serve``'s one process, granian's or waitress'): ``serve`` calls it
+  as it stops, ``atexit`` as the process ends (a forked process, ``multiprocessing``'s
+  finalizers).
 """
 from __future__ import annotations
 
@@ -163,7 +164,7 @@ class Persister:
         atexit.register(self.close)
         import multiprocessing.util  # (a start without a state file never needs it)
 
-        multiprocessing.util.Finalize(None, self.close, exitpriority=100)  # a forked worker
+        multiprocessing.util.Finalize(None, self.close, exitpriority=100)  # a forked process
 
     def _wait(self) -> float:
         return max(self.interval, min(MAX_WAIT, FLUSH_SHARE * self.last_flush_ms / 1000))

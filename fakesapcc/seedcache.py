@@ -5,11 +5,11 @@ it again (as Python keeps compiled modules beside their source). A changed file,
 fakesapcc version is a new digest, and so a new load; an entry that cannot be read is loaded
 anew and written again. Only loads without errors are kept.
 
-An entry's state is written by ``pickling.dumps``: a pickle of each model as a call of its class, in
-which what the state holds once is written once — and the ImpEx loader holds a 100,000-customer
-seed's repeated texts once (its passwords, languages, towns, first and last names, and every
-address's owner uid: ``impex.compiled``), so that the state restored from it holds each of
-them once too: a smaller heap, and fewer objects for ``pickle.loads`` to make.
+An entry's state is written by ``pickling.dumps``: each model as a call of its class, big
+tables by columns, and what the state holds once written once — the ImpEx loader holds a
+100,000-customer seed's repeated texts once (its passwords, languages, towns, first and last
+names, and every address's owner uid: ``impex.compiled``), so that the state restored from it
+holds each of them once too: a smaller heap, and fewer objects for ``pickle.loads`` to make.
 
 Where: ``$FAKESAPCC_CACHE_DIR/seed``, else ``$XDG_CACHE_HOME/fakesapcc/seed``, else
 ``~/.cache/fakesapcc/seed``; the newest ``KEEP`` entries are kept. ``--no-seed-cache``
@@ -30,7 +30,7 @@ from pathlib import Path
 from .impex.report import LoadReport
 from .version import __version__
 
-FORMAT = 3  # 3: the state written by ``pickling.dumps``
+FORMAT = 4  # 4: the state written by ``pickling.dumps``, big tables by columns
 KEEP = 8  # cache entries kept (the newest)
 SUFFIX = ".seed"
 

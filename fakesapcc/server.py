@@ -13,8 +13,6 @@ the serving thread).
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import socket
 import tempfile
 import threading
@@ -30,24 +28,18 @@ log = logging.getLogger("fakesapcc")
 
 
 SERVERS = ("granian", "waitress")
-# seconds granian gives its worker to stop before it kills it (a stop asked in the instant the
-# worker starts can miss granian's handlers, which are not yet set)
-KILL_AFTER = 3
-FLUSH_KILL_AFTER = 60  # with a state file: the worker's last write of it may take a while
 
 
 def make_server(app: Flask, host: str, port: int, threads: int = 8,
-                tls: TLS = None, kind: str = "waitress", persistent: bool = False) -> Server:
+                tls: TLS = None, kind: str = "waitress") -> Server:
     """A production-grade server, not yet serving: call ``.run()`` to serve and ``.close()`` to
     stop; ``.effective_port`` is the bound port. ``tls`` is None (HTTP), ``"self-signed"``, a
     ``(cert_file, key_file)`` pair or a ``tls.Certificate``; ``kind`` (HTTP only) is one of
-    ``SERVERS``; ``persistent`` (a state file): granian gives its worker time to write it as
-    it stops."""
+    ``SERVERS``."""
     if tls is not None:
         return HTTPSServer(app, host, port, threads, tls)
     if kind == "granian":
-        return GranianServer(app, host, port, threads,
-                             kill_after=FLUSH_KILL_AFTER if persistent else KILL_AFTER)
+        return GranianServer(app, host, port, threads)
     return HTTPServer(app, host, port, threads)
 
 
@@ -111,32 +103,30 @@ class HTTPServer:
 
 
 class GranianServer:
-    """granian, one worker process forked from this one (granian's supported model with the GIL:
-    the app object and its state are inherited, not imported by name) running the app on
-    ``threads`` blocking threads, as many requests in flight as threads (more queue in granian's
-    Rust core, where they cost no GIL time). ``.run()`` must be called on the main thread:
-    granian takes SIGINT and SIGTERM there. What ``on_start`` registers runs in the worker, the
-    process that holds the state (the seed loads there)."""
+    """granian in this one process: its Rust core (HTTP parsing, the connections) on a thread of
+    its own, the app on ``threads`` blocking threads, as many requests in flight as threads
+    (more queue in the Rust core, where they cost no GIL time). This is granian's thread-worker
+    server with one worker (``MTServer``, its layout for free-threaded Python); on a GIL build
+    granian's default is a main process that forks worker processes, which holds the app's
+    code and, unless it never imports the app, the app twice (about 50 MiB more for the same
+    figures: see the README's "Speed"). ``.run()`` must be called on the main thread: granian
+    takes SIGINT and SIGTERM there. What ``on_start`` registers runs once the server answers."""
 
     scheme = "http"
 
-    def __init__(self, app: Flask, host: str, port: int, threads: int,
-                 kill_after: int = KILL_AFTER) -> None:
+    def __init__(self, app: Flask, host: str, port: int, threads: int) -> None:
         from granian.constants import Interfaces
         from granian.log import LogLevels
-        from granian.server import MPServer
 
         self.effective_port = _bindable(host, port)
-        self._server: Any = MPServer(
+        self._server: Any = _one_process_server()(
             "fakesapcc", address=host, port=self.effective_port, interface=Interfaces.WSGI,
             workers=1, blocking_threads=threads, backpressure=threads, websockets=False,
-            log_level=LogLevels.warning, log_dictconfig=_granian_logging(),
-            workers_kill_timeout=kill_after)
+            log_level=LogLevels.warning, log_dictconfig=_granian_logging())
         self._app = app
         self._host = host
         self._started: list[Any] = []
         self._closed = False
-        self._worker = False
 
     def on_start(self, fn: Any) -> None:
         self._started.append(fn)
@@ -144,31 +134,23 @@ class GranianServer:
     def run(self) -> None:
         if self._closed:
             return
-        import multiprocessing
-
-        multiprocessing.set_start_method("fork", force=True)  # the worker inherits the app
-        # until granian sets the worker's own handlers, SIGTERM and SIGINT stop the worker (the
-        # main process's handlers, inherited by the fork, would only set a flag there: a stop
-        # asked during start-up would wait forever for a worker that never heard it)
-        os.register_at_fork(after_in_child=_default_signals)
         try:
             self._server.serve(target_loader=self._load, wrap_loader=False)
-        except SystemExit as exc:  # granian's own exit, after a worker stopped unasked
+        except SystemExit as exc:  # granian's own exit, after its worker stopped unasked
             if exc.code:
                 raise OSError(f"the granian worker stopped (exit {exc.code})") from None
 
-    def _load(self) -> Flask:  # in the worker, before it serves
-        self._worker = True
+    def _load(self) -> Flask:  # before granian listens
         threading.Thread(target=self._when_serving, name="fakesapcc-start", daemon=True).start()
         return self._app
 
     def _when_serving(self) -> None:
-        """Run the ``on_start`` functions once the worker answers (granian calls ``_load``
-        before its worker listens: a ready line printed earlier would send clients to a port
-        that refuses them)."""
+        """Run the ``on_start`` functions once the server answers (granian calls ``_load``
+        before it listens: a ready line printed earlier would send clients to a port that
+        refuses them)."""
         host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(self._host, self._host)
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not self._closed:
             try:
                 socket.create_connection((host, self.effective_port), timeout=1).close()
                 break
@@ -178,13 +160,27 @@ class GranianServer:
             fn()
 
     def close(self) -> None:
-        """Stop serving. In the worker (a seed that failed to load) the worker exits, and
-        granian's main process stops with it."""
+        """Stop serving (from any thread): what SIGTERM does, the serve loop ends."""
         self._closed = True
-        if self._worker:
-            logging.shutdown()
-            os._exit(1)
-        self._server.signal_handler_interrupt()  # what SIGTERM does: the serve loop ends
+        self._server.signal_handler_interrupt()
+
+
+def _one_process_server() -> type:
+    """granian's ``MTServer`` for a GIL build: its worker is a thread of this process. (It
+    checks that the GIL is off, which only a free-threaded build needs, and warns that
+    free-threading is experimental: neither applies to one worker thread beside the main
+    thread, which the GIL serves as it serves waitress' threads.)"""
+    from granian.server.common import AbstractServer
+    from granian.server.mt import MTServer
+
+    class OneProcess(MTServer):
+        def _check_gil(self) -> None:
+            pass
+
+        def serve(self, *args: Any, **kwargs: Any) -> None:
+            AbstractServer.serve(self, *args, **kwargs)
+
+    return OneProcess
 
 
 class _QuietDrops(logging.Filter):
@@ -202,11 +198,6 @@ def _granian_logging() -> dict[str, Any]:
                "formatter": "generic", "filters": ["drops"]}
     return {"filters": {"drops": {"()": _QuietDrops}},
             "handlers": {**LOGGING_CONFIG["handlers"], "console": handler}}
-
-
-def _default_signals() -> None:
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _bindable(host: str, port: int) -> int:

@@ -63,6 +63,17 @@ def test_serve_prints_one_ready_line_on_stderr_and_answers_ready(served):
     assert out == ""  # stdout stays empty: a script waits on stderr, as the README says
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads Linux's /proc")
+def test_serve_on_granian_is_one_process(served):
+    """granian's Rust core runs on threads of the server's process: no worker process holds a
+    second copy of the app (see the README's "Memory at 100k customers")."""
+    proc, line = served
+    assert line.startswith("fakesapcc ready:"), line
+    children = [pid for task in Path(f"/proc/{proc.pid}/task").iterdir()
+                for pid in (task / "children").read_text().split()]
+    assert children == []
+
+
 def test_a_dropped_call_on_granian_gets_no_complete_answer(served):
     proc, line = served
     base = re.search(r"OAuth (\S+)/authorizationserver", line).group(1)

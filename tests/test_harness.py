@@ -62,8 +62,8 @@ def test_snapshot_keeps_every_kind_of_value(sapcc):
                           store="electronics", currency="USD", created=when,
                           entries=[m.OrderEntry(0, "1934793", 2, 99.5)]))
     customer = store.principal(CUSTOMER)
-    customer.extra.update({"at": when, "pair": ("a", 1), "tags": {"x", "y"},
-                           "nested": {"list": [1, 2.5, None, True]}, "$odd": 1})
+    customer.extra = {"at": when, "pair": ("a", 1), "tags": {"x", "y"},
+                      "nested": {"list": [1, 2.5, None, True]}, "$odd": 1}
     before = store.state
     document = requests.get(f"{sapcc.admin_url}/snapshot", timeout=10).json()
     assert requests.post(f"{sapcc.admin_url}/restore", json=document, timeout=10).ok

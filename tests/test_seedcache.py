@@ -157,3 +157,58 @@ def test_a_seed_that_fails_in_a_later_file_leaves_the_files_before_it_whole(tmp_
     assert "quokka@example.com" in principals
     assert "half@example.com" not in principals and "q@example.com" not in principals
     assert [f.loaded for f in rt.seed_report.files][-2:] == [True, False]
+
+
+def test_big_tables_are_written_by_columns_and_read_back_whole_in_order(monkeypatch):
+    import pickle
+
+    from fakesapcc import models as m
+    from fakesapcc.db import State
+
+    monkeypatch.setattr(seedcache, "TABLE_ROWS", 2)
+    state = State()
+    state.principals = {"customergroup": m.UserGroup("customergroup"),
+                        "b@x.com": m.Customer("b@x.com", "B Bee", groups=frozenset({"g"})),
+                        "a@x.com": m.Customer("a@x.com", None, password="pw"),
+                        "emp": m.Employee("emp")}
+    big, small = 8796093054977, 8796093054976
+    state.addresses = {big: m.Address(big, owner="a@x.com"), small: m.Address(small, town="Bonn")}
+    state.customer_ids = {"id-1": "a@x.com", "id-2": "b@x.com"}  # not models: as it is
+    back = pickle.loads(seedcache.dumps(state))
+    assert back == state
+    assert list(back.principals) == list(state.principals)  # the table's order
+    assert [type(p) for p in back.principals.values()] == [type(p) for p in state.principals.values()]
+    assert list(back.addresses) == [big, small]
+    assert all(k is a.pk for k, a in back.addresses.items())  # one int, not two equal ones
+    assert back.principals["a@x.com"].uid is next(k for k in back.principals if k == "a@x.com")
+
+
+def test_a_table_model_referred_to_elsewhere_stays_one_object(monkeypatch):
+    import pickle
+
+    from fakesapcc import models as m
+    from fakesapcc.db import State
+
+    monkeypatch.setattr(seedcache, "TABLE_ROWS", 1)
+    state = State()
+    address = m.Address(1, town="Bonn")
+    state.addresses = {1: address}
+    state.outbox = [address]  # (not a real mail: any second reference to the same model)
+    back = pickle.loads(seedcache.dumps(state))
+    assert back.addresses[1] is back.outbox[0]
+
+
+def test_principals_without_extra_share_one_empty_mapping_that_is_never_changed_in_place():
+    import copy
+    import pickle
+
+    from fakesapcc import models as m
+
+    ann, bob = m.Customer("ann@x.com"), m.UserGroup("g")
+    assert ann.extra is bob.extra is m.NO_EXTRA and ann.extra == {}
+    with pytest.raises(TypeError):
+        ann.extra["x"] = 1
+    assert pickle.loads(seedcache.dumps(ann)).extra is m.NO_EXTRA
+    assert copy.deepcopy(ann).extra is m.NO_EXTRA
+    ann.extra = {**ann.extra, "x": 1}  # how a principal gets its own
+    assert ann.extra == {"x": 1} and bob.extra == {}

@@ -207,6 +207,30 @@ class StockLevel:
 # -------------------------------------------------------------------------------- principals
 
 
+class _NoExtra(dict):
+    """``Principal.extra`` of a principal that has none: one empty mapping that every such
+    principal shares (100,000 customers held 100,000 empty dicts, 6 MiB), and that refuses to
+    be changed in place: give the principal a new dict (``p.extra = {**p.extra, key: value}``).
+    It pickles (and deep-copies) as itself."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("a principal's empty extra is shared: assign a new dict instead")
+
+    __setitem__ = __delitem__ = __ior__ = update = setdefault = pop = popitem = clear = _refuse
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return _no_extra, ()
+
+
+NO_EXTRA = _NoExtra()
+
+
+def _no_extra() -> dict[str, Any]:
+    return NO_EXTRA
+
+
 @dataclass(slots=True)
 class Principal:
     """Anything with a uid: users and groups. ``groups`` holds the uids of the groups this
@@ -217,7 +241,7 @@ class Principal:
     name: str | None = None
     description: str | None = None
     groups: frozenset[str] = frozenset()  # shared: replaced, never changed in place
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=_no_extra)  # none: NO_EXTRA, shared; assign
 
     type_code = "Principal"
 

@@ -58,7 +58,7 @@ def update_notification_preferences(baseSiteId: str, userId: str, body: dict):
     chosen = dict(user.extra.get(PREFERENCES, {}))
     for preference in body["preferences"]:
         chosen[preference["channel"]] = preference["enabled"]
-    user.extra[PREFERENCES] = chosen
+    user.extra = {**user.extra, PREFERENCES: chosen}
     return empty()
 
 
@@ -66,7 +66,8 @@ def update_notification_preferences(baseSiteId: str, userId: str, body: dict):
 @operation("doPublishSuccessfulLoginEvent", secured=roles.USER, anonymous=False)
 def publish_successful_login(baseSiteId: str, userId: str):
     """SAP publishes a login event for its listeners; the time is kept on the customer."""
-    ctx().user.extra["lastLoginNotification"] = runtime().clock.now()
+    user = ctx().user
+    user.extra = {**user.extra, "lastLoginNotification": runtime().clock.now()}
     return empty(202)
 
 
