@@ -114,3 +114,27 @@ def test_eight_threads_times_500_mutations_lose_no_update():
     assert len(entries) == 4000
     assert [e.entryNumber for e in entries] == list(range(4000))  # no torn read of len()
     assert store.state.counters["cart"] == 1000 + 4000
+
+
+def test_a_failed_load_rolls_back_tables_written_by_columns(monkeypatch):
+    """A load's rollback snapshot is the state's pickle (``pickling.dumps``): with its big
+    tables written by columns, a failed file still leaves the store as it was."""
+    from fakesapcc import pickling
+    from fakesapcc.impex.loader import load_text
+
+    monkeypatch.setattr(pickling, "TABLE_ROWS", 1)
+    db = Db()
+    load_text(db, "INSERT_UPDATE Customer;uid[unique=true];name\n;a@example.com;Ann\n"
+                  ";b@example.com;Bob\nINSERT Address;owner(Customer.uid);town\n"
+                  ";a@example.com;Rome\n")
+    def view():
+        return ({k: (p.name, p.loginDisabled) for k, p in db.state.principals.items()},
+                {k: (a.owner, a.town) for k, a in db.state.addresses.items()})
+    before = view()
+    assert "principals" in pickling._tables(db.state)  # the rollback writes it by columns
+    report = load_text(db, "INSERT_UPDATE Customer;uid[unique=true];name\n;a@example.com;Changed\n"
+                           ";c@example.com;Cid\nINSERT_UPDATE Customer;uid[unique=true];"
+                           "loginDisabled\n;b@example.com;maybe\n")
+    assert not report.loaded
+    assert view() == before
+    assert db.state.principals["a@example.com"].name == "Ann"

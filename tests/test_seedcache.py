@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from fakesapcc import seedcache
+from fakesapcc import pickling, seedcache
 from fakesapcc.config import Config
 from fakesapcc.impex.loader import ImpexLoadError
 from fakesapcc.runtime import Runtime
@@ -165,7 +165,7 @@ def test_big_tables_are_written_by_columns_and_read_back_whole_in_order(monkeypa
     from fakesapcc import models as m
     from fakesapcc.db import State
 
-    monkeypatch.setattr(seedcache, "TABLE_ROWS", 2)
+    monkeypatch.setattr(pickling, "TABLE_ROWS", 2)
     state = State()
     state.principals = {"customergroup": m.UserGroup("customergroup"),
                         "b@x.com": m.Customer("b@x.com", "B Bee", groups=frozenset({"g"})),
@@ -174,7 +174,7 @@ def test_big_tables_are_written_by_columns_and_read_back_whole_in_order(monkeypa
     big, small = 8796093054977, 8796093054976
     state.addresses = {big: m.Address(big, owner="a@x.com"), small: m.Address(small, town="Bonn")}
     state.customer_ids = {"id-1": "a@x.com", "id-2": "b@x.com"}  # not models: as it is
-    back = pickle.loads(seedcache.dumps(state))
+    back = pickle.loads(pickling.dumps(state))
     assert back == state
     assert list(back.principals) == list(state.principals)  # the table's order
     assert [type(p) for p in back.principals.values()] == [type(p) for p in state.principals.values()]
@@ -189,12 +189,12 @@ def test_a_table_model_referred_to_elsewhere_stays_one_object(monkeypatch):
     from fakesapcc import models as m
     from fakesapcc.db import State
 
-    monkeypatch.setattr(seedcache, "TABLE_ROWS", 1)
+    monkeypatch.setattr(pickling, "TABLE_ROWS", 1)
     state = State()
     address = m.Address(1, town="Bonn")
     state.addresses = {1: address}
     state.outbox = [address]  # (not a real mail: any second reference to the same model)
-    back = pickle.loads(seedcache.dumps(state))
+    back = pickle.loads(pickling.dumps(state))
     assert back.addresses[1] is back.outbox[0]
 
 
@@ -208,7 +208,7 @@ def test_principals_without_extra_share_one_empty_mapping_that_is_never_changed_
     assert ann.extra is bob.extra is m.NO_EXTRA and ann.extra == {}
     with pytest.raises(TypeError):
         ann.extra["x"] = 1
-    assert pickle.loads(seedcache.dumps(ann)).extra is m.NO_EXTRA
+    assert pickle.loads(pickling.dumps(ann)).extra is m.NO_EXTRA
     assert copy.deepcopy(ann).extra is m.NO_EXTRA
     ann.extra = {**ann.extra, "x": 1}  # how a principal gets its own
     assert ann.extra == {"x": 1} and bob.extra == {}
