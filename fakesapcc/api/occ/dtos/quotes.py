@@ -13,22 +13,13 @@ from ....commerce import quotes as q
 from ....commerce.b2b_replenishment import display_time_table
 from ....commerce.carts import Carts
 from ....models import b2b as mb
-from .carts import _abstract_order, entry_dto, price_dto
+from .carts import CART, _abstract_order, entry_dto, price_dto
 from .users import principal_dto
 
 TRIGGER = d.DtoType("Trigger", "activationTime displayTimeTable")
-REPLENISHMENT_ORDER = d.DtoType(
+REPLENISHMENT_ORDER = d.DtoType(  # a Cart's properties and its own (SAP lists them flat)
     "ReplenishmentOrder",
-    "code net totalPriceWithTax totalPrice totalTax subTotal deliveryCost entries entryGroups "
-    "totalItems deliveryMode deliveryAddress paymentInfo appliedOrderPromotions "
-    "appliedProductPromotions productDiscounts orderDiscounts totalDiscounts site store guid "
-    "calculated appliedVouchers user pickupOrderGroups deliveryOrderGroups pickupItemsQuantity "
-    "deliveryItemsQuantity requestedRetrievalAt sapBillingAddress sapCustomerEmail "
-    "sapPaymentOptionId paymentType purchaseOrderNumber deliveryTimeSlot chinesePaymentInfo "
-    "paymentStatus taxInvoice servicedAt totalUnitCount potentialOrderPromotions "
-    "potentialProductPromotions name description expirationTime saveTime savedBy "
-    "earliestRetrievalAt _messages costCenter sapQuote active trigger firstDate "
-    "replenishmentOrderCode",
+    (*CART.properties, "active", "trigger", "firstDate", "replenishmentOrderCode"),
     BASIC="replenishmentOrderCode,active,trigger,firstDate,code,guid",
     DEFAULT="BASIC,totalItems,totalUnitCount,totalPrice(DEFAULT),totalPriceWithTax(DEFAULT),"
             "subTotal(DEFAULT),deliveryCost(DEFAULT),entries(DEFAULT),purchaseOrderNumber,"
