@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # the loader's engine, which compiles its writers here
     from .loader import _FileLoader
 
 IGNORE = "<ignore>"
-_LATER = frozenset({"localized", "refs", "strs"})  # kinds set on an item after it is made
+LATER = frozenset({"localized", "refs", "strs"})  # kinds set on an item after it is made
 _HOOKS = frozenset({None, "owner", "customer_id", "groups"})  # hooks a compiled writer takes
 _MODES = frozenset({"INSERT", "INSERT_UPDATE", "UPDATE"})
 
@@ -186,13 +186,6 @@ def _collection(loader: _FileLoader, col: Any, attr: Any, start: Any) -> Callabl
     return collection
 
 
-_PLAIN = object()  # a converter that gives the cell itself
-
-
-def _is_plain(loader: _FileLoader, td: TypeDef, col: Any, attr: Any) -> bool:
-    return _converter(loader, td, col, attr) is str
-
-
 def _memoized(convert: Callable[[str], Any], memo: dict[str, Any]) -> Callable[[str], Any]:
     def remember(raw: str) -> Any:
         value = memo[raw] = convert(raw)
@@ -237,7 +230,7 @@ def compile_block(loader: _FileLoader, td: TypeDef, header: Header,
         env[f"COL{n}"], env[f"ATTR{n}"] = col, attr
         cell = f"cells[{index}]" + (f" or {default!r}" if default else "")
         if unique:
-            if hook or kind in _LATER or name not in names:
+            if hook or kind in LATER or name not in names:
                 return None
             env[f"C{n}"] = _converter(loader, td, col, attr)
             unique_fields.append((name, env[f"C{n}"] is str))
@@ -291,7 +284,7 @@ def compile_block(loader: _FileLoader, td: TypeDef, header: Header,
                 "            raise _Slow", *get, store]
         # an existing item: every cell given (an empty one resets: the general path)
         old += [f"    raw = {cell}", "    if not raw or raw in special:", "        raise _Slow"]
-        if hook is None and kind not in _LATER:
+        if hook is None and kind not in LATER:
             writes_old = [*get, f"        values.append(({name!r}, v))"]
             old += [line[4:] for line in writes_old]
         else:

@@ -131,9 +131,6 @@ def _load_files(db: Db, files: list[Path], report: LoadReport, config: Mapping[s
 _MISSING = object()
 
 
-_LATER = frozenset({"localized", "refs", "strs"})  # kinds set on an item after it is made
-
-
 @functools.cache
 def _field_names(model: type) -> frozenset[str]:
     return frozenset(f.name for f in dataclasses.fields(model))
@@ -378,7 +375,7 @@ class _FileLoader(CollectionWrites):
         for cell in cells:
             col, attr, raw = cell
             kind = attr.kind
-            if attr.hook or kind in _LATER:
+            if attr.hook or kind in compiled.LATER:
                 later.append(cell)
                 continue
             name = attr.field
