@@ -156,19 +156,33 @@ class State:
 BIG_SNAPSHOT = 8 << 20  # bytes: a state this big gives its freed memory back after a restore
 
 
+_gc_lock = threading.Lock()
+_gc_depth = 0  # bulk loads and restores under way in this process (threads may run side by side)
+_gc_resume = False  # whether the collector was on when the first of them started
+
+
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a state is unpickled: ``pickle.loads`` of 100,000
-    customers makes millions of objects, and the collections they would set off (each
-    traversing every object made so far) cost more than the load itself. The collector runs again after it."""
-    enabled = gc.isenabled()
-    gc.disable()
+    """No cyclic garbage collection during a bulk load or a restore (``pickle.loads`` of
+    100,000 customers, an ImpEx file's rows): they make millions of objects that all stay
+    alive, and the collections they would set off (each traversing every object made so far)
+    cost more than the work itself. Blocks nest and run in several threads; the last to end
+    restores the collector as it was, after ``settle_collector``. Reference counting still frees
+    what they drop; a cycle made meanwhile is collected when the collector runs again."""
+    global _gc_depth, _gc_resume
+    with _gc_lock:
+        if _gc_depth == 0:
+            _gc_resume = gc.isenabled()
+            gc.disable()
+        _gc_depth += 1
     try:
         yield
     finally:
-        if enabled:
-            settle_collector()
-            gc.enable()
+        with _gc_lock:
+            _gc_depth -= 1
+            if _gc_depth == 0 and _gc_resume:
+                settle_collector()
+                gc.enable()
 
 
 #: objects made (net) since the collector last ran above which a bulk load's are frozen
