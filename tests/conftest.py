@@ -54,3 +54,16 @@ def pytest_runtest_call(item):
         pytest.fail("an answer outside fakesapcc's ASM/OAuth document:\n"
                     + "\n".join(dict.fromkeys(found[:20])), pytrace=False)
     return result
+
+
+# -- the B2B seed's users ------------------------------------------------------------------------
+
+@pytest.fixture
+def as_user(sapcc_client, customer_token):
+    """``as_user(uid)``: a client of powertools-spa (the B2B seed's site) whose answers are
+    checked against SAP's schemas, with ``uid``'s token (password ``pw4all`` unless given)."""
+    import spec
+
+    def make(uid: str, password: str = "pw4all") -> spec.Client:
+        return spec.Client(sapcc_client, site="powertools-spa", token=customer_token(uid, password))
+    return make

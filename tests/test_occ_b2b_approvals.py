@@ -21,13 +21,6 @@ CARD = {"accountHolderName": "Gi Sun", "cardNumber": "4111111111111111",
         "billingAddress": ADDRESS}
 
 
-@pytest.fixture
-def as_user(sapcc_client, customer_token):
-    def make(uid: str) -> spec.Client:
-        return spec.Client(sapcc_client, site=SITE, token=customer_token(uid, "pw4all"))
-    return make
-
-
 def place(buyer, drills: int, **extra) -> dict:
     code = buyer.post("users/current/carts").get_json()["code"]
     buyer.post(f"orgUsers/current/carts/{code}/entries/",

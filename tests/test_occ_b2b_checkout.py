@@ -21,13 +21,6 @@ CARD = {"accountHolderName": "Mark Rivers", "cardNumber": "4111111111111111",
         "billingAddress": ADDRESS}
 
 
-@pytest.fixture
-def as_user(sapcc_client, customer_token):
-    def make(uid: str, password: str = "pw4all") -> spec.Client:
-        return spec.Client(sapcc_client, site=SITE, token=customer_token(uid, password))
-    return make
-
-
 def cart_with_a_drill(client) -> str:
     code = client.post("users/current/carts").get_json()["code"]
     assert client.post(f"orgUsers/current/carts/{code}/entries/",

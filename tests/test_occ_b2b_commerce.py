@@ -27,13 +27,6 @@ CARD = {"accountHolderName": "Mark Rivers", "cardNumber": "4111111111111111",
         "billingAddress": ADDRESS}
 
 
-@pytest.fixture
-def as_user(sapcc_client, customer_token):
-    def make(uid: str, password: str = "pw4all") -> spec.Client:
-        return spec.Client(sapcc_client, site=SITE, token=customer_token(uid, password))
-    return make
-
-
 def place(buyer, entries: dict[str, int]) -> dict:
     code = buyer.post("users/current/carts").get_json()["code"]
     assert buyer.post(f"orgUsers/current/carts/{code}/entries/", json={"orderEntries": [

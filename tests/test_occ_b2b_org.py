@@ -23,13 +23,6 @@ BUDGET = {"code": "Q_10K", "name": "Quarterly 10K", "budget": 10000, "currency":
 
 
 @pytest.fixture
-def as_user(sapcc_client, customer_token):
-    def make(uid: str) -> spec.Client:
-        return spec.Client(sapcc_client, site=SITE, token=customer_token(uid, "pw4all"))
-    return make
-
-
-@pytest.fixture
 def admin(as_user):
     return as_user(ADMIN)
 

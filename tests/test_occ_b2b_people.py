@@ -20,13 +20,6 @@ NEW = {"email": "Nora.Field@rustic-hw.com", "firstName": "Nora", "lastName": "Fi
 
 
 @pytest.fixture
-def as_user(sapcc_client, customer_token):
-    def make(uid: str) -> spec.Client:
-        return spec.Client(sapcc_client, site=SITE, token=customer_token(uid, "pw4all"))
-    return make
-
-
-@pytest.fixture
 def admin(as_user):
     return as_user(ADMIN)
 
