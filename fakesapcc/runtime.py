@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Runtime", "default_data_dir", "item_counts"]
 
+WRITE_BEHIND_ITEMS = 20_000  # items a seed loads from which serve writes its cache entry behind
+CACHE_WRITER_WAIT = 60.0  # seconds a shutdown waits for that entry to be written
+
 
 def item_counts(state: State) -> dict[str, int]:
     """The items of a state by SAP type name (``Customer``, ``Product``, ``Cart`` …)."""
@@ -51,6 +54,7 @@ class Runtime:
         self._seed_snapshot: bytes | None = self.db.snapshot()  # until a seed loads
         #: where a big seed's snapshot is kept instead of in memory (``seed_snapshot``)
         self._seed_key: str | None = None
+        self._cache_writer: seedcache.Writer | None = None  # the entry written behind the load
         #: the state file's write-behind (``persist``), and whether the state came from it
         self.persister: Persister | None = None
         self.loaded_from_file = False
@@ -65,28 +69,34 @@ class Runtime:
         paths = [default_data_dir()] if self.config.default_data else []
         return impex_files([*paths, *self.config.impex])
 
-    def load_seed(self, progress: Progress | None = None) -> LoadReport:
+    def load_seed(self, progress: Progress | None = None, *,
+                  write_behind: bool = False) -> LoadReport:
         """Load the default data and every ``--impex`` path (or restore the state they loaded
         into from the seed cache, ``seedcache``), then the default data's after-sales history;
         remember the ImpEx's state as what ``reset()`` returns to. Raises ImpexLoadError if
-        any file has an error."""
-        report, snapshot = self._seed_impex(self.db, progress)
+        any file has an error. With ``write_behind`` (``serve``), a big seed's cache entry is
+        written by a child process while this one goes on (``seedcache.store_behind``)."""
+        report, snapshot = self._seed_impex(self.db, progress, write_behind=write_behind)
         self.seed_report = report
         if not report.ok:
             raise ImpexLoadError(report)
+        big = snapshot is None or len(snapshot) >= BIG_SNAPSHOT
         self._keep_seed_snapshot(snapshot)
-        big, snapshot = len(snapshot) >= BIG_SNAPSHOT, b""
-        if big:  # the snapshot's bytes and the load's garbage freed: give them back
-            release_free_memory()
+        snapshot = None
         self._after_seed()
         self.ready.set()
+        if big:  # the snapshot's bytes and the load's garbage freed: give them back (while the
+            # server answers: malloc_trim runs without the GIL)
+            threading.Thread(target=release_free_memory, name="fakesapcc-trim",
+                             daemon=True).start()
         return report
 
-    def _seed_impex(self, db: Db, progress: Progress | None = None,
-                    scratch: bool = False) -> tuple[LoadReport, bytes]:
+    def _seed_impex(self, db: Db, progress: Progress | None = None, scratch: bool = False,
+                    write_behind: bool = False) -> tuple[LoadReport, bytes | None]:
         """The seed's ImpEx loaded into ``db`` (or restored from the seed cache, unless ``db``
         is a ``scratch`` store only loaded to make the snapshot), and the state it makes
-        (empty if the load has errors). The loaded state holds its repeated texts once, as the
+        (empty if the load has errors; None if a child process writes it to the seed cache:
+        ``write_behind`` and a big load). The loaded state holds its repeated texts once, as the
         state restored on a later start does (``impex.compiled``, ``seedcache``)."""
         paths = self.seed_paths()
         config, strict = self.config.properties, self.config.strict_impex
@@ -109,15 +119,19 @@ class Runtime:
         if not report.ok:
             return report, b""
         with db.reading() as state:
+            if key and write_behind and sum(report.counts().values()) >= WRITE_BEHIND_ITEMS:
+                self._cache_writer = seedcache.store_behind(key, report, state)
+                if self._cache_writer is not None:
+                    return report, None
             snapshot = pickling.dumps(state)
         if key:
             seedcache.store(key, report, snapshot)
         return report, snapshot
 
-    def _keep_seed_snapshot(self, snapshot: bytes) -> None:
+    def _keep_seed_snapshot(self, snapshot: bytes | None) -> None:
         """What ``reset`` restores: in memory, unless it is big and the seed cache keeps it
         (then ``seed_snapshot`` reads it back from there: 100,000 customers are tens of MB)."""
-        big = len(snapshot) >= BIG_SNAPSHOT and self._seed_key is not None
+        big = snapshot is None or (len(snapshot) >= BIG_SNAPSHOT and self._seed_key is not None)
         self._seed_snapshot = None if big else snapshot
 
     def _after_seed(self) -> None:
@@ -156,7 +170,10 @@ class Runtime:
             self.persister.start(written=self.loaded_from_file)
 
     def close(self) -> None:
-        """Write what the state file still lacks (a clean shutdown)."""
+        """Write what the state file still lacks, and let the seed cache's entry be written
+        (a clean shutdown)."""
+        if self._cache_writer is not None:
+            self._cache_writer.wait(CACHE_WRITER_WAIT)
         if self.persister is not None:
             self.persister.close()
 
@@ -167,6 +184,8 @@ class Runtime:
         after-sales history."""
         if self._seed_snapshot is not None:
             return self._seed_snapshot
+        if self._cache_writer is not None:  # the seed's entry, written behind the load
+            self._cache_writer.wait()
         kept = seedcache.lookup(self._seed_key) if self._seed_key else None
         if kept is not None:  # a big seed's, kept in the seed cache rather than in memory
             return kept[1]

@@ -3,6 +3,7 @@ anything the load reads that changes is a new load; a damaged entry is loaded an
 errors is never kept."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -140,6 +141,58 @@ def test_a_big_seed_is_read_back_from_the_cache_at_reset(tmp_path, cache, monkey
     rt.db.state.principals["ann@example.com"].name = "Changed"
     rt.reset()
     assert rt.db.state.principals["ann@example.com"].name == "Ann Lee"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="written behind on Linux")
+def test_a_big_seed_is_written_behind_by_a_child_process_and_reset_waits_for_it(
+        tmp_path, cache, monkeypatch):
+    monkeypatch.setattr("fakesapcc.runtime.WRITE_BEHIND_ITEMS", 1)  # every seed is big
+    seed = tmp_path / "s.impex"
+    seed.write_text(TWINS)
+    rt = Runtime(Config(impex=[str(seed)]))
+    pickled, dumps = [], pickling.dumps  # (a call in the child is not seen here)
+    monkeypatch.setattr(pickling, "dumps", lambda state: pickled.append(1) or dumps(state))
+    rt.load_seed(write_behind=True)
+    assert not pickled  # the serving process pickled nothing
+    writer = rt._cache_writer
+    assert writer is not None and writer.pid != os.getpid()
+    assert rt._seed_snapshot is None
+    rt.db.state.principals["ann@example.com"].name = "Changed"  # while the child may still write
+    rt.reset()  # waits for the entry: the state as the load left it, not as changed since
+    assert writer.stored is True
+    assert rt.db.state.principals["ann@example.com"].name == "Ann Lee"
+    assert len(list(cache.glob("*.seed"))) == 1
+    monkeypatch.undo()
+    monkeypatch.setenv("FAKESAPCC_CACHE_DIR", str(cache.parent))
+    monkeypatch.setattr("fakesapcc.impex.loader.load_paths", lambda *a, **k: pytest.fail("loaded"))
+    again = start(seed)  # the next start restores the entry the child wrote
+    assert again.db.state.principals["ann@example.com"].name == "Ann Lee"
+    assert again.seed_report.counts() == rt.seed_report.counts()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="written behind on Linux")
+def test_an_entry_the_child_cannot_write_leaves_reset_loading_the_seed_again(
+        tmp_path, cache, monkeypatch):
+    monkeypatch.setattr("fakesapcc.runtime.WRITE_BEHIND_ITEMS", 1)
+    monkeypatch.setattr("fakesapcc.seedcache.store", lambda *a: False)  # a full disk, say
+    seed = tmp_path / "s.impex"
+    seed.write_text(TWINS)
+    rt = Runtime(Config(impex=[str(seed)]))
+    rt.load_seed(write_behind=True)
+    assert rt._cache_writer.wait(30) is False
+    rt.db.state.principals["ann@example.com"].name = "Changed"
+    rt.reset()
+    assert rt.db.state.principals["ann@example.com"].name == "Ann Lee"
+    assert not list(cache.glob("*.seed"))
+
+
+def test_a_small_seed_or_one_without_write_behind_is_pickled_in_process(tmp_path, cache):
+    seed = tmp_path / "s.impex"
+    seed.write_text(TWINS)
+    rt = Runtime(Config(impex=[str(seed)]))
+    rt.load_seed(write_behind=True)  # under WRITE_BEHIND_ITEMS
+    assert rt._cache_writer is None and rt._seed_snapshot
+    assert len(list(cache.glob("*.seed"))) == 1
 
 
 def test_a_seed_that_fails_in_a_later_file_leaves_the_files_before_it_whole(tmp_path, cache):
