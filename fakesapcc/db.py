@@ -30,7 +30,7 @@ import gc
 import pickle
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -443,6 +443,24 @@ class Db:
                 self.changed(CUSTOMERS, old)
             self.changed(CUSTOMERS, principal)
             return principal
+
+    def add_principals(self, principals: Iterable[m.Principal]) -> None:
+        """``add_principal`` for each, in order, under one hold of the lock: a new principal's
+        insert inline (the ImpEx loader's chunk writer adds 100,000 customers this way)."""
+        with self._lock:
+            state = self._state
+            table = state.principals
+            for principal in principals:
+                key = uid_key(principal.uid)
+                if key in table:  # a replacement: its old entry unindexed first
+                    self.add_principal(principal)
+                    continue
+                if isinstance(principal, m.Customer):
+                    principal.uid = key
+                principal.groups = group_set(principal.groups)
+                table[key] = principal
+                self._index(principal)
+                self.changed(CUSTOMERS, principal)
 
     def remove_principal(self, uid: str) -> m.Principal | None:
         with self._lock:

@@ -13,7 +13,7 @@ import pytest
 
 from fakesapcc.db import Db
 from fakesapcc.generate import generate
-from fakesapcc.impex import loader
+from fakesapcc.impex import compiled, loader
 from fakesapcc.impex.loader import load_paths, load_text
 from fakesapcc.seedfiles import impex_files
 
@@ -175,3 +175,78 @@ def test_a_file_that_loads_with_warnings_writes_the_same(monkeypatch, frozen):
     assert state.principals["edge1@example.com"].defaultShipmentAddress is not None
     assert state.principals["forward@example.com"].name == "Forward"
     assert state.principals["edge6@example.com"].title == "mr"
+
+
+# ------------------------------------------------------------- chunk writers: rows by columns
+
+CHUNKS = """\
+INSERT_UPDATE UserGroup;uid[unique=true];groups(uid)
+;chunkgroup1;customergroup
+;chunkgroup2;chunkgroup1
+;chunkgroup3;customergroup
+INSERT_UPDATE Customer;uid[unique=true];customerId;name;title(code);password[default=Secret1!];groups(uid)[mode=append];creationtime[dateformat=yyyy-MM-dd'T'HH:mm:ss]
+;c1@example.com;cid-c1;One;mr;;customergroup;2024-01-02T03:04:05
+;c2@example.com;cid-c2;;dr;;customergroup,chunkgroup1;2024-01-02T03:04:06
+;c3@example.com;cid-c3;Three;;plain:pw;customergroup;2024-01-02T03:04:07
+;C1@example.com;cid-c1b;One Again;ms;;chunkgroup3;2024-01-02T03:04:08
+;c4@example.com;cid-c4;Four;mr;;customergroup;2024-01-02T03:04:09
+;c5@example.com;cid-c5;Five;mrs;;customergroup;2024-01-02T03:04:10
+;keenan.reichel@hybris.com;cid-taken;Taken;mr;;customergroup;2024-01-02T03:04:11
+;c6@example.com;cid-c6;Six;mr;;customergroup;2024-01-02T03:04:12
+;c7@example.com;cid-c7;Seven;mr;;customergroup;2024-01-02T03:04:13
+INSERT Address;&a;owner(Customer.uid);firstname;lastname;town;country(isocode);phone1
+;a1;c1@example.com;A;Lee;Town;US;1
+;a2;c2@example.com;B;;Town;US;2
+;a3;c3@example.com;C;Lee;Town;DE;
+;a1;c4@example.com;D;Lee;Town;US;4
+;a5;c5@example.com;E;Lee;Town;US;5
+;a6;c6@example.com;F;Lee;Town;JP;6
+UPDATE Customer;uid[unique=true];defaultShipmentAddress(&a);name
+;c1@example.com;a1;One Updated
+;c2@example.com;a2;Two
+;c3@example.com;a3;Three Updated
+;c4@example.com;a5;Four Updated
+;c4@example.com;a6;Four Twice
+;c5@example.com;a5;Five
+;c6@example.com;a6;Six
+INSERT Address;&b;owner(Customer.uid);firstname;town;country(isocode)
+;b1;c7@example.com;G;Town;US
+UPDATE Customer;uid[unique=true];defaultPaymentAddress(&b)
+;c7@example.com;b1
+"""
+
+
+@pytest.fixture
+def taken(monkeypatch):
+    """The rows chunk writers wrote."""
+    rows = []
+    count = compiled._count_rows
+    monkeypatch.setattr(compiled, "_count_rows", lambda env, n: (rows.append(n), count(env, n)))
+    return rows
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 2048])
+def test_chunk_writers_load_what_the_general_path_loads(monkeypatch, frozen, taken, size):
+    monkeypatch.setattr(compiled, "CHUNK_ROWS", size)
+
+    def load(db):
+        _seed(db)
+        return load_text(db, CHUNKS, "chunks.impex")
+    results = _both(monkeypatch, frozen, load)
+    _assert_same(results)
+    state, diags, counts = results[0]
+    assert counts[0][2], diags
+    assert taken  # some chunks written by columns (and, below 2048, some handed back)
+    assert state.principals["c4@example.com"].name == "Four Twice"
+    assert state.principals["c1@example.com"].name == "One Updated"
+    assert "chunkgroup3" in state.principals["c1@example.com"].groups
+
+
+def test_a_generated_data_set_is_written_by_chunks(monkeypatch, frozen, tmp_path, taken):
+    generate(tmp_path, customers=300, products=120, orders=60, seed=3, progress=False)
+    monkeypatch.setattr(compiled, "CHUNK_ROWS", 64)
+
+    def load(db):
+        return load_paths(db, [ROOT / "impex", tmp_path], stop_on_error=False)
+    _assert_same(_both(monkeypatch, frozen, load))
+    assert sum(taken) > 3 * 300  # customers, their addresses and their default addresses

@@ -14,12 +14,20 @@ A compiled writer never guesses: a row it does not take whole is handed to ``row
 anything of it is written (``_Slow``), so what a file loads into, and every message and line
 number it reports, are those of the general path. The only work a handed-over row has done is
 the filling of the loader's reference cache, which ``row`` fills the same way.
+
+A big block goes faster still by columns (``_chunk_writer``): ``CHUNK_ROWS`` rows at a time,
+each column's cells converted whole (a repeated cell once), then the chunk's items made, or
+changed, in row order — where the chunk's items are all new (or, for UPDATE, all exist) and no
+cell could resolve differently once an earlier row of the chunk is written. A chunk it does not
+take whole goes to the row writer, row by row, before anything of it is written.
 """
 from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timezone
 from collections.abc import Callable
+from itertools import repeat
+from operator import is_, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from . import orders
@@ -144,6 +152,21 @@ def _reference(loader: _FileLoader, target: str, col: Any) -> Callable[[str], An
     resolved = loader.resolved
     cache_prefix = (target, id(col.pattern))
     delimiter = col.modifiers.get("path-delimiter", ":")
+    pattern = col.pattern
+    first = pattern.alternatives[0] if pattern is not None and pattern.alternatives else ()
+    if len(first) == 1 and first[0].qualifier.startswith("&"):
+        docids, name = loader.docids, first[0].qualifier.lstrip("&").lower()
+
+        def document(raw: str) -> Any:  # a document id: resolve_item's lookup, inline
+            key = (*cache_prefix, raw, delimiter)
+            hit = resolved.get(key)
+            if hit is None:
+                hit = docids.get((name, raw))
+                if hit is None:  # not defined (yet): the general path reports or retries it
+                    raise _Slow
+                resolved[key] = hit
+            return hit
+        return document
 
     def reference(raw: str) -> Any:
         hit = resolved.get((*cache_prefix, raw, delimiter))
@@ -207,7 +230,8 @@ def compile_block(loader: _FileLoader, td: TypeDef, header: Header,
     names = {f.name for f in fields}
     required = frozenset(f.name for f in fields if f.default is dataclasses.MISSING
                          and f.default_factory is dataclasses.MISSING) - {"pk"}
-    if td.defaults is not None and not td.defaults().keys() <= names:
+    default_names = frozenset(td.defaults()) if td.defaults is not None else frozenset()
+    if not default_names <= names:
         return None
     principals = td.collection == "principals"
     env: dict[str, Any] = {
@@ -300,7 +324,7 @@ def compile_block(loader: _FileLoader, td: TypeDef, header: Header,
     def settle_interning() -> None:
         """Columns whose values were mostly new (uids, phone numbers) stop being interned."""
         for n in interned:
-            if len(env[f"S{n}"]) > INTERN_CHECK * 3 // 4:
+            if len(env[f"S{n}"]) > env["ROWS"] * 3 // 4:
                 env[f"I{n}"] = False
                 env[f"S{n}"].clear()
     env.update(ROWS=0, INTERN_CHECK=INTERN_CHECK, settle_interning=settle_interning)
@@ -363,5 +387,305 @@ def compile_block(loader: _FileLoader, td: TypeDef, header: Header,
     ])
     exec(compile(source, f"<impex writer {header.type_code} line {header.line}>", "exec"), env)
     loader.namespaces.append(env)  # its functions and it refer to each other: cleared after
-    return env["write"]
+    write = env["write"]
+    write.chunk = _chunk_writer(loader, td, header, env, plan, docid_col, interned, required,
+                                default_names)
+    return write
 
+
+# ------------------------------------------------------------------ a block's rows by columns
+
+CHUNK_ROWS = INTERN_CHECK  # rows a chunk writer takes at once (progress is told per chunk)
+_SUBTYPE, _CELLS = itemgetter(1), itemgetter(2)
+
+
+class _Column:
+    """One plan column as a chunk writer converts it: all its cells at once."""
+
+    __slots__ = ("index", "default", "unique", "name", "hook", "kind", "convert", "memo",
+                 "intern", "empty")
+
+    def __init__(self, index: int, default: str, unique: bool, name: str, hook: str | None,
+                 kind: str, convert: Callable[[str], Any], memo: dict[str, Any] | None,
+                 intern: tuple[dict[str, Any], str] | None, empty: Any) -> None:
+        self.index, self.default, self.unique, self.name = index, default, unique, name
+        self.hook, self.kind, self.convert, self.memo = hook, kind, convert, memo
+        self.intern = intern  # (the column's held texts, the name of its on/off flag)
+        self.empty = empty  # what an empty cell leaves the field at; _NO_EMPTY: no empty cell
+
+    def values(self, cells: Any, env: dict[str, Any]) -> list[Any] | None:
+        """The column's values, as the row writer converts them one by one; None where a cell
+        needs the general path (``<null>``, ``<ignore>``, an empty cell it cannot take)."""
+        if self.default:
+            cells = [cell or self.default for cell in cells]
+        if not _SPECIAL.isdisjoint(cells):
+            return None
+        empty = self.empty
+        has_empty = "" in cells
+        if has_empty and empty is _NO_EMPTY:
+            return None
+        convert, memo = self.convert, self.memo
+        if memo is not None:  # each distinct cell converted once (a pure conversion)
+            for raw in set(cells):
+                if raw and raw not in memo:
+                    convert(raw)  # the memoizing converter: fills the memo, or raises _Slow
+            get = memo.__getitem__
+            values = [get(raw) if raw else empty for raw in cells] if has_empty else \
+                list(map(get, cells))
+        elif convert is str:
+            values = [raw or empty for raw in cells] if has_empty else list(cells)
+        else:
+            values = [convert(raw) if raw else empty for raw in cells] if has_empty else \
+                list(map(convert, cells))
+        if self.intern is not None and env[self.intern[1]]:
+            held = self.intern[0].setdefault
+            values = [held(x, x) if x is not empty else x for x in values] if has_empty else \
+                list(map(held, values, values))
+        if self.hook == "groups":
+            shared: dict[int, frozenset] = {}
+            values = [shared.get(id(x)) or shared.setdefault(id(x), frozenset(x))
+                      for x in values]
+        elif self.kind in ("refs", "strs"):
+            values = [list(x) for x in values]  # each item its own list, as a row's is
+        return values
+
+
+_NO_EMPTY = object()
+
+
+def _stable_reference(td: TypeDef, col: Any, attr: Any) -> bool:
+    """Whether a reference column's cells resolve the same before the chunk's rows are written
+    as between them: its target is in another collection, or is named by its whole key, which
+    a new row cannot give an item the cells could already name."""
+    target = type_def(attr.target or "")
+    if target is None or target.collection != td.collection:
+        return True
+    pattern = col.pattern
+    alternatives = pattern.alternatives if pattern is not None else ()
+    return (len(alternatives) == 1 and len(alternatives[0]) == 1
+            and not alternatives[0][0].alternatives and not alternatives[0][0].type_code
+            and tuple(target.key) == (alternatives[0][0].qualifier.lower(),))
+
+
+def _chunk_writer(loader: _FileLoader, td: TypeDef, header: Header, env: dict[str, Any],
+                  plan: list[Any], docid_col: Any, interned: list[int], required: frozenset[str],
+                  defaults: frozenset[str]) -> Callable[[list[ValueLine]], bool] | None:
+    """A writer of a chunk of rows whose items are all new (INSERT, INSERT_UPDATE) or all
+    exist (UPDATE): each column converted whole, then the items made or changed in row order.
+    It writes the chunk whole or not at all (False: the row writer takes it, row by row), and
+    only where the result is the row writer's: every cell converts, no key repeats or is
+    taken (or, for UPDATE, each names one item), and no cell's reference can resolve
+    differently once an earlier row of the chunk is written. None: a block it never takes."""
+    model, mode, collection = td.model, header.mode, td.collection
+    fields = {f.name: f for f in dataclasses.fields(model)}
+    adds = {"principals": None, "price_rows": loader.db.add_price_row,
+            "stock_levels": loader.db.add_stock_level}
+    docid_refs = False
+    columns: list[_Column] = []
+    for n, (index, col, attr, default, unique) in enumerate(plan):
+        hook, kind, name = attr.hook, attr.kind, attr.field
+        if kind == "localized":
+            return None
+        if mode == "UPDATE" and not unique and (hook is not None or kind in LATER):
+            return None  # set_attr's writes: the row writer's
+        if kind in ("ref", "refs"):
+            pattern = col.pattern
+            first = pattern.alternatives[0][0] if pattern is not None and \
+                pattern.alternatives else None
+            if first is not None and first.qualifier.startswith("&"):
+                docid_refs = True
+            elif not _stable_reference(td, col, attr) or (
+                    mode == "UPDATE" and type_def(attr.target or "") is not None
+                    and type_def(attr.target or "").collection == collection):
+                return None
+        empty: Any = _NO_EMPTY
+        if hook is None and not unique and name in fields and name not in defaults:
+            f = fields[name]
+            if f.default is not dataclasses.MISSING and mode != "UPDATE":
+                empty = f.default  # an empty cell leaves the field at its default
+        intern = (env[f"S{n}"], f"I{n}") if n in interned else None
+        columns.append(_Column(index, default, unique, name, hook, kind, env[f"C{n}"],
+                               env.get(f"M{n}"), intern, empty))
+    if docid_refs and docid_col is not None:
+        return None  # a row could name a document id an earlier row of the chunk defines
+    keyed = [c for c in columns if c.unique]
+    docid = (docid_col.index, docid_col.qualifier.lstrip("&").lower()) if docid_col else None
+    by_uid = collection == "principals" and [(c.name, c.convert is str) for c in keyed] == \
+        [("uid", True)]
+    if collection not in adds and not isinstance(getattr(loader.state, collection, None), dict):
+        return None
+    if mode == "UPDATE":
+        if not keyed:
+            return None
+        return _update_chunk(loader, td, len(header.columns), env, columns, keyed, docid, by_uid)
+    if (mode != "INSERT" and not keyed) or (collection == "principals" and not by_uid):
+        return None
+    given = {c.name for c in columns if c.hook is None} | set(defaults)
+    given |= {"customerId"} if any(c.hook == "customer_id" for c in columns) else set()
+    given |= {"owner", "ownerType"} if any(c.hook == "owner" for c in columns) else set()
+    given |= {c.name for c in columns if c.hook == "groups"}
+    key_names = [td.attrs[k].field for k in td.key]
+    if not required <= given or not set(key_names) <= {c.name for c in keyed}:
+        return None
+    # one call per row makes the item as the row writer's ``create`` does
+    arguments, source = [], []
+    for i, c in enumerate(columns):
+        arguments.append(f"a{i}")
+        if c.hook == "owner":
+            source.append(f"owner=a{i}[1], ownerType=('PointOfService' if a{i}[0].code == "
+                          f"'PointOfService' else 'User')")
+        elif c.hook == "customer_id":
+            source.append(f"customerId=a{i}")
+        else:
+            source.append(f"{c.name}=a{i}")
+    has_pk = "pk" in fields
+    lines = [f"def make(pk, {', '.join(arguments)}):"]
+    call = ", ".join([*(["pk=pk"] if has_pk else []), *source])
+    if td.defaults is not None:
+        lines += [f"    kwargs = dict({call})",
+                  "    for name, value in defaults().items():",
+                  "        kwargs.setdefault(name, value)",
+                  "    item = model(**kwargs)"]
+    else:
+        lines.append(f"    item = model({call})")
+    lines += ["    if kind_of and hasattr(item, 'kind'):",
+              "        item.kind = kind_of if kind_of != 'DeliveryMode' else item.kind",
+              "    elif kind_of and hasattr(item, 'typeCode'):",
+              "        item.typeCode = code",
+              "    if hasattr(item, 'modifiedtime'):",
+              "        item.modifiedtime = now",
+              "    return item"]
+    exec(compile("\n".join(lines), f"<impex chunk writer {td.code} line {header.line}>",
+                 "exec"), env)
+    make = env["make"]
+    add = adds.get(collection)
+    table = getattr(loader.state, collection) if add is None else None
+    add_principals = loader.db.add_principals
+    state, principals, find, store_key = loader.state, loader.state.principals, loader.find, \
+        td.store_key
+    counts, docids = loader.report.counts, loader.docids
+    width = len(header.columns)
+
+    def write_chunk(rows: list[ValueLine]) -> bool:
+        n = len(rows)
+        by_column = _by_column(rows, width)
+        if by_column is None:
+            return False
+        try:
+            values = []
+            for c in columns:
+                found = c.values(by_column[c.index], env)
+                if found is None or (c.unique and None in found):
+                    return False
+                values.append(found)
+            if keyed:  # every item new: no key repeated in the chunk, none taken
+                if by_uid:
+                    uids = list(map(uid_key, values[columns.index(keyed[0])]))
+                    if len(set(uids)) != n or not principals.keys().isdisjoint(uids):
+                        return False
+                else:
+                    at = [columns.index(c) for c in keyed]
+                    names = [c.name for c in keyed]
+                    keys = set()
+                    for key in zip(*(values[i] for i in at)):
+                        if key in keys or find(td, dict(zip(names, key))):
+                            return False
+                        keys.add(key)
+            first = state.next_pk
+            items = list(map(make, range(first, first + n), *values))
+        except (_Slow, TypeError, ValueError):
+            return False
+        if add is None and table is not principals:  # (principals: their uids checked)
+            keys = list(map(store_key, items))
+            if len(set(keys)) != n or not table.keys().isdisjoint(keys):
+                return False
+        if has_pk:
+            state.next_pk = first + n
+        if add is not None:
+            for item in items:
+                add(item)
+        elif table is principals:
+            add_principals(items)
+        else:
+            table.update(zip(keys, items))
+        _written(td, items, by_column, docid, docids, counts, env)
+        return True
+    return write_chunk
+
+
+def _update_chunk(loader: _FileLoader, td: TypeDef, width: int, env: dict[str, Any],
+                  columns: list[_Column], keyed: list[_Column], docid: tuple[int, str] | None,
+                  by_uid: bool) -> Callable[[list[ValueLine]], bool]:
+    """An UPDATE chunk's writer: each row names one existing item of the type, no item twice;
+    every other cell given and plain (set on the item as ``setattr`` does in the row writer)."""
+    principals, find, now = loader.state.principals, loader.find, loader.now
+    counts, docids = loader.report.counts, loader.docids
+
+    def write_chunk(rows: list[ValueLine]) -> bool:
+        n = len(rows)
+        by_column = _by_column(rows, width)
+        if by_column is None:
+            return False
+        try:
+            values = [c.values(by_column[c.index], env) for c in columns]
+        except _Slow:
+            return False
+        if any(v is None for v in values):
+            return False
+        if by_uid:
+            items = list(map(principals.get, map(uid_key, values[columns.index(keyed[0])])))
+        else:
+            at = [columns.index(c) for c in keyed]
+            names = [c.name for c in keyed]
+            items = []
+            for key in zip(*(values[i] for i in at)):
+                found = find(td, dict(zip(names, key)))
+                items.append(found[0] if len(found) == 1 else None)
+        if any(map(is_, repeat(None), items)) or len(set(map(id, items))) != n or \
+                not all(is_a(item, td) for item in items):
+            return False
+        for c, found in zip(columns, values):
+            if not c.unique:
+                name = c.name
+                for item, value in zip(items, found):
+                    setattr(item, name, value)
+        for item in items:
+            if hasattr(item, "modifiedtime"):
+                item.modifiedtime = now
+        _written(td, items, by_column, docid, docids, counts, env)
+        return True
+    return write_chunk
+
+
+def _by_column(rows: list[ValueLine], width: int) -> list[tuple[str, ...]] | None:
+    """A chunk's cells column by column; None where a row has a subtype (the row writer's)."""
+    if any(map(_SUBTYPE, rows)):
+        return None
+    cells = list(map(_CELLS, rows))
+    by_column = list(zip(*cells))
+    if len(by_column) != width or len(set(map(len, cells))) != 1:
+        return None
+    return by_column
+
+
+def _written(td: TypeDef, items: list[Any], by_column: list[tuple[str, ...]],
+             docid: tuple[int, str] | None, docids: dict[tuple[str, str], Any],
+             counts: Any, env: dict[str, Any]) -> None:
+    """What a written chunk leaves besides its items: the document ids its rows define, the
+    file's count of the type, the row writer's row count."""
+    if docid is not None:
+        index, name = docid
+        for cell, item in zip(by_column[index], items):
+            if cell:
+                docids[(name, cell)] = (td, item)
+    counts[td.code] += len(items)
+    _count_rows(env, len(items))
+
+
+def _count_rows(env: dict[str, Any], n: int) -> None:
+    """The row writer's row count moved on by a chunk's rows (its interning settled at
+    INTERN_CHECK rows, as the row writer's is)."""
+    before = env["ROWS"]
+    env["ROWS"] = before + n
+    if before < INTERN_CHECK <= before + n:
+        env["settle_interning"]()

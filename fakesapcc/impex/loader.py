@@ -206,14 +206,19 @@ class _FileLoader(CollectionWrites):
                 self.report.skipped[td.code] += len(block.rows)
                 continue
             write = compiled.compile_block(self, td, header, block.rows) if COMPILED else None
-            for row in block.rows:
+            chunk = getattr(write, "chunk", None)  # the block's rows by columns, where it can
+            rows = block.rows
+            step = compiled.CHUNK_ROWS if chunk is not None else PROGRESS_EVERY
+            for start in range(0, len(rows), step):
+                part = rows[start:start + step]
                 if write is None:
-                    self.row(td, header, row, final=False)
-                else:
-                    write(row)
-                done += 1
-                if done % PROGRESS_EVERY == 0:
-                    tell(self.parsed.file, done, total)
+                    for row in part:
+                        self.row(td, header, row, final=False)
+                elif chunk is None or not chunk(part):
+                    for row in part:
+                        write(row)
+                done += len(part)
+                tell(self.parsed.file, done, total)
         tell(self.parsed.file, total, total)
         for namespace in self.namespaces:  # no cycle left for the collector (settle_collector)
             namespace.clear()
