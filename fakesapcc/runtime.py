@@ -111,8 +111,11 @@ class Runtime:
         from .impex.loader import load_paths  # the ImpEx engine: only when the cache misses
 
         with gc_paused():  # no file snapshotted for its rollback: a seed loads whole or fails
-            report = load_paths(db, paths, config=config, strict=strict, progress=progress,
+            base, rest = self._base_seed(db, paths) if key and not scratch else (LoadReport(),
+                                                                                 paths)
+            report = load_paths(db, rest, config=config, strict=strict, progress=progress,
                                 atomic=False)
+            report.files[:0] = base.files
             if not report.ok:  # the files before the failing one, as an atomic load leaves them
                 db.replace(State())
                 report = load_paths(db, paths, config=config, strict=strict)
@@ -127,6 +130,31 @@ class Runtime:
         if key:
             seedcache.store(key, report, snapshot)
         return report, snapshot
+
+    def _base_seed(self, db: Db, paths: list[Path]) -> tuple[LoadReport, list[Path]]:
+        """For a seed of the default data and ``--impex`` files: the default data's state put
+        into ``db`` from its own seed cache entry (or loaded, and that entry written: a few
+        milliseconds), and the files still to load. The state is the one loading every file in
+        turn makes: each file loads on the state the files before it leave."""
+        config, strict = self.config.properties, self.config.strict_impex
+        base = impex_files([default_data_dir()]) if self.config.default_data else []
+        if not base or not self.config.impex or paths[:len(base)] != base:
+            return LoadReport(), paths
+        key = seedcache.seed_key(base, config, strict)
+        kept = seedcache.lookup(key)
+        if kept is not None:
+            db.restore(kept[1])
+            return kept[0], paths[len(base):]
+        from .impex.loader import load_paths
+
+        report = load_paths(db, base, config=config, strict=strict, atomic=False)
+        if report.ok:
+            with db.reading() as state:
+                seedcache.store(key, report, pickling.dumps(state))
+        else:  # the whole seed loads again below, from the start
+            db.replace(State())
+            return LoadReport(), paths
+        return report, paths[len(base):]
 
     def _keep_seed_snapshot(self, snapshot: bytes | None) -> None:
         """What ``reset`` restores: in memory, unless it is big and the seed cache keeps it
