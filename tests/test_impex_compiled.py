@@ -213,6 +213,11 @@ INSERT Address;&b;owner(Customer.uid);firstname;town;country(isocode)
 ;b1;c7@example.com;G;Town;US
 UPDATE Customer;uid[unique=true];defaultPaymentAddress(&b)
 ;c7@example.com;b1
+$cv=catalogVersion(catalog(id[default=electronicsProductCatalog]),version[default='Online'])[unique=true,default=electronicsProductCatalog:Online]
+INSERT_UPDATE Product;code[unique=true];$cv;onlineDate[dateformat=yyyy-MM-dd];offlineDate[dateformat=yyyy-MM-dd HH:mm:ss]
+;chunk-p1;;2024-01-02;2025-01-02 03:04:05
+;chunk-p2;;2024-02-29;2025-02-03 04:05:06
+;chunk-p3;;2024-03-04;2025-03-04 05:06:07
 """
 
 
@@ -240,6 +245,9 @@ def test_chunk_writers_load_what_the_general_path_loads(monkeypatch, frozen, tak
     assert state.principals["c4@example.com"].name == "Four Twice"
     assert state.principals["c1@example.com"].name == "One Updated"
     assert "chunkgroup3" in state.principals["c1@example.com"].groups
+    product = next(p for p in state.products.values() if p.code == "chunk-p2")
+    assert product.onlineDate == datetime(2024, 2, 29, tzinfo=timezone.utc)
+    assert product.offlineDate == datetime(2025, 2, 3, 4, 5, 6, tzinfo=timezone.utc)
 
 
 def test_a_generated_data_set_is_written_by_chunks(monkeypatch, frozen, tmp_path, taken):

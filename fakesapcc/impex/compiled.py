@@ -24,10 +24,11 @@ take whole goes to the row writer, row by row, before anything of it is written.
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import datetime, timezone
 from collections.abc import Callable
 from itertools import repeat
-from operator import is_, itemgetter
+from operator import add, attrgetter, is_, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from . import orders
@@ -90,7 +91,20 @@ def _converter(loader: _FileLoader, td: TypeDef, col: Any, attr: Any) -> Callabl
                     if item is None or not is_a(item, alt_td):
                         return general(raw)  # the general path: a subtype, or not there
                     return (alt_td, item.uid) if owner else item.uid
+
+                def principal_column(cells: Any) -> list[Any] | None:
+                    """``principal`` of every cell, or None (then it is asked cell by cell)."""
+                    keys = _uid_keys(cells)
+                    if keys is None:
+                        return None
+                    items = list(map(principals.get, keys))
+                    if any(map(is_, repeat(None), items)) or alt_td.kind_of or not all(
+                            issubclass(kind, alt_td.model) for kind in set(map(type, items))):
+                        return None
+                    uids = list(map(_UID, items))
+                    return list(zip(repeat(alt_td), uids)) if owner else uids
                 principal.memo = False  # type: ignore[attr-defined]  # one cell, one owner
+                principal.column = principal_column  # type: ignore[attr-defined]
                 return principal
         if alternatives and alternatives[0][0].qualifier.startswith("&"):
             general.memo = False  # type: ignore[attr-defined]  # a document id: the file's own
@@ -133,6 +147,19 @@ def _converter(loader: _FileLoader, td: TypeDef, col: Any, attr: Any) -> Callabl
                 except ValueError:
                     pass
             return converted(raw)
+        every = re.compile(f"{iso.pattern}(?:\n{iso.pattern})*")
+        # the text read in UTC: a date alone at midnight (what replace(tzinfo=utc) gives)
+        in_utc = "+00:00" if "HH" in col.modifiers.get("dateformat", "") else "T00:00:00+00:00"
+
+        def date_column(cells: Any) -> list[Any] | None:
+            """``date`` of every cell, the cells matched at once; None: cell by cell."""
+            if not every.fullmatch("\n".join(cells)):
+                return None
+            try:
+                return list(map(fromisoformat, map(add, cells, repeat(in_utc))))
+            except ValueError:
+                return None
+        date.column = date_column  # type: ignore[attr-defined]
         return date
     return converted
 
@@ -223,7 +250,7 @@ def compile_block(loader: _FileLoader, td: TypeDef, header: Header,
     model = td.model
     if (td.relation or model is None or td.collection in orders.COLLECTIONS
             or header.mode not in _MODES or header.batchmode
-            or any(row.locale != "en" for row in rows)):
+            or not {"en"}.issuperset(map(_LOCALE, rows))):
         return None
     docid_col, plan = loader.plan(td, header)
     fields = dataclasses.fields(model)
@@ -396,7 +423,8 @@ def compile_block(loader: _FileLoader, td: TypeDef, header: Header,
 # ------------------------------------------------------------------ a block's rows by columns
 
 CHUNK_ROWS = INTERN_CHECK  # rows a chunk writer takes at once (progress is told per chunk)
-_SUBTYPE, _CELLS = itemgetter(1), itemgetter(2)
+_SUBTYPE, _CELLS, _UID = itemgetter(1), itemgetter(2), attrgetter("uid")
+_LOCALE = itemgetter(4)
 
 
 class _Column:
@@ -418,7 +446,7 @@ class _Column:
         needs the general path (``<null>``, ``<ignore>``, an empty cell it cannot take)."""
         if self.default:
             cells = [cell or self.default for cell in cells]
-        if not _SPECIAL.isdisjoint(cells):
+        if NULL in cells or IGNORE in cells:  # (compared, not hashed: most cells never are)
             return None
         empty = self.empty
         has_empty = "" in cells
@@ -434,9 +462,13 @@ class _Column:
                 list(map(get, cells))
         elif convert is str:
             values = [raw or empty for raw in cells] if has_empty else list(cells)
+        elif has_empty:
+            values = [convert(raw) if raw else empty for raw in cells]
         else:
-            values = [convert(raw) if raw else empty for raw in cells] if has_empty else \
-                list(map(convert, cells))
+            column = getattr(convert, "column", None)  # the cells converted at once
+            values = column(cells) if column is not None else None
+            if values is None:
+                values = list(map(convert, cells))
         if self.intern is not None and env[self.intern[1]]:
             held = self.intern[0].setdefault
             values = [held(x, x) if x is not empty else x for x in values] if has_empty else \
@@ -548,13 +580,14 @@ def _chunk_writer(loader: _FileLoader, td: TypeDef, header: Header, env: dict[st
                   "    item = model(**kwargs)"]
     else:
         lines.append(f"    item = model({call})")
-    lines += ["    if kind_of and hasattr(item, 'kind'):",
-              "        item.kind = kind_of if kind_of != 'DeliveryMode' else item.kind",
-              "    elif kind_of and hasattr(item, 'typeCode'):",
-              "        item.typeCode = code",
-              "    if hasattr(item, 'modifiedtime'):",
-              "        item.modifiedtime = now",
-              "    return item"]
+    # the row writer's steps after the constructor, where the model has the field
+    if td.kind_of and hasattr(model, "kind"):
+        lines.append("    item.kind = kind_of if kind_of != 'DeliveryMode' else item.kind")
+    elif td.kind_of and hasattr(model, "typeCode"):
+        lines.append("    item.typeCode = code")
+    if hasattr(model, "modifiedtime"):
+        lines.append("    item.modifiedtime = now")
+    lines.append("    return item")
     exec(compile("\n".join(lines), f"<impex chunk writer {td.code} line {header.line}>",
                  "exec"), env)
     make = env["make"]
@@ -580,7 +613,8 @@ def _chunk_writer(loader: _FileLoader, td: TypeDef, header: Header, env: dict[st
                 values.append(found)
             if keyed:  # every item new: no key repeated in the chunk, none taken
                 if by_uid:
-                    uids = list(map(uid_key, values[columns.index(keyed[0])]))
+                    given = values[columns.index(keyed[0])]
+                    uids = _uid_keys(given) or list(map(uid_key, given))
                     if len(set(uids)) != n or not principals.keys().isdisjoint(uids):
                         return False
                 else:
@@ -633,7 +667,8 @@ def _update_chunk(loader: _FileLoader, td: TypeDef, width: int, env: dict[str, A
         if any(v is None for v in values):
             return False
         if by_uid:
-            items = list(map(principals.get, map(uid_key, values[columns.index(keyed[0])])))
+            given = values[columns.index(keyed[0])]
+            items = list(map(principals.get, _uid_keys(given) or map(uid_key, given)))
         else:
             at = [columns.index(c) for c in keyed]
             names = [c.name for c in keyed]
@@ -655,6 +690,15 @@ def _update_chunk(loader: _FileLoader, td: TypeDef, width: int, env: dict[str, A
         _written(td, items, by_column, docid, docids, counts, env)
         return True
     return write_chunk
+
+
+def _uid_keys(cells: Any) -> list[str] | None:
+    """``uid_key`` of every cell, computed on the cells joined; None where a cell holds a line
+    break or space around it (then each is keyed alone)."""
+    joined = "\n".join(cells)
+    if joined.count("\n") != len(cells) - 1 or "\n".join(map(str.strip, cells)) != joined:
+        return None
+    return joined.lower().split("\n")
 
 
 def _by_column(rows: list[ValueLine], width: int) -> list[tuple[str, ...]] | None:
