@@ -416,13 +416,14 @@ def compile_block(loader: _FileLoader, td: TypeDef, header: Header,
     loader.namespaces.append(env)  # its functions and it refer to each other: cleared after
     write = env["write"]
     write.chunk = _chunk_writer(loader, td, header, env, plan, docid_col, interned, required,
-                                default_names)
+                                default_names) if len(rows) >= CHUNK_MIN else None
     return write
 
 
 # ------------------------------------------------------------------ a block's rows by columns
 
 CHUNK_ROWS = INTERN_CHECK  # rows a chunk writer takes at once (progress is told per chunk)
+CHUNK_MIN = 256  # rows of a block from which it has a chunk writer (below, making it costs more)
 _SUBTYPE, _CELLS, _UID = itemgetter(1), itemgetter(2), attrgetter("uid")
 _LOCALE = itemgetter(4)
 
