@@ -344,7 +344,7 @@ def _run_server(config: Config, started: Callable[[], None]) -> int:
                        f"| ASM {config.base_url}{ASM_PATH}", err=True)
             return
         try:
-            report = rt.load_seed(progress=ProgressBars.on_terminal(), child_processes=True)
+            report = rt.load_seed(progress=ProgressBars.on_terminal(), write_behind=True)
         except ImpexLoadError as exc:
             print_report(exc.report, sys.stderr, errors_only=True)
             click.echo(f"{PROG}: the seed did not load (fix the ImpEx above, or check it with "

@@ -7,9 +7,8 @@ It writes, for the default seed's ``electronics-spa`` (its catalog, stores, ware
 countries and customer lists): products with categories, prices in every currency of the store
 and stock per warehouse (``10-products.impex``); customers with addresses, titles, session
 language and currency, and store memberships (``POS_<STORE>``, which the in-store customer list
-of an agent shows) (``20-customers-000.impex`` and on, ``CUSTOMERS_PER_FILE`` customers to a
-file, so that a load can parse the next file while it loads one: ``impex.ahead``); and orders
-with entries and consignments, some ready for pickup at a store (``30-orders.impex``). Every generated customer's password is
+of an agent shows) (``20-customers.impex``); and orders with entries and consignments, some
+ready for pickup at a store (``30-orders.impex``). Every generated customer's password is
 ``Password123!``. Scale tests load it through the same loader users use.
 
 Faker (the library the test-data world uses) gives the names, streets, towns and words, in the
@@ -30,7 +29,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO
 
-CUSTOMERS_PER_FILE = 10_000  # customers (with their addresses) written to one file
 PASSWORD = "Password123!"
 CATALOG_VERSION = "catalogVersion(catalog(id),version)"
 ONLINE = "electronicsProductCatalog:Online"
@@ -214,10 +212,9 @@ class Generator:
 
     # -- customers ---------------------------------------------------------------------------
 
-    def customers(self, w: Writer, count: int, progress: Progress,
-                  start: int = 0) -> list[tuple[str, int, str]]:
-        """The customers numbered from ``start``, their addresses and store memberships;
-        returns (uid, locale index, country) per customer."""
+    def customers(self, w: Writer, count: int, progress: Progress) -> list[tuple[str, int, str]]:
+        """The customers, their addresses and store memberships; returns (uid, locale index,
+        country) per customer."""
         made: list[tuple[str, int, str]] = []
         w.header("INSERT_UPDATE Customer;uid[unique=true];customerId;name;title(code);"
                  "sessionCurrency(isocode);sessionLanguage(isocode);"
@@ -225,7 +222,7 @@ class Generator:
                  "groups(uid)[mode=append]")
         people = []
         pick = self.rng.randrange
-        for i in range(start, start + count):
+        for i in range(count):
             index = self.rng.randrange(len(LOCALES))
             locale = LOCALES[index]
             pool = self.people[index]
@@ -324,10 +321,10 @@ def generate(out: Path, *, customers: int = 0, products: int = 0, orders: int = 
                 codes = gen.products(w, products, bar)
             written.append(path)
         made: list[tuple[str, int, str]] = []
-        for start in range(0, customers, CUSTOMERS_PER_FILE):
-            path = out / f"20-customers-{start // CUSTOMERS_PER_FILE:03d}.impex"
+        if customers:
+            path = out / "20-customers.impex"
             with _file(path) as w:
-                made += gen.customers(w, min(CUSTOMERS_PER_FILE, customers - start), bar, start)
+                made = gen.customers(w, customers, bar)
             written.append(path)
         if orders:
             path = out / "30-orders.impex"

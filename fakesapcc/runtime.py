@@ -70,14 +70,13 @@ class Runtime:
         return impex_files([*paths, *self.config.impex])
 
     def load_seed(self, progress: Progress | None = None, *,
-                  child_processes: bool = False) -> LoadReport:
+                  write_behind: bool = False) -> LoadReport:
         """Load the default data and every ``--impex`` path (or restore the state they loaded
         into from the seed cache, ``seedcache``), then the default data's after-sales history;
         remember the ImpEx's state as what ``reset()`` returns to. Raises ImpexLoadError if
-        any file has an error. With ``child_processes`` (``serve``), child processes take work
-        off the load where it is big, on Linux: the files after the first are parsed ahead
-        (``impex.ahead``) and the seed's cache entry written behind (``seedcache.store_behind``)."""
-        report, snapshot = self._seed_impex(self.db, progress, child_processes=child_processes)
+        any file has an error. With ``write_behind`` (``serve``), a big seed's cache entry is
+        written by a child process while this one goes on (``seedcache.store_behind``)."""
+        report, snapshot = self._seed_impex(self.db, progress, write_behind=write_behind)
         self.seed_report = report
         if not report.ok:
             raise ImpexLoadError(report)
@@ -93,11 +92,11 @@ class Runtime:
         return report
 
     def _seed_impex(self, db: Db, progress: Progress | None = None, scratch: bool = False,
-                    child_processes: bool = False) -> tuple[LoadReport, bytes | None]:
+                    write_behind: bool = False) -> tuple[LoadReport, bytes | None]:
         """The seed's ImpEx loaded into ``db`` (or restored from the seed cache, unless ``db``
         is a ``scratch`` store only loaded to make the snapshot), and the state it makes
         (empty if the load has errors; None if a child process writes it to the seed cache:
-        ``child_processes`` and a big load). The loaded state holds its repeated texts once, as the
+        ``write_behind`` and a big load). The loaded state holds its repeated texts once, as the
         state restored on a later start does (``impex.compiled``, ``seedcache``)."""
         paths = self.seed_paths()
         config, strict = self.config.properties, self.config.strict_impex
@@ -115,7 +114,7 @@ class Runtime:
             base, rest = self._base_seed(db, paths) if key and not scratch else (LoadReport(),
                                                                                  paths)
             report = load_paths(db, rest, config=config, strict=strict, progress=progress,
-                                atomic=False, parse_ahead=child_processes)
+                                atomic=False)
             report.files[:0] = base.files
             if not report.ok:  # the files before the failing one, as an atomic load leaves them
                 db.replace(State())
@@ -123,7 +122,7 @@ class Runtime:
         if not report.ok:
             return report, b""
         with db.reading() as state:
-            if key and child_processes and sum(report.counts().values()) >= WRITE_BEHIND_ITEMS:
+            if key and write_behind and sum(report.counts().values()) >= WRITE_BEHIND_ITEMS:
                 self._cache_writer = seedcache.store_behind(key, report, state)
                 if self._cache_writer is not None:
                     return report, None

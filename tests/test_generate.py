@@ -89,20 +89,3 @@ def test_generated_orders_are_in_their_customers_history(data_set):
         assert detail["status"] == order.status and len(entries) == len(order.entries)
         assert detail["subTotal"]["value"] == round(sum(e["totalPrice"]["value"] for e in entries), 2)
         assert [c["code"] for c in detail["consignments"]] == [f"cons{order.code}_0"]
-
-
-def test_customers_are_written_in_files_of_a_fixed_size_that_load_in_order(tmp_path,
-                                                                           monkeypatch):
-    monkeypatch.setattr("fakesapcc.generate.CUSTOMERS_PER_FILE", 120)
-    written = generate(tmp_path, customers=300, orders=30, seed=7, progress=False)
-    assert [p.name for p in written] == ["20-customers-000.impex", "20-customers-001.impex",
-                                         "20-customers-002.impex", "30-orders.impex"]
-    sap = FakeSAPCC(live=False)
-    report = load_paths(sap.runtime.db, [tmp_path])
-    assert report.ok, report.errors
-    assert report.counts()["Customer"] == 2 * 300  # each made, then given its default address
-    generated = [p for p in sap.runtime.db.state.principals.values()
-                 if p.uid.endswith("@example.com") and p.uid.split(".")[-2].split("@")[0]
-                 .isdigit()]
-    assert len(generated) == 300
-    assert all(p.defaultShipmentAddress for p in generated)

@@ -187,7 +187,7 @@ def test_a_big_seed_is_written_behind_by_a_child_process_and_reset_waits_for_it(
     pickled, dumps = [], pickling.dumps  # (a call in the child is not seen here)
     monkeypatch.setattr(pickling, "dumps", lambda state: pickled.append(
         "ann@example.com" in state.principals) or dumps(state))
-    rt.load_seed(child_processes=True)
+    rt.load_seed(write_behind=True)
     assert not any(pickled)  # the serving process pickled the default data's state at most
     writer = rt._cache_writer
     assert writer is not None and writer.pid != os.getpid()
@@ -213,7 +213,7 @@ def test_an_entry_the_child_cannot_write_leaves_reset_loading_the_seed_again(
     seed = tmp_path / "s.impex"
     seed.write_text(TWINS)
     rt = Runtime(Config(impex=[str(seed)]))
-    rt.load_seed(child_processes=True)
+    rt.load_seed(write_behind=True)
     assert rt._cache_writer.wait(30) is False
     rt.db.state.principals["ann@example.com"].name = "Changed"
     rt.reset()
@@ -221,11 +221,11 @@ def test_an_entry_the_child_cannot_write_leaves_reset_loading_the_seed_again(
     assert not own_entries(cache)
 
 
-def test_a_small_seed_or_one_without_child_processes_is_pickled_in_process(tmp_path, cache):
+def test_a_small_seed_or_one_without_write_behind_is_pickled_in_process(tmp_path, cache):
     seed = tmp_path / "s.impex"
     seed.write_text(TWINS)
     rt = Runtime(Config(impex=[str(seed)]))
-    rt.load_seed(child_processes=True)  # under WRITE_BEHIND_ITEMS
+    rt.load_seed(write_behind=True)  # under WRITE_BEHIND_ITEMS
     assert rt._cache_writer is None and rt._seed_snapshot
     assert len(own_entries(cache)) == 1
 

@@ -27,7 +27,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from ..db import Db, uid_key
-from . import ahead, compiled, orders
+from . import compiled, orders
 from . import parser as p
 from . import values as v
 from .syntax import Column, Diagnostic, Header, ParsedImpex, Pattern, ValueLine
@@ -96,41 +96,33 @@ def load_parsed(db: Db, parsed: ParsedImpex, *, strict: bool = False,
 def load_paths(db: Db, paths: Iterable[str | Path], *,
                config: Mapping[str, str] | None = None, strict: bool = False,
                stop_on_error: bool = True, progress: Progress | None = None,
-               atomic: bool = True, parse_ahead: bool = False) -> LoadReport:
+               atomic: bool = True) -> LoadReport:
     """Load files and folders in order. Each file is all-or-nothing; with ``stop_on_error``
     the first failing file ends the load; ``progress`` is told how far each file is. With
     ``atomic=False`` no file is snapshotted for its rollback (a failed file leaves part of
-    itself: for a store that is thrown away if the load fails, as a seed's is). With
-    ``parse_ahead``, a child process parses the files after the first while they load
-    (``impex.ahead``: serve's seed)."""
+    itself: for a store that is thrown away if the load fails, as a seed's is)."""
     report = LoadReport()
     with gc_paused():
         _load_files(db, impex_files(paths), report, config, strict, stop_on_error, progress,
-                    atomic, parse_ahead)
+                    atomic)
     return report
 
 
 def _load_files(db: Db, files: list[Path], report: LoadReport, config: Mapping[str, str] | None,
                 strict: bool, stop_on_error: bool, progress: Progress | None,
-                atomic: bool = True, parse_ahead: bool = False) -> None:
-    config = dict(config or {})
-    later = ahead.parsed_ahead(files[1:], config) if parse_ahead and len(files) > 1 else None
-    try:
-        for n, path in enumerate(files):
-            parsed = next(later) if later is not None and n else \
-                ahead.read_and_parse(path, config)
-            if isinstance(parsed, str):  # cannot be read
-                fr = FileReport(str(path))
-                fr.diagnostics.append(Diagnostic("error", parsed, str(path), 0))
-                report.files.append(fr)
-            else:
-                report.files.append(load_parsed(db, parsed, strict=strict, progress=progress,
-                                                atomic=atomic))
-            if stop_on_error and report.files[-1].errors:
-                break
-    finally:
-        if later is not None:
-            later.close()
+                atomic: bool = True) -> None:
+    for path in files:
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            fr = FileReport(str(path))
+            fr.diagnostics.append(Diagnostic("error", f"cannot read file: {exc}", str(path), 0))
+            report.files.append(fr)
+        else:
+            report.files.append(load_text(db, text, str(path), config=config, strict=strict,
+                                          progress=progress, atomic=atomic))
+        if stop_on_error and report.files[-1].errors:
+            break
 
 
 # ------------------------------------------------------------------------------- the engine

@@ -120,9 +120,6 @@ class ValueLine(tuple):
     #: from the last ``#% impex.setLocale(Locale.X)`` before this row
     locale: str = property(itemgetter(4))  # type: ignore[assignment]
 
-    def __getnewargs__(self) -> tuple:  # pickled (a file parsed ahead: ``impex.ahead``)
-        return tuple(self)
-
     def __repr__(self) -> str:
         return f"ValueLine(line={self.line}, subtype={self.subtype!r}, cells={self.cells!r})"
 
