@@ -4,6 +4,7 @@ Every response passes through ``_after_request``; every failure through ``errors
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -32,9 +33,12 @@ class JSONProvider(DefaultJSONProvider):
         return self._encode(obj).decode()
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
-        kwargs.setdefault("parse_constant", _not_json)
+        if isinstance(s, (bytes, bytearray)):  # as json.loads reads bytes
+            s = s.decode(json.detect_encoding(s), "surrogatepass")
         try:
-            return super().loads(s, **kwargs)
+            decoder = json.JSONDecoder(**{"parse_constant": _not_json, **kwargs}) if kwargs \
+                else _DECODER
+            return decoder.decode(s)
         except RecursionError:
             raise ValueError("JSON nested too deeply") from None
 
@@ -54,6 +58,9 @@ _CONVERTER = re.compile(r"<(?:([a-zA-Z_][a-zA-Z0-9_]*)(?:\(.*?\))?:)?[a-zA-Z_][a
 
 def _not_json(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_not_json)  # one for every request body
 
 
 class _Rule(Rule):
